@@ -1,0 +1,3 @@
+export * from './protocol/index.js';
+export * from './consensus/index.js';
+export * from './quorum/index.js';

@@ -1,0 +1,25 @@
+import { defineConfig } from 'vite';
+
+// Two shapes from one source:
+// - default mode: ESM library for bundlers (dist/esm, code-split, dependencies external);
+// - `--mode bundle`: the single script-tag file dist/rakis.js that registers the elements on load,
+//   with heavy engines left as lazily imported chunks beside it.
+export default defineConfig(({ mode }) =>
+  mode === 'bundle'
+    ? {
+        build: {
+          outDir: 'dist',
+          emptyOutDir: false,
+          target: 'es2022',
+          lib: { entry: 'src/bundle.ts', formats: ['es'], fileName: () => 'rakis.js' },
+        },
+      }
+    : {
+        build: {
+          outDir: 'dist/esm',
+          target: 'es2022',
+          lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'index.js' },
+          rollupOptions: { external: [/^@noble\//, /^@huggingface\//, /^@mlc-ai\//, /^@trystero-p2p\//, /^trystero/, /^lit/, /^idb-keyval/] },
+        },
+      },
+);
