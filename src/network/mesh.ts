@@ -1,0 +1,306 @@
+import {
+  LIMITS,
+  TIME_WINDOW,
+  decodePacket,
+  encodePacket,
+  packetId,
+  signPacket,
+  verifyPacketAsync,
+  type DecodeDropReason,
+  type Identity,
+  type KnownPeer,
+  type Packet,
+  type PacketBody,
+  type PeerStatusFields,
+} from '../protocol/index.js';
+import { systemScheduler, type Scheduler, type TimerHandle } from './clock.js';
+import { PeerTable, type PeerInfo } from './peer-table.js';
+import { SenderRateLimiter, type RateLimits } from './rate-limit.js';
+import { RecentIds } from './recent-ids.js';
+import { SupervisedTransport, type RestartPolicy, type TransportHealth } from './supervised-transport.js';
+import type { TransportFactory } from './transport.js';
+
+/** Why the mesh dropped an inbound packet. */
+export type MeshDropReason = DecodeDropReason | 'duplicate' | 'rate-limited' | 'banned' | 'bad-signature';
+
+export interface MeshLimits {
+  maxPacketBytes: number;
+  /** How long packet ids are remembered; longer than the protocol's packet age limit. */
+  dedupWindowMs: number;
+  /** Ids remembered at most (memory bound under a flood). */
+  dedupMaxIds: number;
+  rate: RateLimits;
+  /** A peer silent this long is forgotten. */
+  peerTimeoutMs: number;
+  /** How often this node repeats its status (when it has `presence`). */
+  statusIntervalMs: number;
+  /** Nodes remembered from others' gossip. */
+  maxGossipedPeers: number;
+  restart: RestartPolicy;
+}
+
+export const DEFAULT_MESH_LIMITS: MeshLimits = {
+  maxPacketBytes: LIMITS.packetBytes,
+  dedupWindowMs: TIME_WINDOW.maxAgeMs + TIME_WINDOW.futureSkewMs + 60_000,
+  dedupMaxIds: 200_000,
+  rate: { burst: 400, perSecond: 100, strikes: 200, banMs: 60_000, maxSenders: 4096 },
+  peerTimeoutMs: 90_000,
+  statusIntervalMs: 30_000,
+  maxGossipedPeers: 256,
+  restart: { baseDelayMs: 1_000, maxDelayMs: 60_000, peerLossGraceMs: 15_000 },
+};
+
+export interface MeshOptions {
+  identity: Identity;
+  transports: TransportFactory[];
+  scheduler?: Scheduler;
+  limits?: Partial<Omit<MeshLimits, 'rate' | 'restart'>> & { rate?: Partial<RateLimits>; restart?: Partial<RestartPolicy> };
+  /** What this node announces in hello/status; without it the mesh stays silent about itself. */
+  presence?: () => PeerStatusFields;
+  /** Signature check; defaults to WebCrypto Ed25519 with a noble fallback. */
+  verify?: (packet: Packet) => boolean | Promise<boolean>;
+}
+
+/** Where and how an accepted packet arrived. */
+export interface Delivery {
+  id: string;
+  /** The transport whose copy arrived first. */
+  transport: string;
+  link: string;
+}
+
+export interface MeshStats {
+  /** Inbound byte messages, every copy on every transport. */
+  received: number;
+  /** Packets verified and handed on, once each. */
+  accepted: number;
+  /** Signatures checked (each distinct packet once, whichever transports carried it). */
+  verified: number;
+  /** Packets this node sent. */
+  sent: number;
+  drops: Partial<Record<MeshDropReason, number>>;
+}
+
+type PacketListener = (packet: Packet, delivery: Delivery) => void;
+type PeersListener = (peers: PeerInfo[]) => void;
+
+/** Debounce for hello/knownPeers after links or peers appear, so a burst of joins costs one announcement. */
+const ANNOUNCE_DEBOUNCE_MS = 200;
+/** How often silent peers are looked for. */
+const SWEEP_MS = 1_000;
+
+/**
+ * The node's view of the network: sends each packet once on every live transport, and turns the
+ * untrusted bytes arriving on all of them into verified packets, each delivered once. Every drop is
+ * counted by reason; nothing inbound can make it throw.
+ */
+export class Mesh {
+  readonly synthientId: string;
+  private readonly identity: Identity;
+  private readonly scheduler: Scheduler;
+  private readonly limits: MeshLimits;
+  private readonly presence: (() => PeerStatusFields) | undefined;
+  private readonly verify: (packet: Packet) => boolean | Promise<boolean>;
+  private readonly transports: SupervisedTransport[];
+  private readonly seen: RecentIds;
+  /** Copies being verified, keyed by id and signature (a forged copy must not shadow the real one). */
+  private readonly verifying = new Set<string>();
+  private readonly rateLimiter: SenderRateLimiter;
+  private readonly peerTable: PeerTable;
+  private readonly packetListeners = new Set<PacketListener>();
+  private readonly peersListeners = new Set<PeersListener>();
+  private readonly counters: MeshStats = { received: 0, accepted: 0, verified: 0, sent: 0, drops: {} };
+  private readonly linkCounts = new Map<string, number>();
+  private helloTimer: TimerHandle | undefined;
+  private gossipTimer: TimerHandle | undefined;
+  private sweepTimer: TimerHandle | undefined;
+  private lastStatusAt = 0;
+  private started = false;
+  private closed = false;
+
+  constructor(options: MeshOptions) {
+    this.identity = options.identity;
+    this.synthientId = options.identity.synthientId;
+    this.scheduler = options.scheduler ?? systemScheduler;
+    const { rate, restart, ...rest } = options.limits ?? {};
+    this.limits = {
+      ...DEFAULT_MESH_LIMITS,
+      ...rest,
+      rate: { ...DEFAULT_MESH_LIMITS.rate, ...rate },
+      restart: { ...DEFAULT_MESH_LIMITS.restart, ...restart },
+    };
+    this.presence = options.presence;
+    this.verify = options.verify ?? verifyPacketAsync;
+    this.seen = new RecentIds(this.limits.dedupWindowMs, this.limits.dedupMaxIds);
+    this.rateLimiter = new SenderRateLimiter(this.limits.rate);
+    this.peerTable = new PeerTable(this.synthientId, this.limits.maxGossipedPeers);
+    this.transports = options.transports.map(
+      (factory) =>
+        new SupervisedTransport(
+          factory,
+          this.scheduler,
+          this.limits.restart,
+          (bytes, transport, link) => void this.receive(bytes, transport, link),
+          (transport, count) => this.linksChanged(transport, count),
+        ),
+    );
+  }
+
+  /** Opens every transport and begins announcing (if `presence` was given) and expiring peers. */
+  start(): void {
+    if (this.started || this.closed) return;
+    this.started = true;
+    for (const transport of this.transports) transport.start();
+    this.scheduleSweep();
+  }
+
+  /** Signs `body` as this node, now, and sends it. */
+  publish<B extends PacketBody>(body: B): Packet<B> {
+    const packet = signPacket(this.identity, body, this.scheduler.now());
+    this.send(packet);
+    return packet;
+  }
+
+  /** Sends an already signed packet (e.g. from `signRequest`), on every live transport. */
+  send(packet: Packet): void {
+    this.seen.add(packetId(packet), this.scheduler.now());
+    this.sendBytes(encodePacket(packet));
+  }
+
+  /** Sends bytes as they are, on every live transport; the receivers judge them. */
+  sendBytes(bytes: Uint8Array): void {
+    this.counters.sent++;
+    for (const transport of this.transports) transport.send(bytes);
+  }
+
+  onPacket(listener: PacketListener): () => void {
+    this.packetListeners.add(listener);
+    return () => this.packetListeners.delete(listener);
+  }
+
+  onPeersChange(listener: PeersListener): () => void {
+    this.peersListeners.add(listener);
+    return () => this.peersListeners.delete(listener);
+  }
+
+  /** Nodes heard from directly, with what they last announced. */
+  peers(): PeerInfo[] {
+    return this.peerTable.peers();
+  }
+
+  /** Every node heard of, directly or through gossip, freshest first. */
+  knownPeers(): KnownPeer[] {
+    return this.peerTable.known();
+  }
+
+  stats(): MeshStats {
+    return { ...this.counters, drops: { ...this.counters.drops } };
+  }
+
+  health(): TransportHealth[] {
+    return this.transports.map((transport) => transport.health());
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of [this.helloTimer, this.gossipTimer, this.sweepTimer]) if (timer) this.scheduler.clearTimeout(timer);
+    await Promise.all(this.transports.map((transport) => transport.close()));
+  }
+
+  private async receive(bytes: Uint8Array, transport: string, link: string): Promise<void> {
+    if (this.closed) return;
+    this.counters.received++;
+    const now = this.scheduler.now();
+    const decoded = decodePacket(bytes, { now, maxBytes: this.limits.maxPacketBytes });
+    if (!decoded.ok) return this.drop(decoded.reason);
+    const { packet, id } = decoded;
+    const copyKey = `${id}:${packet.sig}`;
+    if (this.seen.has(id) || this.verifying.has(copyKey)) return this.drop('duplicate');
+    const verdict = this.rateLimiter.take(packet.from, now);
+    if (verdict !== 'ok') return this.drop(verdict);
+    this.verifying.add(copyKey);
+    let valid: boolean;
+    try {
+      valid = await this.verify(packet);
+    } catch {
+      valid = false;
+    } finally {
+      this.verifying.delete(copyKey);
+    }
+    this.counters.verified++;
+    if (this.closed) return;
+    if (!valid) return this.drop('bad-signature');
+    // Another copy of the same packet may have been accepted while this one was being verified.
+    if (this.seen.has(id)) return this.drop('duplicate');
+    this.seen.add(id, this.scheduler.now());
+    this.counters.accepted++;
+    this.accept(packet, { id, transport, link });
+  }
+
+  private accept(packet: Packet, delivery: Delivery): void {
+    const change = this.peerTable.heard(packet, delivery.transport, this.scheduler.now());
+    if (change === 'joined') this.scheduleGossip();
+    for (const listener of this.packetListeners) safely(() => listener(packet, delivery));
+    if (change !== 'unchanged') this.emitPeers();
+  }
+
+  private drop(reason: MeshDropReason): void {
+    this.counters.drops[reason] = (this.counters.drops[reason] ?? 0) + 1;
+  }
+
+  private linksChanged(transport: string, count: number): void {
+    const previous = this.linkCounts.get(transport) ?? 0;
+    this.linkCounts.set(transport, count);
+    if (count > previous) this.scheduleHello();
+  }
+
+  /** A new link may be a new node: tell it who we are. */
+  private scheduleHello(): void {
+    if (!this.presence || this.helloTimer || this.closed) return;
+    this.helloTimer = this.scheduler.setTimeout(() => {
+      this.helloTimer = undefined;
+      this.announce('hello');
+    }, ANNOUNCE_DEBOUNCE_MS);
+  }
+
+  /** A newly heard node learns the rest of the network from our known-peers list. */
+  private scheduleGossip(): void {
+    if (this.gossipTimer || this.closed) return;
+    this.gossipTimer = this.scheduler.setTimeout(() => {
+      this.gossipTimer = undefined;
+      const peers = this.peerTable.gossip(LIMITS.knownPeers);
+      if (peers.length > 0) this.publish({ type: 'knownPeers', peers });
+    }, ANNOUNCE_DEBOUNCE_MS);
+  }
+
+  private announce(type: 'hello' | 'status'): void {
+    if (!this.presence || this.closed) return;
+    this.lastStatusAt = this.scheduler.now();
+    this.publish({ type, ...this.presence() });
+  }
+
+  private scheduleSweep(): void {
+    this.sweepTimer = this.scheduler.setTimeout(() => {
+      if (this.closed) return;
+      const now = this.scheduler.now();
+      if (this.peerTable.expire(now, this.limits.peerTimeoutMs).length > 0) this.emitPeers();
+      if (now - this.lastStatusAt >= this.limits.statusIntervalMs) this.announce('status');
+      this.scheduleSweep();
+    }, SWEEP_MS);
+  }
+
+  private emitPeers(): void {
+    if (this.peersListeners.size === 0) return;
+    const peers = this.peerTable.peers();
+    for (const listener of this.peersListeners) safely(() => listener(peers));
+  }
+}
+
+/** A listener's bug must not stop delivery to the others, nor break the mesh. */
+function safely(run: () => void): void {
+  try {
+    run();
+  } catch (error) {
+    console.error('rakis mesh listener failed:', error);
+  }
+}

@@ -1,0 +1,124 @@
+import type { KnownPeer, Packet, PeerRole } from '../protocol/index.js';
+
+/** What this node knows of another node it has heard from directly. */
+export interface PeerInfo {
+  synthientId: string;
+  /** Transports its packets arrived on. */
+  transports: string[];
+  firstSeen: number;
+  lastSeen: number;
+  /** From its latest hello/status; unknown until one arrives. */
+  role: PeerRole | undefined;
+  models: string[];
+  embeddingModels: string[];
+  tokensServed: number;
+  client: string | undefined;
+}
+
+export type PeerChange = 'joined' | 'updated' | 'unchanged';
+
+/**
+ * Peers heard from directly (any verified packet keeps one alive; hello/status fill in what it runs),
+ * and peers only heard of through others' knownPeers gossip. Both forget the silent after a timeout.
+ */
+export class PeerTable {
+  private readonly direct = new Map<string, PeerInfo & { transportSet: Set<string> }>();
+  private readonly gossiped = new Map<string, KnownPeer>();
+
+  constructor(
+    private readonly selfId: string,
+    private readonly maxGossiped: number,
+  ) {}
+
+  heard(packet: Packet, transport: string, now: number): PeerChange {
+    let peer = this.direct.get(packet.from);
+    const joined = !peer;
+    if (!peer) {
+      peer = {
+        synthientId: packet.from,
+        transports: [],
+        transportSet: new Set(),
+        firstSeen: now,
+        lastSeen: now,
+        role: undefined,
+        models: [],
+        embeddingModels: [],
+        tokensServed: 0,
+        client: undefined,
+      };
+      this.direct.set(packet.from, peer);
+      this.gossiped.delete(packet.from);
+    }
+    peer.lastSeen = now;
+    let changed = false;
+    if (!peer.transportSet.has(transport)) {
+      peer.transportSet.add(transport);
+      peer.transports = [...peer.transportSet].sort();
+      changed = true;
+    }
+    const { body } = packet;
+    if (body.type === 'hello' || body.type === 'status') {
+      Object.assign(peer, {
+        role: body.role,
+        models: body.models,
+        embeddingModels: body.embeddingModels,
+        tokensServed: body.tokensServed,
+        client: body.client,
+      });
+      changed = true;
+    }
+    if (body.type === 'knownPeers') this.mergeGossip(body.peers, now);
+    return joined ? 'joined' : changed ? 'updated' : 'unchanged';
+  }
+
+  /** Removes peers silent for longer than `timeoutMs`; returns the direct peers removed. */
+  expire(now: number, timeoutMs: number): string[] {
+    const removed: string[] = [];
+    for (const [id, peer] of this.direct) {
+      if (now - peer.lastSeen > timeoutMs) {
+        this.direct.delete(id);
+        removed.push(id);
+      }
+    }
+    for (const [id, peer] of this.gossiped) if (now - peer.lastSeen > timeoutMs) this.gossiped.delete(id);
+    return removed;
+  }
+
+  peers(): PeerInfo[] {
+    return [...this.direct.values()].map(({ transportSet: _, ...peer }) => ({ ...peer }));
+  }
+
+  has(synthientId: string): boolean {
+    return this.direct.has(synthientId);
+  }
+
+  /** Every node heard of, directly or through gossip, most recently seen first. */
+  known(): KnownPeer[] {
+    const direct = [...this.direct.values()].map(({ synthientId, models, lastSeen }) => ({ synthientId, models, lastSeen }));
+    return [...direct, ...this.gossiped.values()].sort((a, b) => b.lastSeen - a.lastSeen);
+  }
+
+  /** What to gossip: the freshest direct peers. */
+  gossip(limit: number): KnownPeer[] {
+    return this.known()
+      .filter((peer) => this.direct.has(peer.synthientId))
+      .slice(0, limit);
+  }
+
+  private mergeGossip(peers: KnownPeer[], now: number): void {
+    for (const peer of peers) {
+      if (peer.synthientId === this.selfId || this.direct.has(peer.synthientId)) continue;
+      // A gossiper's clock is not ours: never believe a peer was seen after now.
+      const lastSeen = Math.min(peer.lastSeen, now);
+      const previous = this.gossiped.get(peer.synthientId);
+      if (previous && previous.lastSeen >= lastSeen) continue;
+      this.gossiped.delete(peer.synthientId);
+      this.gossiped.set(peer.synthientId, { synthientId: peer.synthientId, models: peer.models, lastSeen });
+    }
+    while (this.gossiped.size > this.maxGossiped) {
+      const oldest = this.gossiped.keys().next().value;
+      if (oldest === undefined) break;
+      this.gossiped.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Packet ids seen recently, in bounded memory: ids live in time buckets and whole buckets are dropped
+ * once older than the window, or early when the total would pass `maxIds` (a flood forgets its oldest
+ * bucket; a bucket also closes when full, so there is always an older one to forget).
+ * The window should outlast the protocol's packet age limit, so a replay is either remembered or stale.
+ */
+export class RecentIds {
+  private readonly buckets: { start: number; ids: Set<string> }[] = [];
+  private readonly bucketMs: number;
+  private readonly bucketIds: number;
+  private size = 0;
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly maxIds: number,
+    bucketCount = 8,
+  ) {
+    this.bucketMs = Math.max(1, Math.ceil(windowMs / bucketCount));
+    this.bucketIds = Math.max(1, Math.ceil(maxIds / bucketCount));
+  }
+
+  has(id: string): boolean {
+    return this.buckets.some((bucket) => bucket.ids.has(id));
+  }
+
+  add(id: string, now: number): void {
+    this.expire(now);
+    let current = this.buckets[this.buckets.length - 1];
+    if (!current || now >= current.start + this.bucketMs || current.ids.size >= this.bucketIds) {
+      current = { start: now, ids: new Set() };
+      this.buckets.push(current);
+    }
+    if (current.ids.has(id)) return;
+    current.ids.add(id);
+    this.size++;
+    while (this.size > this.maxIds && this.buckets.length > 1) this.dropOldest();
+  }
+
+  get count(): number {
+    return this.size;
+  }
+
+  private expire(now: number): void {
+    while (this.buckets[0] && this.buckets[0].start + this.bucketMs <= now - this.windowMs) this.dropOldest();
+  }
+
+  private dropOldest(): void {
+    const oldest = this.buckets.shift();
+    if (oldest) this.size -= oldest.ids.size;
+  }
+}

@@ -1,0 +1,175 @@
+import type { Scheduler, TimerHandle } from './clock.js';
+import type { RelayStatus, Transport, TransportFactory } from './transport.js';
+
+export interface RestartPolicy {
+  /** First retry delay; doubles per failed attempt up to `maxDelayMs`. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** How long a transport may sit with no peers, after having had some, before it is restarted. */
+  peerLossGraceMs: number;
+}
+
+export type TransportState = 'connecting' | 'live' | 'waiting' | 'closed';
+
+/** Per-transport health as the mesh reports it. */
+export interface TransportHealth {
+  transport: string;
+  state: TransportState;
+  peers: number;
+  relays: RelayStatus[];
+  /** Times the transport was reopened after failing. */
+  restarts: number;
+  lastError: string | undefined;
+  /** When the next attempt is due, while `waiting`. */
+  retryAt: number | undefined;
+  sent: number;
+  received: number;
+}
+
+export function restartDelayMs(attempt: number, policy: RestartPolicy): number {
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+}
+
+/**
+ * Keeps one transport open: reopens it with exponential backoff when opening fails, when it reports an
+ * error, or when it has lost every peer for longer than the grace period. The backoff resets once the
+ * transport has a peer again.
+ */
+export class SupervisedTransport {
+  private transport: Transport | undefined;
+  private state: TransportState = 'waiting';
+  private failures = 0;
+  private restarts = 0;
+  private hadPeers = false;
+  private lastError: string | undefined;
+  private retryAt: number | undefined;
+  private timer: TimerHandle | undefined;
+  private sent = 0;
+  private received = 0;
+  /** Guards against a stale transport's callbacks after it was replaced. */
+  private generation = 0;
+
+  constructor(
+    private readonly factory: TransportFactory,
+    private readonly scheduler: Scheduler,
+    private readonly policy: RestartPolicy,
+    private readonly onMessage: (bytes: Uint8Array, transport: string, link: string) => void,
+    private readonly onPeersChange: (transport: string, count: number) => void,
+  ) {}
+
+  get name(): string {
+    return this.factory.name;
+  }
+
+  start(): void {
+    if (this.state === 'waiting' && this.timer === undefined) void this.open();
+  }
+
+  send(bytes: Uint8Array): boolean {
+    if (this.state !== 'live' || !this.transport) return false;
+    this.transport.send(bytes);
+    this.sent++;
+    return true;
+  }
+
+  health(): TransportHealth {
+    return {
+      transport: this.factory.name,
+      state: this.state,
+      peers: this.transport?.peers().length ?? 0,
+      relays: this.transport?.relays() ?? [],
+      restarts: this.restarts,
+      lastError: this.lastError,
+      retryAt: this.state === 'waiting' ? this.retryAt : undefined,
+      sent: this.sent,
+      received: this.received,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.state = 'closed';
+    this.generation++;
+    this.clearTimer();
+    const transport = this.transport;
+    this.transport = undefined;
+    await transport?.close().catch(() => {});
+  }
+
+  private async open(): Promise<void> {
+    const generation = ++this.generation;
+    this.state = 'connecting';
+    this.retryAt = undefined;
+    let transport: Transport;
+    try {
+      transport = await this.factory.open();
+    } catch (error) {
+      if (generation === this.generation) this.fail(errorMessage(error));
+      return;
+    }
+    if (generation !== this.generation) {
+      await transport.close().catch(() => {});
+      return;
+    }
+    this.transport = transport;
+    this.state = 'live';
+    this.hadPeers = false;
+    transport.onMessage = (bytes, link) => {
+      if (generation !== this.generation) return;
+      this.received++;
+      this.onMessage(bytes, this.factory.name, link);
+    };
+    transport.onPeersChange = (count) => {
+      if (generation === this.generation) this.peersChanged(count);
+    };
+    transport.onError = (message) => {
+      if (generation === this.generation) this.fail(message);
+    };
+    const count = transport.peers().length;
+    if (count > 0) this.peersChanged(count);
+  }
+
+  private peersChanged(count: number): void {
+    this.onPeersChange(this.factory.name, count);
+    if (count > 0) {
+      this.hadPeers = true;
+      this.failures = 0;
+      this.clearTimer();
+      return;
+    }
+    if (!this.hadPeers || this.timer !== undefined) return;
+    this.timer = this.scheduler.setTimeout(() => {
+      this.timer = undefined;
+      if (this.state === 'live' && this.transport?.peers().length === 0) this.fail('lost all peers');
+    }, this.policy.peerLossGraceMs);
+  }
+
+  private fail(message: string): void {
+    if (this.state === 'closed') return;
+    this.lastError = message;
+    this.generation++;
+    this.clearTimer();
+    const broken = this.transport;
+    this.transport = undefined;
+    if (broken) {
+      void broken.close().catch(() => {});
+      this.onPeersChange(this.factory.name, 0);
+    }
+    const delay = restartDelayMs(this.failures++, this.policy);
+    this.state = 'waiting';
+    this.retryAt = this.scheduler.now() + delay;
+    this.timer = this.scheduler.setTimeout(() => {
+      this.timer = undefined;
+      this.restarts++;
+      void this.open();
+    }, delay);
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) this.scheduler.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,104 @@
+// Local signaling relays, so a machine with no internet still has a working network:
+// - torrent: bittorrent-tracker's WebSocket tracker (the server WebTorrent clients and trystero's torrent strategy speak to);
+// - mqtt: an aedes broker over WebSocket (trystero's mqtt strategy).
+// Both listen on a plain http server of our own, so a relay can be stopped by itself and every client socket cut at once.
+import { createServer } from 'node:http';
+import { Aedes } from 'aedes';
+import TrackerServer from 'bittorrent-tracker/server';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+
+/** Announce interval the tracker tells clients (ms); trystero clamps it to at least 10 s, late joiners find everyone within that. */
+export const TRACKER_ANNOUNCE_MS = 10_000;
+
+const RELAY_NAMES = /** @type {const} */ (['torrent', 'mqtt']);
+
+/**
+ * Starts the local relays. `ports` default to 0 (any free port).
+ * @param {import('./relays.js').RelayOptions} [options]
+ * @returns {Promise<import('./relays.js').Relays>}
+ */
+export async function startRelays(options = {}) {
+  const host = options.host ?? '127.0.0.1';
+  const which = options.relays ?? RELAY_NAMES;
+  /** @type {Map<string, {url: string, close: () => Promise<void>}>} */
+  const running = new Map();
+  for (const name of which) {
+    const port = options.ports?.[name] ?? 0;
+    const relay = name === 'torrent' ? await startTracker(host, port) : await startMqtt(host, port);
+    running.set(name, relay);
+  }
+  const urls = Object.fromEntries([...running].map(([name, relay]) => [name, relay.url]));
+  return {
+    urls,
+    async stop(name) {
+      const relay = running.get(name);
+      running.delete(name);
+      await relay?.close();
+    },
+    async close() {
+      const relays = [...running.values()];
+      running.clear();
+      await Promise.all(relays.map((relay) => relay.close()));
+    },
+  };
+}
+
+/** An http server that hands WebSocket upgrades to `onSocket` and can be torn down with every socket it accepted. */
+async function listenForWebSockets(host, port, onSocket) {
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  const sockets = new Set();
+  const http = createServer((_req, res) => res.writeHead(404).end());
+  http.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  http.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, req)));
+  await new Promise((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, () => resolve(undefined));
+  });
+  const address = /** @type {import('node:net').AddressInfo} */ (http.address());
+  return {
+    port: address.port,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        wss.close();
+        http.close(() => resolve(undefined));
+      }),
+  };
+}
+
+async function startTracker(host, port) {
+  const tracker = new TrackerServer({ http: false, udp: false, ws: { noServer: true }, stats: false, interval: TRACKER_ANNOUNCE_MS });
+  // Tracker warnings (bad announces from a client) are the client's problem, not the relay's.
+  tracker.on('warning', () => {});
+  tracker.on('error', (error) => console.error('relay torrent:', error.message));
+  const server = await listenForWebSockets(host, port, (ws, req) => tracker.ws.emit('connection', ws, req));
+  return {
+    url: `ws://${urlHost(host)}:${server.port}`,
+    close: async () => {
+      await server.close();
+      await new Promise((resolve) => tracker.close(() => resolve(undefined)));
+    },
+  };
+}
+
+async function startMqtt(host, port) {
+  const broker = await Aedes.createBroker();
+  const server = await listenForWebSockets(host, port, (ws) => {
+    const stream = createWebSocketStream(ws);
+    // A client vanishing mid-write is routine for a relay.
+    stream.on('error', () => {});
+    broker.handle(stream);
+  });
+  return {
+    url: `ws://${urlHost(host)}:${server.port}`,
+    close: async () => {
+      await server.close();
+      await new Promise((resolve) => broker.close(() => resolve(undefined)));
+    },
+  };
+}
+
+const urlHost = (host) => (host.includes(':') ? `[${host}]` : host);
