@@ -1,0 +1,4 @@
+export * from './binary-embedding.js';
+export * from './decide.js';
+export * from './hamming.js';
+export * from './thresholds.js';

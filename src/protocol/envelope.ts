@@ -1,0 +1,145 @@
+import { bytesToHex, hexToBytes, sha256Hex, utf8Decode } from './bytes.js';
+import { canonicalBytes } from './canonical.js';
+import { computeRequestId } from './commitment.js';
+import { signBytes, verifyBytes, type Identity } from './identity.js';
+import { LIMITS, PROTOCOL_VERSION, TIME_WINDOW } from './limits.js';
+import type { BodyOf, Packet, PacketBody, PacketType } from './packets.js';
+import { checkBody, checkEnvelopeFields } from './validate.js';
+
+/** Why an inbound packet was dropped before it reached the protocol. */
+export type DecodeDropReason =
+  | 'too-large'
+  | 'not-utf8'
+  | 'not-json'
+  | 'bad-envelope'
+  | 'unsupported-version'
+  | 'bad-body'
+  | 'bad-request-id'
+  | 'stale'
+  | 'future';
+
+export type DecodeResult =
+  | { ok: true; packet: Packet; id: string }
+  | { ok: false; reason: DecodeDropReason; detail: string };
+
+export interface DecodeOptions {
+  /** Receiver's clock, ms since the epoch. */
+  now: number;
+  maxBytes?: number;
+  futureSkewMs?: number;
+  maxAgeMs?: number;
+}
+
+/** The bytes a signature covers and a packet id hashes: canonical JSON of everything but `sig`. */
+export function signedBytes(packet: Omit<Packet, 'sig'>): Uint8Array<ArrayBuffer> {
+  return canonicalBytes({ v: packet.v, from: packet.from, createdAt: packet.createdAt, body: packet.body });
+}
+
+/** Packet id: hex SHA-256 of the signed bytes (ed25519 signatures are deterministic, so this names the packet). */
+export function packetId(packet: Omit<Packet, 'sig'>): string {
+  return sha256Hex(signedBytes(packet));
+}
+
+export function signPacket<B extends PacketBody>(identity: Identity, body: B, createdAt: number): Packet<B> {
+  const unsigned = { v: PROTOCOL_VERSION, from: identity.synthientId, createdAt, body } as const;
+  return { ...unsigned, sig: bytesToHex(signBytes(signedBytes(unsigned), identity.secretKey)) };
+}
+
+/**
+ * Builds and signs an inference request, filling in its `requestId` (which hashes the sender and time,
+ * so the same prompt sent twice is two requests).
+ */
+export function signRequest(
+  identity: Identity,
+  request: Omit<BodyOf<'inferenceRequest'>, 'requestId' | 'type'>,
+  createdAt: number,
+): Packet<BodyOf<'inferenceRequest'>> {
+  const fields = { type: 'inferenceRequest' as const, ...request };
+  const requestId = computeRequestId(fields, identity.synthientId, createdAt);
+  return signPacket(identity, { ...fields, requestId }, createdAt);
+}
+
+export function encodePacket(packet: Packet): Uint8Array {
+  return canonicalBytes(packet);
+}
+
+export function verifyPacket(packet: Packet): boolean {
+  return verifyBytes(hexToBytes(packet.sig), signedBytes(packet), hexToBytes(packet.from));
+}
+
+type WebCryptoKeyCache = Map<string, Promise<CryptoKey>>;
+const webCryptoKeys: WebCryptoKeyCache = new Map();
+const WEBCRYPTO_KEY_CACHE = 1024;
+let webCryptoEd25519: boolean | undefined;
+
+function importEd25519Key(publicKeyHex: string): Promise<CryptoKey> {
+  let key = webCryptoKeys.get(publicKeyHex);
+  if (!key) {
+    if (webCryptoKeys.size >= WEBCRYPTO_KEY_CACHE) webCryptoKeys.delete(webCryptoKeys.keys().next().value!);
+    key = crypto.subtle.importKey('raw', hexToBytes(publicKeyHex), { name: 'Ed25519' }, false, ['verify']);
+    webCryptoKeys.set(publicKeyHex, key);
+  }
+  return key;
+}
+
+/**
+ * Verifies with the platform's native Ed25519 (WebCrypto) where it exists, many times faster than
+ * JavaScript curve arithmetic; falls back to noble where it does not.
+ */
+export async function verifyPacketAsync(packet: Packet): Promise<boolean> {
+  if (webCryptoEd25519 !== false && globalThis.crypto?.subtle) {
+    try {
+      const key = await importEd25519Key(packet.from);
+      const ok = await crypto.subtle.verify({ name: 'Ed25519' }, key, hexToBytes(packet.sig), signedBytes(packet));
+      webCryptoEd25519 = true;
+      return ok;
+    } catch (error) {
+      webCryptoKeys.delete(packet.from);
+      // An unsupported algorithm means no native Ed25519 here; any other error is this packet's key.
+      if (webCryptoEd25519 === undefined && (error as Error)?.name === 'NotSupportedError') webCryptoEd25519 = false;
+      else if (webCryptoEd25519 === true) return false;
+    }
+  }
+  return verifyPacket(packet);
+}
+
+/**
+ * Parses and validates wire bytes: size, UTF-8, JSON, envelope shape, version, body shape, derived
+ * request id, and `createdAt` within the clock window. It does not check the signature (see
+ * `verifyPacket`), so a receiver can drop cheap failures before paying for curve arithmetic.
+ * Never throws.
+ */
+export function decodePacket(bytes: Uint8Array, options: DecodeOptions): DecodeResult {
+  const maxBytes = options.maxBytes ?? LIMITS.packetBytes;
+  if (bytes.length > maxBytes) return { ok: false, reason: 'too-large', detail: `${bytes.length} bytes > ${maxBytes}` };
+  const text = utf8Decode(bytes);
+  if (text === undefined) return { ok: false, reason: 'not-utf8', detail: 'invalid UTF-8' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'not-json', detail: 'not valid JSON' };
+  }
+  const envelopeProblem = checkEnvelopeFields(parsed, 'packet');
+  if (envelopeProblem) return { ok: false, reason: 'bad-envelope', detail: envelopeProblem };
+  const packet = parsed as Packet;
+  if (packet.v !== PROTOCOL_VERSION) {
+    return { ok: false, reason: 'unsupported-version', detail: `version ${packet.v}, this node speaks ${PROTOCOL_VERSION}` };
+  }
+  const bodyProblem = checkBody(packet.body);
+  if (bodyProblem) return { ok: false, reason: 'bad-body', detail: bodyProblem };
+  if (packet.body.type === 'inferenceRequest') {
+    const expected = computeRequestId(packet.body, packet.from, packet.createdAt);
+    if (expected !== packet.body.requestId) return { ok: false, reason: 'bad-request-id', detail: 'requestId does not hash the request' };
+  }
+  const ageMs = options.now - packet.createdAt;
+  if (ageMs > (options.maxAgeMs ?? TIME_WINDOW.maxAgeMs)) return { ok: false, reason: 'stale', detail: `created ${ageMs} ms ago` };
+  if (-ageMs > (options.futureSkewMs ?? TIME_WINDOW.futureSkewMs)) {
+    return { ok: false, reason: 'future', detail: `created ${-ageMs} ms in the future` };
+  }
+  return { ok: true, packet, id: packetId(packet) };
+}
+
+export function isPacketOfType<T extends PacketType>(packet: Packet, type: T): packet is Packet<BodyOf<T>> {
+  return packet.body.type === type;
+}

@@ -1,0 +1,31 @@
+/** Protocol version carried in every envelope. */
+export const PROTOCOL_VERSION = 1;
+
+/** Hard limits on inbound data: anything beyond is dropped before it costs more than a parse. */
+export const LIMITS = {
+  packetBytes: 256 * 1024,
+  promptChars: 16_384,
+  outputChars: 32_768,
+  modelIdChars: 128,
+  acceptedModels: 16,
+  advertisedModels: 32,
+  clientChars: 64,
+  detailChars: 256,
+  knownPeers: 64,
+  /** Largest quorum a request may ask for. */
+  quorum: 256,
+  /** Largest fixed reveal list (commits beyond the quorum are welcome, up to this). */
+  revealList: 512,
+  /** Largest binary embedding, in bits. */
+  embeddingBits: 4096,
+  maxTokens: 4096,
+  temperature: 2,
+  minWindowMs: 1_000,
+  maxWindowMs: 600_000,
+} as const;
+
+/** Clock tolerance for `createdAt`: how far in the future, and how old, a packet may claim to be. */
+export const TIME_WINDOW = {
+  futureSkewMs: 30_000,
+  maxAgeMs: 15 * 60_000,
+} as const;

@@ -1,0 +1,189 @@
+/**
+ * The packets of the Rakis protocol. Every packet is an envelope `{v, from, createdAt, body, sig}`;
+ * `sig` is ed25519 by `from` over the canonical bytes of the other four fields. Hashes, ids, keys,
+ * salts and embeddings travel as lowercase hex (one spelling per value).
+ */
+
+/** Consensus parameters chosen by the requester. Distances are normalized Hamming (0..1). */
+export interface SecurityFrame {
+  /** Commits needed before the window closes for the request to go to reveal. */
+  quorum: number;
+  /** Length of the commit window, from the request's `createdAt`. */
+  maxTimeMs: number;
+  /** Sphere radius: points within this normalized Hamming distance of the centre agree. */
+  secDistance: number;
+  /** Fraction of the fixed reveal list the agreeing cluster must hold. */
+  secPercentage: number;
+  /** Embedding model every verifier re-embeds outputs with. */
+  embeddingModel: string;
+  /** Matryoshka prefix of the embedding to compare; defaults to the model's full size. */
+  embeddingDims?: number;
+}
+
+export interface InferenceRequestBody {
+  type: 'inferenceRequest';
+  /** `H(canonical({createdAt, from, request}))` where `request` is this body without `requestId`. */
+  requestId: string;
+  prompt: string;
+  acceptedModels: string[];
+  temperature: number;
+  maxTokens: number;
+  seed?: number;
+  securityFrame: SecurityFrame;
+}
+
+export interface CommitBody {
+  type: 'commit';
+  requestId: string;
+  /** `H(requestId ‖ synthientId ‖ commitment)`. */
+  inferenceId: string;
+  /** `H(requestId ‖ synthientId ‖ H(output) ‖ bEmbedding ‖ salt)`. */
+  commitment: string;
+  /** The LLM that produced the committed output (one of the request's accepted models). */
+  model: string;
+}
+
+/** A commit as carried inside a reveal request: enough to re-verify its signature anywhere. */
+export interface CommitEntry {
+  from: string;
+  createdAt: number;
+  inferenceId: string;
+  commitment: string;
+  model: string;
+  sig: string;
+}
+
+export interface RevealRequestBody {
+  type: 'revealRequest';
+  requestId: string;
+  /** The fixed reveal list: distinct committers, sorted by commitment (byte order, ascending). */
+  commits: CommitEntry[];
+}
+
+export interface RevealBody {
+  type: 'reveal';
+  requestId: string;
+  inferenceId: string;
+  output: string;
+  /** Packed sign bits of the output's embedding under the request's frame. */
+  bEmbedding: string;
+  /** 32 random bytes that keep the commitment from being brute-forced from guessed outputs. */
+  salt: string;
+}
+
+export const REVEAL_REJECTION_REASONS = [
+  'commitment-mismatch',
+  'embedding-mismatch',
+  'embedding-size',
+  'not-in-list',
+  'late',
+] as const;
+export type RevealRejectionReason = (typeof REVEAL_REJECTION_REASONS)[number];
+
+export interface RevealRejectionBody {
+  type: 'revealRejection';
+  requestId: string;
+  inferenceId: string;
+  reason: RevealRejectionReason;
+  detail?: string;
+}
+
+export const CONSENSUS_FAILURE_REASONS = [
+  'not-enough-commits',
+  'no-reveals',
+  'all-rejected',
+  'cluster-too-small',
+] as const;
+export type ConsensusFailureReason = (typeof CONSENSUS_FAILURE_REASONS)[number];
+
+/** A node's attestation of the decision it reached independently. */
+export type ConsensusBody =
+  | {
+      type: 'consensus';
+      requestId: string;
+      outcome: 'decided';
+      /** Hash of the fixed reveal list the decision was made over. */
+      listHash: string;
+      /** Members of the agreeing cluster, sorted. */
+      validInferenceIds: string[];
+      chosenInferenceId: string;
+      /** Binds request, list, cluster and chosen output: equal on every node that decided the same. */
+      resultHash: string;
+    }
+  | {
+      type: 'consensus';
+      requestId: string;
+      outcome: 'failed';
+      listHash?: string;
+      reason: ConsensusFailureReason;
+    };
+
+export type PeerRole = 'worker' | 'observer';
+
+export interface PeerStatusFields {
+  role: PeerRole;
+  /** LLMs this node runs. */
+  models: string[];
+  /** Embedding models this node can verify with. */
+  embeddingModels: string[];
+  tokensServed: number;
+  /** Free-form client name and version. */
+  client: string;
+}
+
+/** Sent on joining; `status` repeats it periodically so peers keep the node alive in their tables. */
+export interface HelloBody extends PeerStatusFields {
+  type: 'hello';
+}
+
+export interface StatusBody extends PeerStatusFields {
+  type: 'status';
+}
+
+export interface KnownPeer {
+  synthientId: string;
+  models: string[];
+  lastSeen: number;
+}
+
+export interface KnownPeersBody {
+  type: 'knownPeers';
+  peers: KnownPeer[];
+}
+
+export type PacketBody =
+  | InferenceRequestBody
+  | CommitBody
+  | RevealRequestBody
+  | RevealBody
+  | RevealRejectionBody
+  | ConsensusBody
+  | HelloBody
+  | StatusBody
+  | KnownPeersBody;
+
+export type PacketType = PacketBody['type'];
+
+export const PACKET_TYPES: readonly PacketType[] = [
+  'inferenceRequest',
+  'commit',
+  'revealRequest',
+  'reveal',
+  'revealRejection',
+  'consensus',
+  'hello',
+  'status',
+  'knownPeers',
+];
+
+export interface Packet<B extends PacketBody = PacketBody> {
+  v: 1;
+  /** The sender's synthientId (ed25519 public key, hex). */
+  from: string;
+  /** Sender's clock, ms since the epoch. */
+  createdAt: number;
+  body: B;
+  sig: string;
+}
+
+export type BodyOf<T extends PacketType> = Extract<PacketBody, { type: T }>;

@@ -1,0 +1,61 @@
+import type { ConsensusResult } from '../consensus/index.js';
+import type { PacketBody, RevealRejectionReason } from '../protocol/index.js';
+
+export type QuorumPhase = 'collecting' | 'revealing' | 'deciding' | 'decided' | 'failed';
+
+export type CommitRejectionReason = 'late' | 'equivocation' | 'bad-inference-id' | 'model-not-accepted' | 'after-list';
+
+export type RevealListRejectionReason =
+  | 'too-few-commits'
+  | 'not-sorted'
+  | 'duplicate-committer'
+  | 'bad-entry'
+  | 'bad-entry-signature'
+  | 'entry-after-deadline'
+  | 'too-early';
+
+/** Why a request ended without an answer, as this node saw it. */
+export type QuorumFailureReason =
+  | 'not-enough-commits'
+  | 'no-reveal-list'
+  | 'no-reveals'
+  | 'all-rejected'
+  | 'cluster-too-small'
+  | 'no-attestations';
+
+export interface QuorumDecision {
+  /** How this node knows: it verified and decided itself, or it adopted attestations of others. */
+  basis: 'verified' | 'attested';
+  chosenInferenceId: string;
+  output: string;
+  /** Committer of the chosen answer. */
+  chosenFrom: string;
+  model: string;
+  resultHash: string;
+  listHash: string;
+  validInferenceIds: string[];
+  /** The full clustering result (verifying nodes only). */
+  consensus?: Extract<ConsensusResult, { status: 'decided' }>;
+}
+
+export type QuorumEvent =
+  | { type: 'phase'; phase: QuorumPhase }
+  | { type: 'commit'; from: string; inferenceId: string; model: string }
+  | { type: 'commit-rejected'; from: string; inferenceId: string; reason: CommitRejectionReason }
+  | { type: 'duplicate'; packetType: PacketBody['type']; from: string }
+  | { type: 'reveal-list'; from: string; size: number; listHash: string; byRequester: boolean }
+  | { type: 'reveal-list-rejected'; from: string; reason: RevealListRejectionReason; detail: string }
+  | { type: 'reveal'; from: string; inferenceId: string }
+  | { type: 'reveal-rejected'; from: string; inferenceId: string; reason: RevealRejectionReason; detail: string }
+  | { type: 'needs-embedding'; inferenceId: string; output: string }
+  | { type: 'remote-rejection'; from: string; inferenceId: string; reason: RevealRejectionReason }
+  | { type: 'attestation'; from: string; outcome: 'decided' | 'failed'; resultHash?: string; count: number }
+  | { type: 'attestation-conflict'; from: string }
+  | { type: 'decided'; decision: QuorumDecision }
+  | { type: 'failed'; reason: QuorumFailureReason; explanation: string; consensus?: ConsensusResult };
+
+/** What a step of the state machine asks of its driver: bodies to sign and broadcast, and what happened. */
+export interface QuorumStep {
+  send: PacketBody[];
+  events: QuorumEvent[];
+}

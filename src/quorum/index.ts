@@ -1,0 +1,3 @@
+export * from './events.js';
+export * from './quorum.js';
+export * from './timings.js';
