@@ -86,6 +86,8 @@ type PeersListener = (peers: PeerInfo[]) => void;
 
 /** Debounce for hello/knownPeers after links or peers appear, so a burst of joins costs one announcement. */
 const ANNOUNCE_DEBOUNCE_MS = 200;
+/** Forged copies remembered at most. */
+const FORGED_MAX_IDS = 10_000;
 /** How often silent peers are looked for. */
 const SWEEP_MS = 1_000;
 
@@ -105,6 +107,8 @@ export class Mesh {
   private readonly seen: RecentIds;
   /** Copies being verified, keyed by id and signature (a forged copy must not shadow the real one). */
   private readonly verifying = new Set<string>();
+  /** Copies whose signature failed, so their other copies are not verified again. */
+  private readonly forged: RecentIds;
   private readonly rateLimiter: SenderRateLimiter;
   private readonly peerTable: PeerTable;
   private readonly packetListeners = new Set<PacketListener>();
@@ -132,6 +136,7 @@ export class Mesh {
     this.presence = options.presence;
     this.verify = options.verify ?? verifyPacketAsync;
     this.seen = new RecentIds(this.limits.dedupWindowMs, this.limits.dedupMaxIds);
+    this.forged = new RecentIds(this.limits.dedupWindowMs, FORGED_MAX_IDS);
     this.rateLimiter = new SenderRateLimiter(this.limits.rate);
     this.peerTable = new PeerTable(this.synthientId, this.limits.maxGossipedPeers);
     this.transports = options.transports.map(
@@ -151,6 +156,8 @@ export class Mesh {
     if (this.started || this.closed) return;
     this.started = true;
     for (const transport of this.transports) transport.start();
+    // Transports without peer links (BroadcastChannel) hear this one; the others get one per new link.
+    this.scheduleHello();
     this.scheduleSweep();
   }
 
@@ -216,6 +223,7 @@ export class Mesh {
     const { packet, id } = decoded;
     const copyKey = `${id}:${packet.sig}`;
     if (this.seen.has(id) || this.verifying.has(copyKey)) return this.drop('duplicate');
+    if (this.forged.has(copyKey)) return this.drop('bad-signature');
     const verdict = this.rateLimiter.take(packet.from, now);
     if (verdict !== 'ok') return this.drop(verdict);
     this.verifying.add(copyKey);
@@ -229,7 +237,10 @@ export class Mesh {
     }
     this.counters.verified++;
     if (this.closed) return;
-    if (!valid) return this.drop('bad-signature');
+    if (!valid) {
+      this.forged.add(copyKey, this.scheduler.now());
+      return this.drop('bad-signature');
+    }
     // Another copy of the same packet may have been accepted while this one was being verified.
     if (this.seen.has(id)) return this.drop('duplicate');
     this.seen.add(id, this.scheduler.now());

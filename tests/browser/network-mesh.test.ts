@@ -1,0 +1,128 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startRelays, type Relays } from '../../tools/relay/relays.js';
+import { launchChromium } from './support/chromium.js';
+import { buildAndServeFixture, waitFor, type FixtureServer } from './support/fixture-server.js';
+import { meshPageUrl, openMeshPage, waitForFullMesh, webrtcContext, type MeshPage } from './support/mesh-pages.js';
+
+// Four nodes in two Chromium processes (two pages each, so each pair of tabs also shares a BroadcastChannel),
+// joined over two local signaling networks (torrent tracker and MQTT broker), all on loopback.
+const FIXTURE_ROOT = fileURLToPath(new URL('./network/', import.meta.url));
+// A hostile page is throttled quickly, then ignored.
+const LIMITS = { rate: { burst: 100, perSecond: 20, strikes: 50, banMs: 120_000 } };
+
+let relays: Relays;
+let fixture: FixtureServer;
+let browsers: Browser[] = [];
+let pages: MeshPage[] = [];
+let url: string;
+
+beforeAll(async () => {
+  [relays, fixture, ...browsers] = await Promise.all([
+    startRelays(),
+    buildAndServeFixture(FIXTURE_ROOT, ['mesh-page.html']),
+    launchChromium({ webrtc: true }),
+    launchChromium({ webrtc: true }),
+  ]);
+  url = meshPageUrl({ origin: fixture.origin, relays: relays.urls, network: `test-${Date.now()}`, limits: LIMITS });
+  const contexts = await Promise.all(browsers.map((browser) => webrtcContext(browser)));
+  for (const context of contexts) for (let i = 0; i < 2; i++) pages.push(await openMeshPage(context, url));
+});
+
+afterAll(async () => {
+  await Promise.all(browsers.map((browser) => browser.close()));
+  await fixture?.close();
+  await relays?.close();
+});
+
+/** Sends one tagged packet from `from` and waits until every other page has it; returns each one's delivery count. */
+async function deliverFrom(from: MeshPage, to: MeshPage[], tag: string): Promise<number[]> {
+  const { id } = await from.run((api, t) => api.publish(t), tag);
+  await waitFor(`${tag} to reach every page`, async () => {
+    const counts = await Promise.all(to.map((page) => page.run((api, ids) => api.deliveries(ids), [id])));
+    return counts.every(([delivery]) => (delivery?.count ?? 0) > 0);
+  }, 15_000, 50);
+  // Linger so a second copy over a slower path would show up.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  return Promise.all(to.map(async (page) => (await page.run((api, ids) => api.deliveries(ids), [id]))[0]!.count));
+}
+
+describe('mesh across browser processes', () => {
+  test('a full mesh forms over both signaling networks', async () => {
+    await waitForFullMesh(pages);
+    const infos = await Promise.all(pages.map((page) => page.info()));
+    for (const info of infos) {
+      const links = Object.fromEntries(info.health.map((health) => [health.transport, health.peers]));
+      // Each page links to the three others on at least one signaling network; trystero occasionally
+      // fails one link of twelve, which the other network covers.
+      expect(Math.max(links.torrent ?? 0, links.mqtt ?? 0)).toBeGreaterThanOrEqual(2);
+      expect(info.peers).toHaveLength(3);
+      expect(info.health.every((health) => health.state === 'live')).toBe(true);
+    }
+  });
+
+  test('a packet reaches every other page exactly once over two signaling networks and BroadcastChannel', async () => {
+    for (const [i, sender] of pages.entries()) {
+      const others = pages.filter((page) => page !== sender);
+      expect(await deliverFrom(sender, others, `once-${i}`)).toEqual([1, 1, 1]);
+    }
+    // The copies that did arrive more than once were counted as duplicates, not delivered.
+    const infos = await Promise.all(pages.map((page) => page.info()));
+    for (const info of infos) expect(info.stats.drops.duplicate).toBeGreaterThan(0);
+  });
+
+  test('killing one relay mid-run leaves the network working over the other', async () => {
+    await relays.stop('torrent');
+    await waitFor('pages to notice the tracker is gone', async () => {
+      const infos = await Promise.all(pages.map((page) => page.info()));
+      return infos.every((info) => info.health.find((health) => health.transport === 'torrent')?.relays.every((relay) => !relay.open));
+    });
+    // A node arriving now, alone in a fresh context (no BroadcastChannel partner), can only be found over MQTT.
+    const late = await openMeshPage(await webrtcContext(browsers[1]!), url);
+    const everyone = [...pages, late];
+    await waitForFullMesh(everyone);
+    const lateHealth = (await late.info()).health;
+    expect(lateHealth.find((health) => health.transport === 'mqtt')?.peers).toBe(4);
+    expect(lateHealth.find((health) => health.transport === 'torrent')?.peers).toBe(0);
+    expect(await deliverFrom(late, pages, 'after-kill-late')).toEqual([1, 1, 1, 1]);
+    expect(await deliverFrom(pages[0]!, everyone.slice(1), 'after-kill-first')).toEqual([1, 1, 1, 1]);
+    await late.page.close();
+  });
+
+  test('forged, oversized and flooding packets from one page are dropped, with counters saying why', async () => {
+    const [hostile, ...honest] = pages as [MeshPage, ...MeshPage[]];
+    const victim = honest[0]!.synthientId;
+    const before = await Promise.all(honest.map((page) => page.info()));
+    await hostile.run((api, v) => {
+      api.hostile.forgeSignature('forged');
+      api.hostile.impersonate(v, 'impersonated');
+      api.hostile.oversize();
+      api.hostile.garbage();
+      api.hostile.flood(400, 'flood');
+    }, victim);
+    await waitFor('the drops to be counted', async () => {
+      const infos = await Promise.all(honest.map((page) => page.info()));
+      return infos.every((info) => (info.stats.drops.banned ?? 0) > 0 && (info.stats.drops['too-large'] ?? 0) > 0);
+    });
+    for (const [i, page] of honest.entries()) {
+      const { stats } = await page.info();
+      const was = before[i]!.stats.drops;
+      const rose = (reason: keyof typeof was) => (stats.drops[reason] ?? 0) - (was[reason] ?? 0);
+      expect(rose('bad-signature')).toBeGreaterThanOrEqual(2);
+      expect(rose('too-large')).toBeGreaterThanOrEqual(1);
+      expect(rose('not-json')).toBeGreaterThanOrEqual(1);
+      expect(rose('rate-limited')).toBeGreaterThanOrEqual(1);
+      expect(rose('banned')).toBeGreaterThanOrEqual(1);
+      const tags = await page.run((api) => api.tags());
+      expect(tags.filter(({ tag }) => tag === 'forged' || tag === 'impersonated' || tag === 'oversize')).toEqual([]);
+      // The flood was cut off near the sender's burst allowance (plus what its bucket refilled meanwhile).
+      expect(tags.filter(({ tag }) => tag.startsWith('flood-')).length).toBeLessThan(LIMITS.rate.burst * 2);
+    }
+    // The hostile node is now ignored, while the honest ones still reach each other.
+    const ignored = await hostile.run((api) => api.publish('after-ban'));
+    expect(await deliverFrom(honest[0]!, honest.slice(1), 'honest-after-ban')).toEqual([1, 1]);
+    const got = await Promise.all(honest.map((page) => page.run((api, ids) => api.deliveries(ids), [ignored.id])));
+    expect(got.map(([delivery]) => delivery?.count)).toEqual([0, 0, 0]);
+  });
+});

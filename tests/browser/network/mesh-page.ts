@@ -1,0 +1,100 @@
+// A bare node for the network's browser tests and benchmark: a Mesh over the signaling networks and
+// BroadcastChannel, configured from the query string, driven from Node through window.rakisMesh.
+import { createIdentity, encodePacket, packetId, signPacket, verifyPacketAsync, type Packet } from '../../../src/protocol/index.js';
+import { Mesh, networkTransports, type MeshOptions, type SignalingStrategy } from '../../../src/network/index.js';
+import type { MeshPageApi } from './mesh-page-api.js';
+
+const params = new URLSearchParams(location.search);
+const relayUrls: Partial<Record<SignalingStrategy, string[]>> = {};
+for (const strategy of ['torrent', 'mqtt', 'nostr'] as const) {
+  const url = params.get(strategy);
+  if (url) relayUrls[strategy] = [url];
+}
+const strategies = Object.keys(relayUrls) as SignalingStrategy[];
+const limits = JSON.parse(params.get('limits') ?? '{}') as MeshOptions['limits'];
+
+const identity = createIdentity();
+const mesh = new Mesh({
+  identity,
+  transports: networkTransports({
+    network: params.get('network') ?? 'rakis-test',
+    strategies,
+    relayUrls,
+    // Loopback only: no STUN servers to wait for.
+    rtcConfig: { iceServers: [] },
+  }),
+  presence: () => ({ role: 'observer', models: [], embeddingModels: [], tokensServed: 0, client: 'mesh-fixture' }),
+  ...(limits && { limits }),
+});
+
+const now = () => performance.timeOrigin + performance.now();
+const deliveries = new Map<string, { count: number; at: number }>();
+const tags: { from: string; tag: string }[] = [];
+mesh.onPacket((packet, { id }) => {
+  const seen = deliveries.get(id);
+  if (seen) seen.count++;
+  else deliveries.set(id, { count: 1, at: now() });
+  if (packet.body.type === 'status') tags.push({ from: packet.from, tag: packet.body.client });
+});
+
+let firstLinkMs: number | undefined;
+const watchLinks = setInterval(() => {
+  if (mesh.health().some((health) => health.transport !== 'broadcast' && health.peers > 0)) {
+    firstLinkMs = performance.now();
+    clearInterval(watchLinks);
+  }
+}, 5);
+
+const tagged = (tag: string, createdAt = Date.now()): Packet =>
+  signPacket(identity, { type: 'status', role: 'observer', models: [], embeddingModels: [], tokensServed: 0, client: tag }, createdAt);
+
+const api: MeshPageApi = {
+  synthientId: identity.synthientId,
+  info: () => ({ synthientId: identity.synthientId, peers: mesh.peers(), health: mesh.health(), stats: mesh.stats(), firstLinkMs }),
+  publish(tag) {
+    const packet = tagged(tag);
+    const sentAt = now();
+    mesh.send(packet);
+    return { id: packetId(packet), sentAt };
+  },
+  publishBurst(count) {
+    const packets = Array.from({ length: count }, (_, i) => tagged(`burst-${i}`));
+    const sentAt = now();
+    for (const packet of packets) mesh.send(packet);
+    return { ids: packets.map((packet) => packetId(packet)), sentAt };
+  },
+  deliveries: (ids) => ids.map((id) => ({ id, count: deliveries.get(id)?.count ?? 0, at: deliveries.get(id)?.at })),
+  tags: () => [...tags],
+  async verifyCost(count) {
+    const packets = Array.from({ length: count }, (_, i) => tagged(`verify-${i}`));
+    await verifyPacketAsync(packets[0]!);
+    const start = performance.now();
+    const results = await Promise.all(packets.map((packet) => verifyPacketAsync(packet)));
+    const elapsed = performance.now() - start;
+    if (!results.every(Boolean)) throw new Error('a genuine packet failed verification');
+    return (elapsed * 1000) / count;
+  },
+  hostile: {
+    forgeSignature(tag) {
+      const packet = tagged(tag);
+      const sig = (packet.sig.startsWith('0') ? '1' : '0') + packet.sig.slice(1);
+      mesh.sendBytes(encodePacket({ ...packet, sig }));
+    },
+    impersonate(victim, tag) {
+      mesh.sendBytes(encodePacket({ ...tagged(tag), from: victim }));
+    },
+    oversize() {
+      const models = Array.from({ length: 20_000 }, (_, i) => `model-${i}`);
+      const packet = signPacket(identity, { type: 'status', role: 'worker', models, embeddingModels: [], tokensServed: 0, client: 'oversize' }, Date.now());
+      mesh.sendBytes(encodePacket(packet));
+    },
+    garbage() {
+      mesh.sendBytes(new TextEncoder().encode('this is not a packet'));
+    },
+    flood(count, tag) {
+      for (let i = 0; i < count; i++) mesh.send(tagged(`${tag}-${i}`));
+    },
+  },
+};
+window.rakisMesh = api;
+mesh.start();

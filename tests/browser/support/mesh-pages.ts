@@ -1,0 +1,64 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { MeshPageApi, MeshPageInfo } from '../network/mesh-page-api.js';
+import { newContext } from './chromium.js';
+import { waitFor } from './fixture-server.js';
+
+/** A fixture page running a mesh node, seen from Node. */
+export interface MeshPage {
+  page: Page;
+  synthientId: string;
+  info(): Promise<MeshPageInfo>;
+  /** Runs `call` against the page's window.rakisMesh. */
+  run<R, A = undefined>(call: (api: MeshPageApi, arg: A) => R | Promise<R>, arg?: A): Promise<R>;
+}
+
+export interface MeshPageUrlOptions {
+  origin: string;
+  relays: { torrent?: string; mqtt?: string };
+  network: string;
+  limits?: object;
+}
+
+export function meshPageUrl({ origin, relays, network, limits }: MeshPageUrlOptions): string {
+  const params = new URLSearchParams({ network, ...relays, ...(limits && { limits: JSON.stringify(limits) }) });
+  return `${origin}/mesh-page.html?${params}`;
+}
+
+/** Opens a mesh fixture page in `context` and waits for its node to exist. */
+export async function openMeshPage(context: BrowserContext, url: string): Promise<MeshPage> {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  await page.goto(url);
+  const synthientId = await waitFor('the mesh page', () => page.evaluate(() => window.rakisMesh?.synthientId), 15_000, 50);
+  const run = <R, A>(call: (api: MeshPageApi, arg: A) => R | Promise<R>, arg?: A): Promise<R> =>
+    page.evaluate(
+      async ({ source, arg }) => {
+        // The call is shipped as source: page.evaluate cannot carry closures.
+        const fn = new Function(`return (${source})`)() as (api: MeshPageApi, arg: unknown) => unknown;
+        return fn(window.rakisMesh!, arg);
+      },
+      { source: call.toString(), arg },
+    ) as Promise<R>;
+  return { page, synthientId, info: () => run((api) => api.info()), run };
+}
+
+/** A browser process with one context (one origin's BroadcastChannel scope) for WebRTC pages. */
+export async function webrtcContext(browser: Browser): Promise<BrowserContext> {
+  return newContext(browser, { webrtc: true });
+}
+
+/** Waits until every page has heard from every other (over any transport). */
+export async function waitForFullMesh(pages: MeshPage[], timeoutMs = 30_000): Promise<void> {
+  await waitFor(
+    'every page to hear every other',
+    async () => {
+      const infos = await Promise.all(pages.map((page) => page.info()));
+      return infos.every((info) => {
+        const heard = new Set(info.peers.map((peer) => peer.synthientId));
+        return pages.every((other) => other.synthientId === info.synthientId || heard.has(other.synthientId));
+      });
+    },
+    timeoutMs,
+    200,
+  );
+}
