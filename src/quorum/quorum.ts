@@ -113,6 +113,7 @@ export class Quorum {
 
   private phase: QuorumPhase = 'collecting';
   private readonly commits = new Map<string, CommitEntry>();
+  /** Commits whose signature was already checked, keyed by everything the signature covers. */
   private readonly knownCommitSigs = new Set<string>();
   private readonly flagged = new Set<string>();
   private list?: AdoptedList;
@@ -286,7 +287,7 @@ export class Quorum {
     if (packet.createdAt > this.schedule.commitDeadline || now > this.schedule.listAt) return reject('late');
     if (this.list) return reject('after-list');
     this.commits.set(from, { from, createdAt: packet.createdAt, inferenceId, commitment, model, sig: packet.sig });
-    this.knownCommitSigs.add(packet.sig);
+    this.knownCommitSigs.add(commitKey({ from, createdAt: packet.createdAt, commitment, model, sig: packet.sig }));
     this.emit({ type: 'commit', from, inferenceId, model });
   }
 
@@ -334,7 +335,7 @@ export class Quorum {
       if (entry.createdAt > this.schedule.commitDeadline) {
         return { reason: 'entry-after-deadline', detail: `entry ${i} was signed after the commit window` };
       }
-      if (!this.knownCommitSigs.has(entry.sig)) {
+      if (!this.knownCommitSigs.has(commitKey(entry))) {
         const commit: Packet<CommitBody> = {
           v: 1,
           from: entry.from,
@@ -343,7 +344,7 @@ export class Quorum {
           sig: entry.sig,
         };
         if (!this.verifyCommit(commit)) return { reason: 'bad-entry-signature', detail: `entry ${i} is not signed by its committer` };
-        this.knownCommitSigs.add(entry.sig);
+        this.knownCommitSigs.add(commitKey(entry));
       }
     }
     return undefined;
@@ -679,4 +680,8 @@ export class Quorum {
 
 function revealKey(from: string, inferenceId: string): string {
   return `${from}:${inferenceId}`;
+}
+
+function commitKey(entry: Pick<CommitEntry, 'from' | 'createdAt' | 'commitment' | 'model' | 'sig'>): string {
+  return `${entry.from}:${entry.createdAt}:${entry.commitment}:${entry.model}:${entry.sig}`;
 }
