@@ -1,0 +1,6 @@
+export * from './engine-ports.js';
+export * from './errors.js';
+export * from './rakis-node.js';
+export * from './request-handle.js';
+export * from './security-frame.js';
+export type { JobState, JobUpdate, SkipReason } from './worker-role.js';

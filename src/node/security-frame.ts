@@ -1,0 +1,62 @@
+import { LIMITS, checkSecurityFrame, type SecurityFrame } from '../protocol/index.js';
+import { RakisError } from './errors.js';
+
+export type FramePreset = 'fast' | 'balanced' | 'strict';
+
+/**
+ * Named frames. Distances are normalized Hamming distances (0..1), so a preset means the same for
+ * any embedding size. Every preset keeps secPercentage above 0.5, the bound under which the protocol
+ * guarantees the answer lies near an honest one (see the README).
+ */
+export const FRAME_PRESETS: Readonly<Record<FramePreset, Omit<SecurityFrame, 'embeddingModel'>>> = {
+  fast: { quorum: 2, maxTimeMs: 20_000, secDistance: 0.2, secPercentage: 0.51 },
+  balanced: { quorum: 3, maxTimeMs: 30_000, secDistance: 0.15, secPercentage: 0.66 },
+  strict: { quorum: 5, maxTimeMs: 60_000, secDistance: 0.1, secPercentage: 0.8 },
+};
+
+export const DEFAULT_EMBEDDING_MODEL = 'nomic-ai/nomic-embed-text-v1.5';
+
+/** A preset, optionally overridden field by field, validated; throws `RakisError('invalid-frame')` with the reason. */
+export function securityFrame(
+  preset: FramePreset = 'balanced',
+  overrides: Partial<SecurityFrame> = {},
+  embeddingModel = DEFAULT_EMBEDDING_MODEL,
+): SecurityFrame {
+  if (!Object.hasOwn(FRAME_PRESETS, preset)) {
+    throw new RakisError('invalid-frame', `unknown frame preset "${preset}"; use ${Object.keys(FRAME_PRESETS).join(', ')}`);
+  }
+  const frame: SecurityFrame = { ...FRAME_PRESETS[preset], embeddingModel, ...overrides };
+  assertFrame(frame);
+  return frame;
+}
+
+export function assertFrame(frame: unknown): asserts frame is SecurityFrame {
+  const problem = checkSecurityFrame(frame, 'frame');
+  if (problem) throw new RakisError('invalid-frame', problem);
+}
+
+export interface RequestParams {
+  acceptedModels: string[];
+  temperature?: number;
+  maxTokens?: number;
+  seed?: number;
+}
+
+export function assertParams(prompt: unknown, params: RequestParams): void {
+  if (typeof prompt !== 'string' || prompt.trim().length === 0) throw new RakisError('invalid-params', 'the prompt is empty');
+  if (prompt.length > LIMITS.promptChars) throw new RakisError('invalid-params', `the prompt is longer than ${LIMITS.promptChars} characters`);
+  if (!Array.isArray(params.acceptedModels) || params.acceptedModels.length === 0) {
+    throw new RakisError('invalid-params', 'name at least one accepted model');
+  }
+  if (params.acceptedModels.length > LIMITS.acceptedModels) {
+    throw new RakisError('invalid-params', `at most ${LIMITS.acceptedModels} accepted models`);
+  }
+  const { temperature = 0, maxTokens = 256, seed } = params;
+  if (!(temperature >= 0 && temperature <= LIMITS.temperature)) throw new RakisError('invalid-params', `temperature must be within 0..${LIMITS.temperature}`);
+  if (!Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > LIMITS.maxTokens) {
+    throw new RakisError('invalid-params', `maxTokens must be an integer within 1..${LIMITS.maxTokens}`);
+  }
+  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff)) {
+    throw new RakisError('invalid-params', 'seed must be an integer within 0..4294967295');
+  }
+}

@@ -1,0 +1,176 @@
+import { embeddingBits, type InferenceRequestBody, type Packet } from '../protocol/index.js';
+import type { Scheduler } from '../network/index.js';
+import type { Embedder, TextGenerator } from './engine-ports.js';
+
+export type JobState = 'queued' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
+
+export type SkipReason = 'no-model' | 'no-embedder' | 'too-slow' | 'window-missed' | 'already-seen' | 'unhealthy' | 'stopped';
+
+export interface JobUpdate {
+  requestId: string;
+  model?: string;
+  state: JobState;
+  reason?: SkipReason | string;
+}
+
+export interface Answer {
+  request: Packet<InferenceRequestBody>;
+  model: string;
+  output: string;
+  bEmbedding: Uint8Array;
+  tokens: number;
+}
+
+interface Job {
+  request: Packet<InferenceRequestBody>;
+  generator: TextGenerator;
+  embedder: Embedder;
+  bits: number;
+}
+
+interface EngineQueue {
+  generator: TextGenerator;
+  waiting: Job[];
+  running?: { job: Job; abort: AbortController };
+  /** Measured throughput (exponential moving average), tokens per second. */
+  tokensPerSecond: number;
+}
+
+export interface WorkerRoleOptions {
+  generators: TextGenerator[];
+  embedders: Embedder[];
+  scheduler: Scheduler;
+  /** An answer is ready; the node commits it (if the window is still open). */
+  onAnswer: (answer: Answer) => Promise<void>;
+  onUpdate: (update: JobUpdate) => void;
+  /** Starting throughput guess before anything was measured. */
+  initialTokensPerSecond?: number;
+  /** Time reserved for embedding and committing after generation. */
+  commitReserveMs?: number;
+}
+
+/**
+ * The worker side of a node: picks up requests it can serve, runs them one at a time per engine,
+ * and hands answers back for committing. It skips what it could not finish before the commit window
+ * closes (judged from its own measured tokens/s) and never runs a request twice.
+ */
+export class WorkerRole {
+  private readonly queues: EngineQueue[];
+  private readonly embedders: Embedder[];
+  private readonly seen = new Set<string>();
+  private stopped = false;
+  private readonly options: WorkerRoleOptions;
+
+  constructor(options: WorkerRoleOptions) {
+    this.options = options;
+    this.embedders = options.embedders;
+    this.queues = options.generators.map((generator) => ({
+      generator,
+      waiting: [],
+      tokensPerSecond: options.initialTokensPerSecond ?? 20,
+    }));
+  }
+
+  get models(): string[] {
+    return this.queues.filter((queue) => queue.generator.healthy()).map((queue) => queue.generator.model);
+  }
+
+  get contributes(): boolean {
+    return this.queues.length > 0;
+  }
+
+  status(): { model: string; waiting: number; running: boolean; tokensPerSecond: number; healthy: boolean }[] {
+    return this.queues.map((queue) => ({
+      model: queue.generator.model,
+      waiting: queue.waiting.length,
+      running: !!queue.running,
+      tokensPerSecond: queue.tokensPerSecond,
+      healthy: queue.generator.healthy(),
+    }));
+  }
+
+  /** Marks a request as handled without running it (e.g. resumed after a reload with its answer committed). */
+  markSeen(requestId: string): void {
+    this.seen.add(requestId);
+  }
+
+  /** Considers a request; returns what it decided. */
+  offer(request: Packet<InferenceRequestBody>): JobUpdate {
+    const { requestId, acceptedModels, maxTokens, securityFrame } = request.body;
+    const skip = (reason: SkipReason, model?: string): JobUpdate => {
+      const update = { requestId, state: 'skipped' as const, reason, ...(model ? { model } : {}) };
+      this.options.onUpdate(update);
+      return update;
+    };
+    if (this.stopped) return skip('stopped');
+    if (this.seen.has(requestId)) return skip('already-seen');
+    this.seen.add(requestId);
+    const queue = acceptedModels
+      .map((model) => this.queues.find((candidate) => candidate.generator.model === model))
+      .find((candidate): candidate is EngineQueue => !!candidate);
+    if (!queue) return skip('no-model');
+    const model = queue.generator.model;
+    if (!queue.generator.healthy()) return skip('unhealthy', model);
+    const embedder = this.embedders.find((candidate) => candidate.model === securityFrame.embeddingModel && candidate.healthy());
+    const bits = embeddingBits(securityFrame.embeddingModel, securityFrame.embeddingDims);
+    if (!embedder || bits === undefined) return skip('no-embedder', model);
+    const deadline = request.createdAt + securityFrame.maxTimeMs;
+    if (this.estimatedFinish(queue, maxTokens) > deadline) return skip('too-slow', model);
+    queue.waiting.push({ request, generator: queue.generator, embedder, bits });
+    const update: JobUpdate = { requestId, model, state: 'queued' };
+    this.options.onUpdate(update);
+    this.pump(queue);
+    return update;
+  }
+
+  /** Aborts running work and refuses new work. */
+  stop(): void {
+    this.stopped = true;
+    for (const queue of this.queues) {
+      for (const job of queue.waiting) this.options.onUpdate({ requestId: job.request.body.requestId, model: queue.generator.model, state: 'cancelled', reason: 'stopped' });
+      queue.waiting = [];
+      queue.running?.abort.abort();
+    }
+  }
+
+  private estimatedFinish(queue: EngineQueue, maxTokens: number): number {
+    const queuedTokens = queue.waiting.reduce((sum, job) => sum + job.request.body.maxTokens, 0) + (queue.running?.job.request.body.maxTokens ?? 0);
+    const reserve = this.options.commitReserveMs ?? 1_000;
+    return this.options.scheduler.now() + ((queuedTokens + maxTokens) / queue.tokensPerSecond) * 1000 + reserve;
+  }
+
+  private pump(queue: EngineQueue): void {
+    if (queue.running || this.stopped) return;
+    const job = queue.waiting.shift();
+    if (!job) return;
+    const abort = new AbortController();
+    queue.running = { job, abort };
+    void this.run(queue, job, abort.signal).finally(() => {
+      queue.running = undefined;
+      this.pump(queue);
+    });
+  }
+
+  private async run(queue: EngineQueue, job: Job, signal: AbortSignal): Promise<void> {
+    const { requestId, prompt, maxTokens, temperature, seed, securityFrame } = job.request.body;
+    const model = job.generator.model;
+    const deadline = job.request.createdAt + securityFrame.maxTimeMs;
+    const update = (state: JobState, reason?: string) => this.options.onUpdate({ requestId, model, state, ...(reason ? { reason } : {}) });
+    if (this.options.scheduler.now() > deadline) return update('skipped', 'window-missed');
+    update('running');
+    try {
+      const started = this.options.scheduler.now();
+      const generation = await job.generator.generate(prompt, { maxTokens, temperature, ...(seed !== undefined ? { seed } : {}), signal });
+      const elapsed = Math.max(1, this.options.scheduler.now() - started);
+      if (generation.tokens > 0) queue.tokensPerSecond = 0.7 * queue.tokensPerSecond + 0.3 * ((generation.tokens * 1000) / elapsed);
+      const [bEmbedding] = await job.embedder.embedBinary([generation.text], job.bits, signal);
+      if (signal.aborted) return update('cancelled', 'stopped');
+      if (this.options.scheduler.now() > deadline) return update('skipped', 'window-missed');
+      await this.options.onAnswer({ request: job.request, model, output: generation.text, bEmbedding: bEmbedding!, tokens: generation.tokens });
+      update('done');
+    } catch (error) {
+      if (signal.aborted) return update('cancelled', 'stopped');
+      update('failed', error instanceof Error ? error.message : String(error));
+    }
+  }
+}

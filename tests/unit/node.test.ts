@@ -1,0 +1,77 @@
+import { describe, expect, test } from 'vitest';
+import { RakisError, securityFrame, type RequestEvent, type RequestResult } from '../../src/node/index.js';
+import { SimNet } from '../support/sim-net.js';
+
+const frame = securityFrame('balanced', { maxTimeMs: 5_000 }, 'rakis-test/encoder-mini');
+const params = { acceptedModels: ['rakis-test/lm-mini'], maxTokens: 64 };
+
+describe('RakisNode over the in-memory transport', () => {
+  test('workers answer a request; every node reaches the same decision; the requester sees attestations', async () => {
+    const net = new SimNet();
+    const requester = await net.add();
+    const workers = [await net.add({ worker: true }), await net.add({ worker: true }), await net.add({ worker: true })];
+    await net.startAll();
+    expect(requester.peers.length).toBe(3);
+    expect(workers[0]!.role).toBe('worker');
+    expect(requester.role).toBe('observer');
+
+    const handle = requester.request('Why is the sky blue?', frame, params);
+    const events: RequestEvent[] = [];
+    const collecting = (async () => {
+      for await (const event of handle.events) events.push(event);
+    })();
+    let result: RequestResult | undefined;
+    void handle.result.then((r) => (result = r));
+    await net.runUntil(() => !!result, 30_000);
+    await net.runUntil(() => requester.quorum(handle.requestId)!.attestations[0]?.count === 4, 5_000);
+    await collecting;
+
+    expect(result).toMatchObject({ outcome: 'decided' });
+    expect(result!.output).toMatch(/sky looks blue/);
+    const commits = events.filter((e) => e.type === 'commit');
+    expect(commits).toHaveLength(3);
+    const hashes = [requester, ...workers].map((node) => node.quorum(handle.requestId)?.decision?.resultHash);
+    expect(new Set(hashes).size).toBe(1);
+    expect(requester.quorum(handle.requestId)!.attestations[0]!.count).toBe(4);
+    expect(requester.results[0]).toMatchObject({ requestId: handle.requestId, outcome: 'decided', mine: true });
+    expect(workers.reduce((sum, w) => sum + w.status.tokensServed, 0)).toBeGreaterThan(0);
+  });
+
+  test('bad input is refused with a typed, readable error', async () => {
+    const net = new SimNet();
+    const node = await net.add();
+    expect(() => node.request('hi', frame, params)).toThrow(/start the node/);
+    await net.startAll();
+    expect(() => node.request('', frame, params)).toThrow(RakisError);
+    expect(() => node.request('hi', { ...frame, secDistance: 2 }, params)).toThrow(/secDistance/);
+    expect(() => node.request('hi', frame, { acceptedModels: [] })).toThrow(/accepted model/);
+    expect(() => securityFrame('extreme' as 'fast')).toThrow(/unknown frame preset/);
+  });
+
+  test('too few workers: the request fails with its reason', async () => {
+    const net = new SimNet();
+    const requester = await net.add();
+    await net.add({ worker: true });
+    await net.startAll();
+    const handle = requester.request('Why is the sky blue?', frame, params);
+    let result: RequestResult | undefined;
+    void handle.result.then((r) => (result = r));
+    await net.runUntil(() => !!result, 30_000);
+    expect(result).toMatchObject({ outcome: 'failed', reason: 'not-enough-commits' });
+  });
+
+  test('a worker too slow for the window skips the request and says why', async () => {
+    const net = new SimNet();
+    const requester = await net.add();
+    const slow = await net.add({ worker: { tokensPerSecond: 1 } });
+    await net.startAll();
+    const jobs: string[] = [];
+    slow.on('job', (job) => jobs.push(`${job.state}:${job.reason ?? ''}`));
+    // First request teaches the worker its speed (64 tokens at 1 token/s overruns a 5 s window).
+    requester.request('Why is the sky blue?', frame, params);
+    await net.run(12_000);
+    requester.request('Why is grass green?', frame, params);
+    await net.run(500);
+    expect(jobs).toContain('skipped:too-slow');
+  });
+});
