@@ -4,3 +4,4 @@ export * from './rakis-node.js';
 export * from './request-handle.js';
 export * from './security-frame.js';
 export type { JobState, JobUpdate, SkipReason } from './worker-role.js';
+export * from './engine-loader.js';

@@ -34,6 +34,7 @@ import { Quorum, type QuorumDecision, type QuorumSnapshot, type QuorumTimings } 
 import { StoreError, type NodeStore, type StoredQuorum, type StoredResult } from '../store/types.js';
 import { Emitter } from './emitter.js';
 import type { Embedder, TextGenerator } from './engine-ports.js';
+import type { ContributeOptions, EngineLoader, EngineProgress } from './engine-loader.js';
 import { RakisError, type RakisErrorCode } from './errors.js';
 import { EventStream, type RequestEvent, type RequestHandle, type RequestResult } from './request-handle.js';
 import { assertFrame, assertParams, type RequestParams } from './security-frame.js';
@@ -58,6 +59,8 @@ export interface RakisNodeOptions {
   generators?: TextGenerator[];
   /** Embedding engines for committing answers and verifying others'. */
   embedders?: Embedder[];
+  /** How `contribute()` brings up engines; default: the real engines, imported only then. */
+  engineLoader?: EngineLoader;
   /** Time source; the real clock by default. */
   scheduler?: Scheduler;
   timings?: Partial<QuorumTimings>;
@@ -93,6 +96,7 @@ export interface RakisNodeEvents extends Record<string, unknown> {
   consensus: { requestId: string; decision: QuorumDecision; attestations: number };
   failed: { requestId: string; reason: string; explanation: string };
   job: JobUpdate;
+  'engine-progress': EngineProgress;
   error: { code: RakisErrorCode; message: string; requestId?: string };
 }
 
@@ -130,6 +134,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
   private readonly saveTimers = new Map<string, TimerHandle>();
   private readonly embedQueues = new Map<Embedder, Promise<void>>();
   private tickTimer: TimerHandle | undefined;
+  private contributing: AbortController | undefined;
   private knownPeerIds = new Set<string>();
   private tokensServed = 0;
   private started = false;
@@ -232,6 +237,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     if (this.stopped) return;
     this.stopped = true;
     this.worker.stop();
+    this.contributing?.abort();
     if (this.tickTimer) this.scheduler.clearTimeout(this.tickTimer);
     for (const [requestId, timer] of this.saveTimers) {
       this.scheduler.clearTimeout(timer);
@@ -240,6 +246,36 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     for (const request of this.open.values()) request.stream?.close();
     await this.mesh.close();
     this.emitStatus();
+  }
+
+  /**
+   * Starts contributing compute: loads the engines (lazily, with progress events) and then serves
+   * requests for these models. Rejects with `RakisError('engine')` when they cannot load.
+   */
+  async contribute(options: ContributeOptions): Promise<void> {
+    if (this.stopped) throw new RakisError('stopped', 'this node was stopped');
+    this.contributing?.abort();
+    const abort = new AbortController();
+    this.contributing = abort;
+    const loader = this.options.engineLoader ?? defaultEngineLoader;
+    try {
+      const { generators, embedders } = await loader({ ...options, signal: abort.signal, onProgress: (progress) => this.emit('engine-progress', progress) });
+      if (abort.signal.aborted) throw new RakisError('cancelled', 'loading was cancelled');
+      this.embedders.push(...embedders.filter((e) => !this.embedders.some((known) => known.model === e.model)));
+      this.worker.addGenerators(generators.filter((g) => !this.worker.models.includes(g.model)));
+      this.emitStatus();
+    } catch (error) {
+      const rakisError = error instanceof RakisError ? error : new RakisError('engine', (error as Error).message, { cause: error });
+      this.emit('error', { code: rakisError.code, message: rakisError.message });
+      throw rakisError;
+    } finally {
+      if (this.contributing === abort) this.contributing = undefined;
+    }
+  }
+
+  /** Cancels an engine load in progress. */
+  cancelContribute(): void {
+    this.contributing?.abort();
   }
 
   /**
@@ -526,6 +562,10 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     this.emit('status', this.status);
   }
 }
+
+const defaultEngineLoader: EngineLoader = async () => {
+  throw new RakisError('engine', 'this build has no engine loader; pass engineLoader to RakisNode.create');
+};
 
 async function resolveIdentity(options: RakisNodeOptions): Promise<Identity> {
   const { store, password } = options;

@@ -71,6 +71,13 @@ export class WorkerRole {
     }));
   }
 
+  /** Brings more engines into service (a node that starts contributing). */
+  addGenerators(generators: TextGenerator[]): void {
+    for (const generator of generators) {
+      this.queues.push({ generator, waiting: [], tokensPerSecond: this.options.initialTokensPerSecond ?? 20 });
+    }
+  }
+
   get models(): string[] {
     return this.queues.filter((queue) => queue.generator.healthy()).map((queue) => queue.generator.model);
   }
