@@ -3,7 +3,6 @@ import {
   TIME_WINDOW,
   decodePacket,
   encodePacket,
-  packetId,
   signPacket,
   verifyPacketAsync,
   type DecodeDropReason,
@@ -14,6 +13,8 @@ import {
   type PeerStatusFields,
 } from '../protocol/index.js';
 import { systemScheduler, type Scheduler, type TimerHandle } from './clock.js';
+import { copyKey } from './copy-key.js';
+import { decodeFrame, isFrame, packFrames } from './frame.js';
 import { PeerTable, type PeerInfo } from './peer-table.js';
 import { SenderRateLimiter, type RateLimits } from './rate-limit.js';
 import { RecentIds } from './recent-ids.js';
@@ -21,10 +22,12 @@ import { SupervisedTransport, type RestartPolicy, type TransportHealth } from '.
 import type { TransportFactory } from './transport.js';
 
 /** Why the mesh dropped an inbound packet. */
-export type MeshDropReason = DecodeDropReason | 'duplicate' | 'rate-limited' | 'banned' | 'bad-signature';
+export type MeshDropReason = DecodeDropReason | 'bad-frame' | 'duplicate' | 'rate-limited' | 'banned' | 'bad-signature';
 
 export interface MeshLimits {
   maxPacketBytes: number;
+  /** Largest transport message (a frame of packets sent together). */
+  maxFrameBytes: number;
   /** How long packet ids are remembered; longer than the protocol's packet age limit. */
   dedupWindowMs: number;
   /** Ids remembered at most (memory bound under a flood). */
@@ -41,6 +44,7 @@ export interface MeshLimits {
 
 export const DEFAULT_MESH_LIMITS: MeshLimits = {
   maxPacketBytes: LIMITS.packetBytes,
+  maxFrameBytes: 4 * 1024 * 1024,
   dedupWindowMs: TIME_WINDOW.maxAgeMs + TIME_WINDOW.futureSkewMs + 60_000,
   dedupMaxIds: 200_000,
   rate: { burst: 400, perSecond: 100, strikes: 200, banMs: 60_000, maxSenders: 4096 },
@@ -70,7 +74,7 @@ export interface Delivery {
 }
 
 export interface MeshStats {
-  /** Inbound byte messages, every copy on every transport. */
+  /** Inbound packets (frames counted by the packets inside), every copy on every transport. */
   received: number;
   /** Packets verified and handed on, once each. */
   accepted: number;
@@ -86,6 +90,8 @@ type PeersListener = (peers: PeerInfo[]) => void;
 
 /** Debounce for hello/knownPeers after links or peers appear, so a burst of joins costs one announcement. */
 const ANNOUNCE_DEBOUNCE_MS = 200;
+/** Packets sent in one tick travel in frames of about this size. */
+const FRAME_TARGET_BYTES = 64 * 1024;
 /** Forged copies remembered at most. */
 const FORGED_MAX_IDS = 10_000;
 /** How often silent peers are looked for. */
@@ -105,6 +111,10 @@ export class Mesh {
   private readonly verify: (packet: Packet) => boolean | Promise<boolean>;
   private readonly transports: SupervisedTransport[];
   private readonly seen: RecentIds;
+  /** Signatures of packets this node sent (ed25519 signatures are deterministic, so one names a packet), to ignore their echoes. */
+  private readonly sentSigs: RecentIds;
+  /** Exact bytes of accepted packets, to drop identical copies before parsing them. */
+  private readonly seenBytes: RecentIds;
   /** Copies being verified, keyed by id and signature (a forged copy must not shadow the real one). */
   private readonly verifying = new Set<string>();
   /** Copies whose signature failed, so their other copies are not verified again. */
@@ -119,6 +129,8 @@ export class Mesh {
   private gossipTimer: TimerHandle | undefined;
   private sweepTimer: TimerHandle | undefined;
   private lastStatusAt = 0;
+  /** Packets waiting for the end of the current tick, to leave together. */
+  private outbox: Uint8Array[] = [];
   private started = false;
   private closed = false;
 
@@ -136,6 +148,8 @@ export class Mesh {
     this.presence = options.presence;
     this.verify = options.verify ?? verifyPacketAsync;
     this.seen = new RecentIds(this.limits.dedupWindowMs, this.limits.dedupMaxIds);
+    this.seenBytes = new RecentIds(this.limits.dedupWindowMs, this.limits.dedupMaxIds);
+    this.sentSigs = new RecentIds(this.limits.dedupWindowMs, this.limits.dedupMaxIds);
     this.forged = new RecentIds(this.limits.dedupWindowMs, FORGED_MAX_IDS);
     this.rateLimiter = new SenderRateLimiter(this.limits.rate);
     this.peerTable = new PeerTable(this.synthientId, this.limits.maxGossipedPeers);
@@ -145,7 +159,7 @@ export class Mesh {
           factory,
           this.scheduler,
           this.limits.restart,
-          (bytes, transport, link) => void this.receive(bytes, transport, link),
+          (bytes, transport, link) => this.receive(bytes, transport, link),
           (transport, count) => this.linksChanged(transport, count),
         ),
     );
@@ -170,14 +184,22 @@ export class Mesh {
 
   /** Sends an already signed packet (e.g. from `signRequest`), on every live transport. */
   send(packet: Packet): void {
-    this.seen.add(packetId(packet), this.scheduler.now());
+    this.sentSigs.add(packet.sig, this.scheduler.now());
     this.sendBytes(encodePacket(packet));
   }
 
-  /** Sends bytes as they are, on every live transport; the receivers judge them. */
+  /** Sends bytes as they are, on every live transport, at the end of this tick; the receivers judge them. */
   sendBytes(bytes: Uint8Array): void {
     this.counters.sent++;
-    for (const transport of this.transports) transport.send(bytes);
+    if (this.outbox.push(bytes) === 1) queueMicrotask(() => this.flush());
+  }
+
+  private flush(): void {
+    const packets = this.outbox;
+    this.outbox = [];
+    for (const message of packFrames(packets, FRAME_TARGET_BYTES)) {
+      for (const transport of this.transports) transport.send(message);
+    }
   }
 
   onPacket(listener: PacketListener): () => void {
@@ -214,36 +236,47 @@ export class Mesh {
     await Promise.all(this.transports.map((transport) => transport.close()));
   }
 
-  private async receive(bytes: Uint8Array, transport: string, link: string): Promise<void> {
+  private receive(bytes: Uint8Array, transport: string, link: string): void {
+    if (!isFrame(bytes)) return void this.receivePacket(bytes, transport, link);
+    if (bytes.length > this.limits.maxFrameBytes) return this.drop('too-large');
+    const packets = decodeFrame(bytes);
+    if (!packets) return this.drop('bad-frame');
+    for (const packet of packets) void this.receivePacket(packet, transport, link);
+  }
+
+  private async receivePacket(bytes: Uint8Array, transport: string, link: string): Promise<void> {
     if (this.closed) return;
     this.counters.received++;
+    const bytesKey = copyKey(bytes);
+    if (this.seenBytes.has(bytesKey)) return this.drop('duplicate');
     const now = this.scheduler.now();
     const decoded = decodePacket(bytes, { now, maxBytes: this.limits.maxPacketBytes });
     if (!decoded.ok) return this.drop(decoded.reason);
     const { packet, id } = decoded;
-    const copyKey = `${id}:${packet.sig}`;
-    if (this.seen.has(id) || this.verifying.has(copyKey)) return this.drop('duplicate');
-    if (this.forged.has(copyKey)) return this.drop('bad-signature');
+    const signedCopy = `${id}:${packet.sig}`;
+    if (this.seen.has(id) || this.sentSigs.has(packet.sig) || this.verifying.has(signedCopy)) return this.drop('duplicate');
+    if (this.forged.has(signedCopy)) return this.drop('bad-signature');
     const verdict = this.rateLimiter.take(packet.from, now);
     if (verdict !== 'ok') return this.drop(verdict);
-    this.verifying.add(copyKey);
+    this.verifying.add(signedCopy);
     let valid: boolean;
     try {
       valid = await this.verify(packet);
     } catch {
       valid = false;
     } finally {
-      this.verifying.delete(copyKey);
+      this.verifying.delete(signedCopy);
     }
     this.counters.verified++;
     if (this.closed) return;
     if (!valid) {
-      this.forged.add(copyKey, this.scheduler.now());
+      this.forged.add(signedCopy, this.scheduler.now());
       return this.drop('bad-signature');
     }
     // Another copy of the same packet may have been accepted while this one was being verified.
     if (this.seen.has(id)) return this.drop('duplicate');
     this.seen.add(id, this.scheduler.now());
+    this.seenBytes.add(bytesKey, this.scheduler.now());
     this.counters.accepted++;
     this.accept(packet, { id, transport, link });
   }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { createIdentity, encodePacket, signPacket, type Identity, type Packet, type PeerStatusFields } from '../../src/protocol/index.js';
 import { ManualClock, MemoryBus, Mesh, type MeshOptions } from '../../src/network/index.js';
+import { FRAME_MARKER, decodeFrame, encodeFrame, packFrames } from '../../src/network/frame.js';
 
 const presence = (models: string[] = ['tiny-llm']): PeerStatusFields => ({
   role: 'worker',
@@ -11,8 +12,8 @@ const presence = (models: string[] = ['tiny-llm']): PeerStatusFields => ({
 });
 
 /** Lets queued deliveries and async signature checks run. */
-async function settle(rounds = 5): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+async function settle(rounds = 10): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setTimeout(resolve, 1));
 }
 
 function meshOn(clock: ManualClock, buses: MemoryBus[], options: Partial<MeshOptions> = {}) {
@@ -200,13 +201,44 @@ describe('Mesh over the in-memory bus', () => {
     const receiver = meshOn(clock, [bus]);
     const sender = meshOn(clock, [bus]);
     await settle();
+    // Separate ticks, so they travel as separate messages (one tick's packets share a frame).
     sender.mesh.publish(status(1));
+    await settle();
     sender.mesh.publish(status(2));
     await settle();
     expect(receiver.received).toEqual([]);
     clock.advance(50);
     await settle();
     expect(receiver.received.map((packet) => packet.body.type === 'status' && packet.body.tokensServed)).toEqual([1]);
+  });
+});
+
+describe('frames', () => {
+  test('packets sent in one tick travel in one frame and are judged one by one', async () => {
+    const clock = new ManualClock();
+    const bus = new MemoryBus({ scheduler: clock });
+    const receiver = meshOn(clock, [bus]);
+    const sender = meshOn(clock, [bus]);
+    await settle();
+    const good = [signPacket(sender.identity, status(1), clock.now()), signPacket(sender.identity, status(2), clock.now())];
+    const forged = { ...good[0]!, body: status(3) };
+    sender.mesh.sendBytes(encodePacket(good[0]!));
+    sender.mesh.sendBytes(encodePacket(forged));
+    sender.mesh.sendBytes(encodePacket(good[1]!));
+    await settle();
+    expect(sender.mesh.health()[0]!.sent).toBe(1);
+    expect(receiver.received).toEqual(good);
+    expect(receiver.mesh.stats()).toMatchObject({ received: 3, drops: { 'bad-signature': 1 } });
+  });
+
+  test('malformed frames are dropped whole', () => {
+    const one = new TextEncoder().encode('{}');
+    expect(decodeFrame(encodeFrame([one, one]))).toEqual([one, one]);
+    const truncated = encodeFrame([one, one]).subarray(0, 8);
+    expect(decodeFrame(truncated)).toBeUndefined();
+    expect(decodeFrame(new Uint8Array([FRAME_MARKER, 0, 0, 0, 0]))).toBeUndefined();
+    expect(decodeFrame(new Uint8Array([FRAME_MARKER]))).toBeUndefined();
+    expect(packFrames([one, one, one], 12).map((message) => message.length)).toEqual([13, 2]);
   });
 });
 

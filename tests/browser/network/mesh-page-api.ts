@@ -10,6 +10,8 @@ export interface MeshPageApi {
   publishBurst(count: number): { ids: string[]; sentAt: number };
   /** Delivery count and first arrival time (epoch ms, sub-ms precision) of each packet id asked about. */
   deliveries(ids: string[]): { id: string; count: number; at: number | undefined }[];
+  /** Resolves with the last arrival time once every id has been delivered (rejects after `timeoutMs`). */
+  whenDelivered(ids: string[], timeoutMs: number): Promise<number>;
   /** Tags of every delivered status packet, with their sender. */
   tags(): { from: string; tag: string }[];
   /** Microseconds to verify one packet, over `count` packets verified in parallel as the mesh does. */
@@ -33,6 +35,8 @@ export interface MeshPageInfo {
   peers: PeerInfo[];
   health: TransportHealth[];
   stats: MeshStats;
+  /** ms from navigation to the page's script starting the mesh. */
+  startedMs: number;
   /** ms from navigation to the first WebRTC link on any signaling network. */
   firstLinkMs: number | undefined;
 }

@@ -50,7 +50,7 @@ const tagged = (tag: string, createdAt = Date.now()): Packet =>
 
 const api: MeshPageApi = {
   synthientId: identity.synthientId,
-  info: () => ({ synthientId: identity.synthientId, peers: mesh.peers(), health: mesh.health(), stats: mesh.stats(), firstLinkMs }),
+  info: () => ({ synthientId: identity.synthientId, peers: mesh.peers(), health: mesh.health(), stats: mesh.stats(), startedMs, firstLinkMs }),
   publish(tag) {
     const packet = tagged(tag);
     const sentAt = now();
@@ -64,6 +64,17 @@ const api: MeshPageApi = {
     return { ids: packets.map((packet) => packetId(packet)), sentAt };
   },
   deliveries: (ids) => ids.map((id) => ({ id, count: deliveries.get(id)?.count ?? 0, at: deliveries.get(id)?.at })),
+  whenDelivered: (ids, timeoutMs) =>
+    new Promise((resolve, reject) => {
+      const deadline = performance.now() + timeoutMs;
+      const check = () => {
+        const arrivals = ids.map((id) => deliveries.get(id)?.at);
+        if (arrivals.every((at) => at !== undefined)) return resolve(Math.max(...(arrivals as number[])));
+        if (performance.now() > deadline) return reject(new Error(`${arrivals.filter((at) => at === undefined).length} packets missing`));
+        setTimeout(check, 5);
+      };
+      check();
+    }),
   tags: () => [...tags],
   async verifyCost(count) {
     const packets = Array.from({ length: count }, (_, i) => tagged(`verify-${i}`));
@@ -97,4 +108,5 @@ const api: MeshPageApi = {
   },
 };
 window.rakisMesh = api;
+const startedMs = performance.now();
 mesh.start();

@@ -1,0 +1,103 @@
+/**
+ * `npm run bench:network [-- --json]`: four mesh nodes in two Chromium processes (two tabs each),
+ * joined over the local torrent tracker and MQTT broker plus BroadcastChannel, all on loopback.
+ *
+ * - firstPeerMs: navigation to the first WebRTC link, median over the four pages (opened together);
+ * - latencyP50Ms / latencyP95Ms: one-way time of a small signed packet, sender's send call to the
+ *   receiver's delivery (first copy, whichever transport), over 200 packets from all four pages;
+ * - packetsPerSecond: 1,000 signed packets sent back to back by one page, received, verified and
+ *   deduplicated by each other page; the slowest receiver's rate;
+ * - verifyUsPerPacket: signature verification as the mesh does it (WebCrypto Ed25519), per packet.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { startRelays } from '../tools/relay/relays.js';
+import { launchChromium } from '../tests/browser/support/chromium.js';
+import { buildAndServeFixture, waitFor } from '../tests/browser/support/fixture-server.js';
+import { meshPageUrl, openMeshPage, waitForFullMesh, webrtcContext, type MeshPage } from '../tests/browser/support/mesh-pages.js';
+
+const json = process.argv.includes('--json');
+const LATENCY_PACKETS = 200;
+const BURST_PACKETS = 1_000;
+// The bench measures the pipeline, not the flood protection.
+const LIMITS = { rate: { burst: 100_000, perSecond: 100_000 } };
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const relays = await startRelays();
+const fixture = await buildAndServeFixture(fileURLToPath(new URL('../tests/browser/network/', import.meta.url)), ['mesh-page.html']);
+const browsers: Browser[] = await Promise.all([launchChromium({ webrtc: true }), launchChromium({ webrtc: true })]);
+try {
+  const url = meshPageUrl({ origin: fixture.origin, relays: relays.urls, network: `bench-${Date.now()}`, limits: LIMITS });
+  const contexts = await Promise.all(browsers.map((browser) => webrtcContext(browser)));
+  const pages: MeshPage[] = await Promise.all(contexts.flatMap((context) => [openMeshPage(context, url), openMeshPage(context, url)]));
+
+  const linkInfos = await waitFor('every page to get a WebRTC link', async () => {
+    const infos = await Promise.all(pages.map((page) => page.info()));
+    return infos.every((info) => info.firstLinkMs !== undefined) && infos;
+  });
+  const firstLinks = linkInfos.map((info) => info.firstLinkMs!);
+  const scriptStarts = linkInfos.map((info) => info.startedMs).sort((a, b) => a - b);
+  await waitForFullMesh(pages);
+  // Let the remaining links settle so the measurements see the steady mesh.
+  await sleep(1_000);
+
+  const latencies: number[] = [];
+  for (let i = 0; i < LATENCY_PACKETS; i++) {
+    const sender = pages[i % pages.length]!;
+    const receivers = pages.filter((page) => page !== sender);
+    const { id, sentAt } = await sender.run((api, tag) => api.publish(tag), `latency-${i}`);
+    const arrivals = await waitFor('a latency probe to arrive everywhere', async () => {
+      const seen = await Promise.all(receivers.map(async (page) => (await page.run((api, ids) => api.deliveries(ids), [id]))[0]!.at));
+      return seen.every((at) => at !== undefined) && (seen as number[]);
+    }, 10_000, 2);
+    for (const at of arrivals) latencies.push(at - sentAt);
+  }
+  latencies.sort((a, b) => a - b);
+
+  const [sender, ...receivers] = pages as [MeshPage, ...MeshPage[]];
+  const statsBefore = await Promise.all(receivers.map((page) => page.info()));
+  const { ids, sentAt } = await sender.run((api, count) => api.publishBurst(count), BURST_PACKETS);
+  const rates = await Promise.all(
+    receivers.map(async (page) => {
+      const lastAt = await page.run((api, wanted) => api.whenDelivered(wanted, 60_000), ids);
+      return BURST_PACKETS / ((lastAt - sentAt) / 1000);
+    }),
+  );
+  const statsAfter = await Promise.all(receivers.map((page) => page.info()));
+  const deliveredOnce = (
+    await Promise.all(receivers.map((page) => page.run((api, wanted) => api.deliveries(wanted), ids)))
+  ).every((got) => got.every((delivery) => delivery.count === 1));
+  const everyPacketVerified = deliveredOnce && statsAfter.every(
+    (info, i) => info.stats.verified - statsBefore[i]!.stats.verified >= BURST_PACKETS && info.stats.accepted - statsBefore[i]!.stats.accepted >= BURST_PACKETS,
+  );
+
+  // One page at a time: the cost of a verification, not of four pages competing for two cores.
+  const verifyCosts: number[] = [];
+  for (const page of pages) verifyCosts.push(await page.run((api, count) => api.verifyCost(count), 1_000));
+  verifyCosts.sort((a, b) => a - b);
+
+  const sortedLinks = [...firstLinks].sort((a, b) => a - b);
+  const result = {
+    firstPeerMs: round(quantile(sortedLinks, 0.5)),
+    firstPeerMaxMs: round(sortedLinks[sortedLinks.length - 1]!),
+    latencyP50Ms: round(quantile(latencies, 0.5), 2),
+    latencyP95Ms: round(quantile(latencies, 0.95), 2),
+    packetsPerSecond: Math.round(Math.min(...rates)),
+    everyPacketVerified,
+    verifyUsPerPacket: round(quantile(verifyCosts, 0.5)),
+  };
+  console.log(`network: 4 pages in 2 Chromium processes, local tracker + MQTT broker + BroadcastChannel, loopback`);
+  console.log(`  first WebRTC peer after load  median ${result.firstPeerMs} ms, slowest page ${result.firstPeerMaxMs} ms (mesh started ${round(quantile(scriptStarts, 0.5))} ms after navigation)`);
+  console.log(`  one-way latency (${latencies.length} samples)  p50 ${result.latencyP50Ms} ms, p95 ${result.latencyP95Ms} ms`);
+  console.log(`  throughput, ${BURST_PACKETS} signed packets  ${result.packetsPerSecond} packets/s at the slowest receiver (target ≥ 2000)`);
+  console.log(`  every packet verified  ${everyPacketVerified}`);
+  console.log(`  signature verification  ${result.verifyUsPerPacket} µs/packet`);
+  if (json) console.log(JSON.stringify(result));
+} finally {
+  await Promise.all(browsers.map((browser) => browser.close()));
+  await fixture.close();
+  await relays.close();
+}
