@@ -90,6 +90,8 @@ type PeersListener = (peers: PeerInfo[]) => void;
 
 /** Debounce for hello/knownPeers after links or peers appear, so a burst of joins costs one announcement. */
 const ANNOUNCE_DEBOUNCE_MS = 200;
+/** Known-peers gossip at most this often: in a large network every join would otherwise make every node gossip. */
+const GOSSIP_INTERVAL_MS = 10_000;
 /** Packets sent in one tick travel in frames of about this size. */
 const FRAME_TARGET_BYTES = 64 * 1024;
 /** Forged copies remembered at most. */
@@ -129,6 +131,7 @@ export class Mesh {
   private gossipTimer: TimerHandle | undefined;
   private sweepTimer: TimerHandle | undefined;
   private lastStatusAt = 0;
+  private lastGossipAt = -Infinity;
   /** Packets waiting for the end of the current tick, to leave together. */
   private outbox: Uint8Array[] = [];
   private started = false;
@@ -310,11 +313,13 @@ export class Mesh {
   /** A newly heard node learns the rest of the network from our known-peers list. */
   private scheduleGossip(): void {
     if (this.gossipTimer || this.closed) return;
+    const delay = Math.max(ANNOUNCE_DEBOUNCE_MS, this.lastGossipAt + GOSSIP_INTERVAL_MS - this.scheduler.now());
     this.gossipTimer = this.scheduler.setTimeout(() => {
       this.gossipTimer = undefined;
+      this.lastGossipAt = this.scheduler.now();
       const peers = this.peerTable.gossip(LIMITS.knownPeers);
       if (peers.length > 0) this.publish({ type: 'knownPeers', peers });
-    }, ANNOUNCE_DEBOUNCE_MS);
+    }, delay);
   }
 
   private announce(type: 'hello' | 'status'): void {
