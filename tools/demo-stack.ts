@@ -1,0 +1,66 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { startRelays, type Relays } from './relay/relays.js';
+import { staticFiles } from './static-files.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+export interface DemoStackOptions {
+  host?: string;
+  /** Page server port; 0 picks a free one. */
+  port?: number;
+  relayPorts?: { torrent?: number; mqtt?: number };
+}
+
+export interface DemoStack {
+  origin: string;
+  relays: Relays;
+  /** The demo pages, by name. */
+  pages: Record<string, string>;
+  close(): Promise<void>;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+/**
+ * Everything the demo network needs on one machine with no internet: the local signaling relays and
+ * one origin serving the demo pages, the script-tag bundle and the model files.
+ */
+export async function startDemoStack(options: DemoStackOptions = {}): Promise<DemoStack> {
+  const host = options.host ?? '127.0.0.1';
+  const relays = await startRelays({ host, ports: options.relayPorts ?? {} });
+  const handlers: Handler[] = [
+    staticFiles('/dist/', `${ROOT}dist/`),
+    staticFiles('/models/', `${ROOT}models/`),
+    staticFiles('/demo/', `${ROOT}demo/`),
+  ];
+  const server: Server = createServer(async (req, res) => {
+    try {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      if (path === '/config.json') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ relays: relays.urls, modelBaseUrl: '/models/' }));
+        return;
+      }
+      if (path === '/') {
+        res.writeHead(302, { location: '/demo/index.html' }).end();
+        return;
+      }
+      for (const handle of handlers) if (await handle(req, res)) return;
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    } catch (error) {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 8080, host, resolve));
+  const origin = `http://${host}:${(server.address() as AddressInfo).port}`;
+  return {
+    origin,
+    relays,
+    pages: { index: `${origin}/demo/index.html` },
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      await relays.close();
+    },
+  };
+}

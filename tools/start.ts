@@ -1,0 +1,16 @@
+// `npm start`: the demo network on this machine, offline: local relays, pages, bundle and models on 127.0.0.1.
+import { startDemoStack } from './demo-stack.js';
+
+const stack = await startDemoStack({
+  port: Number(process.env.PORT ?? 8080),
+  relayPorts: { torrent: Number(process.env.TORRENT_PORT ?? 8787), mqtt: Number(process.env.MQTT_PORT ?? 8788) },
+});
+console.log('Rakis Elements demo network is up.');
+for (const [name, url] of Object.entries(stack.relays.urls)) console.log(`  relay ${name.padEnd(8)} ${url}`);
+for (const [name, url] of Object.entries(stack.pages)) console.log(`  page  ${name.padEnd(8)} ${url}`);
+const stop = async () => {
+  await stack.close();
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
