@@ -12,7 +12,7 @@ export function toStoreError(error: unknown): StoreError {
   if (error instanceof StoreError) return error;
   const name = (error as { name?: unknown } | null)?.name;
   const message = String((error as { message?: unknown } | null)?.message ?? error);
-  if (typeof name === 'string' && QUOTA_NAMES.has(name)) return new StoreError('quota-exceeded', `storage quota exceeded: ${message}`);
+  if (typeof name === 'string' && QUOTA_NAMES.has(name)) return new StoreError('quota-exceeded', `storage quota exceeded (${name}) ${message}`.trim());
   if (name === 'DataCloneError') return new StoreError('corrupt', `value cannot be stored: ${message}`);
   if (typeof DOMException !== 'undefined' && error instanceof DOMException) {
     return new StoreError('unavailable', `IndexedDB failed (${name}): ${message}`);
