@@ -1,0 +1,98 @@
+/**
+ * `EmbeddingEngine`: turns texts into the float and binary embeddings a commitment binds, with the
+ * model running in a Web Worker (or on the page, for comparison and for Node).
+ */
+import type { TransformersDevice } from './devices.js';
+import { openEngineChannel, defaultThread, type EngineChannel, type EngineThread } from './engine-channel.js';
+import { EngineLifecycle, type EngineStatus, type LoadOptions, type StatusListener } from './engine-lifecycle.js';
+import type { Embeddings } from './embedding-runtime.js';
+import { EngineError, type EngineError as EngineErrorType } from './errors.js';
+import { embeddingEngineModel, type EmbeddingEngineModel } from './models.js';
+import type { ModelLocation } from './transformers-env.js';
+
+export interface EngineOptions extends ModelLocation {
+  /** `wasm` (default) or `webgpu` (transformers.js' WebGPU device). */
+  device?: TransformersDevice;
+  /** `worker` (default where Web Workers exist) or `main` (the calling thread). */
+  thread?: EngineThread;
+  onStatus?: StatusListener;
+}
+
+export interface EmbedOptions {
+  /** A Matryoshka prefix of the model (default: its full size). */
+  dims?: number;
+  signal?: AbortSignal;
+}
+
+export class EmbeddingEngine {
+  readonly model: EmbeddingEngineModel;
+  private readonly lifecycle: EngineLifecycle;
+  private channel: EngineChannel | undefined;
+
+  /** @throws EngineError `unknown-model` if the id is in no registry. */
+  constructor(
+    readonly modelId: string,
+    private readonly options: EngineOptions = {},
+  ) {
+    const model = embeddingEngineModel(modelId);
+    if (!model) throw new EngineError('unknown-model', `no embedding model ${modelId}`);
+    this.model = model;
+    this.lifecycle = new EngineLifecycle(options.onStatus);
+  }
+
+  get status(): EngineStatus {
+    return this.lifecycle.status;
+  }
+
+  get lastError(): EngineErrorType | undefined {
+    return this.lifecycle.lastError;
+  }
+
+  /** Downloads (or reads from cache), compiles and warms up the model. Reloading replaces it. */
+  async load({ signal, onProgress }: LoadOptions = {}): Promise<void> {
+    this.channel?.close();
+    await this.lifecycle.load(async () => {
+      const channel = await openEngineChannel(this.options.thread ?? defaultThread());
+      this.channel = channel;
+      try {
+        await channel.call(
+          { type: 'load', kind: 'embedding', modelId: this.modelId, device: this.options.device ?? 'wasm', location: location(this.options) },
+          { signal, onProgress, hardAbort: true },
+        );
+      } catch (error) {
+        channel.close();
+        if (this.channel === channel) this.channel = undefined;
+        throw error;
+      }
+    }, signal);
+  }
+
+  /**
+   * Embeds texts (the model's document prefix is added here). Returns L2-normalized vectors and their
+   * packed sign bits at `dims`.
+   */
+  embed(texts: readonly string[], { dims, signal }: EmbedOptions = {}): Promise<Embeddings> {
+    return this.lifecycle.work(() => {
+      if (!this.channel) throw new EngineError('not-loaded', 'load() the engine first');
+      return this.channel.call<Embeddings>({ type: 'embed', texts: [...texts], ...(dims ? { dims } : {}) }, signal ? { signal } : {});
+    }, signal);
+  }
+
+  /** Frees the model and its worker; `load()` may be called again. */
+  async unload(): Promise<void> {
+    this.channel?.close();
+    this.channel = undefined;
+    this.lifecycle.set('idle');
+  }
+}
+
+/** The location to send to the model's thread: URLs made absolute against the page (a worker's base differs). */
+export function location(options: ModelLocation): ModelLocation {
+  const page = (globalThis as { location?: { href: string } }).location?.href;
+  const resolve = (url: string) => (page ? new URL(url, page).href : url);
+  const result: ModelLocation = {};
+  if (options.modelBaseUrl !== undefined) result.modelBaseUrl = resolve(options.modelBaseUrl);
+  if (options.wasmBaseUrl !== undefined) result.wasmBaseUrl = resolve(options.wasmBaseUrl);
+  if (options.browserCache !== undefined) result.browserCache = options.browserCache;
+  return result;
+}

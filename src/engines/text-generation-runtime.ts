@@ -1,0 +1,115 @@
+/**
+ * A causal LM on transformers.js (WASM or its WebGPU device), in whatever thread loads it: greedy at
+ * temperature 0, seeded sampling above it, tokens streamed as text, interruptible.
+ */
+import { libraryDevice, type TransformersDevice } from './devices.js';
+import { EngineError, throwIfAborted } from './errors.js';
+import type { TransformersLlmModel } from './models.js';
+import type { ProgressAggregator } from './progress.js';
+import { bindFetchSignal, configureTransformers, preloadOrtWasm, type ModelLocation } from './transformers-env.js';
+import { trackTransformersProgress } from './transformers-progress.js';
+
+/** Generation parameters; they travel with the inference request. */
+export interface GenerateOptions {
+  /** New tokens at most (default 64). */
+  maxTokens?: number;
+  /** 0 (default) is greedy and deterministic; above it, sampling. */
+  temperature?: number;
+  /** Seeds sampling so a request replays (ignored at temperature 0). */
+  seed?: number;
+  signal?: AbortSignal;
+}
+
+export interface TextGenerationRuntime {
+  generate(prompt: string, options: GenerateOptions, onText: (text: string) => void): Promise<string>;
+  dispose(): Promise<void>;
+}
+
+export interface TextGenerationRuntimeOptions {
+  model: TransformersLlmModel;
+  device: TransformersDevice;
+  location: ModelLocation;
+  signal?: AbortSignal;
+  progress: ProgressAggregator;
+}
+
+export const DEFAULT_MAX_TOKENS = 64;
+
+export async function loadTextGenerationRuntime(options: TextGenerationRuntimeOptions): Promise<TextGenerationRuntime> {
+  const { model, device, location, signal, progress } = options;
+  const transformers = await import('@huggingface/transformers');
+  configureTransformers(transformers, location);
+  const unbind = bindFetchSignal(signal);
+  const callback = trackTransformersProgress(progress);
+  let tokenizer: Awaited<ReturnType<typeof transformers.AutoTokenizer.from_pretrained>>;
+  let lm: Awaited<ReturnType<typeof transformers.AutoModelForCausalLM.from_pretrained>>;
+  try {
+    await preloadOrtWasm(transformers, location);
+    throwIfAborted(signal);
+    [tokenizer, lm] = await Promise.all([
+      transformers.AutoTokenizer.from_pretrained(model.path, { progress_callback: callback }),
+      transformers.AutoModelForCausalLM.from_pretrained(model.path, {
+        device: libraryDevice(device),
+        dtype: model.dtype[device],
+        progress_callback: callback,
+      }),
+    ]);
+  } finally {
+    unbind();
+  }
+  if (signal?.aborted) {
+    await lm.dispose();
+    throwIfAborted(signal);
+  }
+
+  const runtime: TextGenerationRuntime = {
+    async generate(prompt, { maxTokens = DEFAULT_MAX_TOKENS, temperature = 0, seed, signal: stop }, onText) {
+      throwIfAborted(stop);
+      const stopping = new transformers.InterruptableStoppingCriteria();
+      const interrupt = () => stopping.interrupt();
+      stop?.addEventListener('abort', interrupt, { once: true });
+      const sampling = temperature > 0;
+      // Sampling draws from transformers.js' global generator; one generation runs at a time per thread.
+      if (sampling) transformers.random.seed(seed ?? Math.floor(Math.random() * 2 ** 32));
+      let text = '';
+      const streamer = new transformers.TextStreamer(tokenizer, {
+        skip_prompt: true,
+        skip_special_tokens: true,
+        callback_function: (piece: string) => {
+          text += piece;
+          if (piece) onText(piece);
+        },
+      });
+      try {
+        const inputs = tokenizer(prompt);
+        await lm.generate({
+          ...inputs,
+          max_new_tokens: Math.max(1, Math.floor(maxTokens)),
+          do_sample: sampling,
+          ...(sampling ? { temperature, top_k: 0 } : {}),
+          streamer,
+          stopping_criteria: [stopping],
+        });
+      } finally {
+        stop?.removeEventListener('abort', interrupt);
+      }
+      throwIfAborted(stop);
+      checkText(text);
+      return text;
+    },
+    async dispose() {
+      await lm.dispose();
+    },
+  };
+
+  progress.phase('warm-up');
+  await runtime.generate('The', { maxTokens: 1 }, () => undefined);
+  return runtime;
+}
+
+/** Text no model means to write (NUL bytes, nothing but replacement characters) marks the engine unhealthy. */
+export function checkText(text: string): void {
+  if (text.includes('\u0000') || (text.length > 0 && /^[\uFFFD\x00-\x08\x0E-\x1F\x7F]+$/.test(text))) {
+    throw new EngineError('unhealthy', 'the language model produced garbage (control or replacement characters only)');
+  }
+}
