@@ -12,8 +12,13 @@ export const IDB_OBJECT_STORE = 'kv';
 
 /** A KvBackend on an idb-keyval store; every failure (quota included) comes out as a StoreError. */
 export function idbKv(namespace: string): KvBackend {
-  // Missing in Node and some embedded webviews; idb-keyval would only find out at first use.
-  if (typeof indexedDB === 'undefined') throw new StoreError('unavailable', 'IndexedDB is not available here');
+  try {
+    // Missing in Node and some webviews; in opaque origins (sandboxed frames) merely reading it throws.
+    // idb-keyval would only find out at first use.
+    if (typeof indexedDB === 'undefined') throw new Error('indexedDB is not defined');
+  } catch (error) {
+    throw new StoreError('unavailable', `IndexedDB is not available here: ${String(error)}`);
+  }
   const use: UseStore = createStore(idbDatabaseName(namespace), IDB_OBJECT_STORE);
   return {
     transaction: async <T>(mode: IDBTransactionMode, work: (tx: KvTransaction) => Promise<T>) => {
@@ -38,7 +43,9 @@ async function runTransaction<T>(store: IDBObjectStore, work: (tx: KvTransaction
     return result;
   } catch (error) {
     abortQuietly(store.transaction);
-    throw error;
+    // A transaction aborted by IndexedDB (quota) fails its pending reads with a bare AbortError;
+    // its own error says why.
+    throw store.transaction.error ?? error;
   }
 }
 

@@ -23,7 +23,8 @@ const chunkOf = (seq: number) => Math.floor(seq / CHUNK_SIZE);
 
 export async function appendToLog(tx: KvTransaction, entries: PacketLogEntry[], limit: number): Promise<void> {
   if (entries.length === 0) return;
-  // A batch larger than the whole log keeps only its newest `limit` entries.
+  // A batch larger than the whole log keeps only its newest `limit` entries, each as exactly the
+  // contract's two fields (no caller extras riding along to disk).
   const kept = entries.slice(-limit).map(({ wire, receivedAt }) => ({ wire, receivedAt }));
   const meta = await readMeta(tx);
   const firstChunk = chunkOf(meta.next);
@@ -43,7 +44,7 @@ export async function appendToLog(tx: KvTransaction, entries: PacketLogEntry[], 
 /** The newest `count` entries (at most `limit`), oldest first. */
 export async function readLog(tx: KvTransaction, count: number, limit: number): Promise<PacketLogEntry[]> {
   const meta = await readMeta(tx);
-  const wanted = Math.min(Math.max(0, Math.floor(count)), limit, meta.next - meta.first);
+  const wanted = Number.isNaN(count) ? 0 : Math.min(Math.max(0, Math.floor(count)), limit, meta.next - meta.first);
   if (wanted <= 0) return [];
   const from = meta.next - wanted;
   const chunks: number[] = [];

@@ -213,4 +213,31 @@ describe('IndexedDB store in Chromium', () => {
     // The failed append applied nothing; everything before it is still there.
     expect(seen.kept).toBe(seen.appends * 64);
   });
+
+  test("where IndexedDB is forbidden (a sandboxed frame's opaque origin) the store reports 'unavailable'", async () => {
+    const sandboxContext = await newContext(browser);
+    // An opaque origin fetches even its own module scripts cross-origin: let them through.
+    await sandboxContext.route(`${fixture.origin}/**`, async (route) => {
+      if (route.request().url().endsWith('/sandbox-host.html')) {
+        return route.fulfill({ contentType: 'text/html', body: '<iframe sandbox="allow-scripts" src="./store-page.html"></iframe>' });
+      }
+      const response = await route.fetch();
+      return route.fulfill({ response, headers: { ...response.headers(), 'access-control-allow-origin': '*' } });
+    });
+    const host = await sandboxContext.newPage();
+    await host.goto(`${fixture.origin}/sandbox-host.html`);
+    const frame = await waitFor('the sandboxed store page', async () => host.frames().find((candidate) => candidate.url().endsWith('/store-page.html')));
+    await waitFor('its store api', () => frame.evaluate(() => window.rakisStore !== undefined), 15_000, 50);
+    const seen = await frame.evaluate(async () => {
+      const api = window.rakisStore!;
+      const idb = await api.attempt(() => api.createIdbStore({ namespace: 'sandboxed' }));
+      const memory = api.createMemoryStore();
+      await memory.appendPackets([{ wire: 'still works', receivedAt: 0 }]);
+      return { idb, origin: origin, memory: (await memory.recentPackets(1)).length };
+    });
+    await sandboxContext.close();
+    expect(seen.origin).toBe('null');
+    expect(seen.idb).toMatchObject({ ok: false, code: 'unavailable' });
+    expect(seen.memory).toBe(1);
+  });
 });

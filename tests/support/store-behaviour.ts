@@ -83,6 +83,7 @@ export const storeScenarios: StoreScenario[] = [
       same(await store.recentPackets(1_000), all.slice(-100));
       same(await store.recentPackets(5), all.slice(-5));
       same(await store.recentPackets(0), []);
+      same(await store.recentPackets(Number.NaN), []);
       // One batch bigger than the whole log.
       const burst = packets(1_000, 250);
       await store.appendPackets(burst);
