@@ -27,7 +27,9 @@ export async function sealIdentity(identity: ExportedIdentity, password: string)
   const salt = crypto.getRandomValues(new Uint8Array(16));
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const key = await deriveKey(subtle, password, salt, PBKDF2_ITERATIONS);
-  const ciphertext = await subtle.encrypt({ name: 'AES-GCM', iv, additionalData: associatedData(synthientId) }, key, Uint8Array.from(secretKey));
+  const ciphertext = await cryptoStep(() =>
+    subtle.encrypt({ name: 'AES-GCM', iv, additionalData: associatedData(synthientId) }, key, Uint8Array.from(secretKey)),
+  );
   return {
     v: 1,
     synthientId,
@@ -90,13 +92,24 @@ export function checkedExport(identity: ExportedIdentity): ExportedIdentity {
   return exportIdentity(checkedIdentity(identity));
 }
 
-async function deriveKey(subtle: SubtleCrypto, password: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<CryptoKey> {
-  // NFC: the same password typed on different systems must give the same bytes.
-  const material = await subtle.importKey('raw', utf8(password.normalize('NFC')), 'PBKDF2', false, ['deriveKey']);
-  return subtle.deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, material, { name: 'AES-GCM', length: 256 }, false, [
-    'encrypt',
-    'decrypt',
-  ]);
+function deriveKey(subtle: SubtleCrypto, password: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<CryptoKey> {
+  return cryptoStep(async () => {
+    // NFC: the same password typed on different systems must give the same bytes.
+    const material = await subtle.importKey('raw', utf8(password.normalize('NFC')), 'PBKDF2', false, ['deriveKey']);
+    return subtle.deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, material, { name: 'AES-GCM', length: 256 }, false, [
+      'encrypt',
+      'decrypt',
+    ]);
+  });
+}
+
+/** WebCrypto failing at anything but decryption means it cannot be used here (keeps errors typed). */
+async function cryptoStep<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    throw new StoreError('unavailable', `WebCrypto failed: ${String(error)}`);
+  }
 }
 
 function associatedData(synthientId: string): Uint8Array<ArrayBuffer> {
