@@ -6,7 +6,8 @@
  * - latencyP50Ms / latencyP95Ms: one-way time of a small signed packet, sender's send call to the
  *   receiver's delivery (first copy, whichever transport), over 200 packets from all four pages;
  * - packetsPerSecond: 1,000 signed packets sent back to back by one page, received, verified and
- *   deduplicated by each other page; the slowest receiver's rate;
+ *   deduplicated by each other page, send call to last delivery; the slowest receiver's rate, median
+ *   of three bursts from different pages;
  * - verifyUsPerPacket: signature verification as the mesh does it (WebCrypto Ed25519), per packet.
  */
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,7 @@ import { meshPageUrl, openMeshPage, waitForFullMesh, webrtcContext, type MeshPag
 const json = process.argv.includes('--json');
 const LATENCY_PACKETS = 200;
 const BURST_PACKETS = 1_000;
+const BURSTS = 3;
 // The bench measures the pipeline, not the flood protection.
 const LIMITS = { rate: { burst: 100_000, perSecond: 100_000 } };
 
@@ -57,22 +59,27 @@ try {
   }
   latencies.sort((a, b) => a - b);
 
-  const [sender, ...receivers] = pages as [MeshPage, ...MeshPage[]];
-  const statsBefore = await Promise.all(receivers.map((page) => page.info()));
-  const { ids, sentAt } = await sender.run((api, count) => api.publishBurst(count), BURST_PACKETS);
-  const rates = await Promise.all(
-    receivers.map(async (page) => {
-      const lastAt = await page.run((api, wanted) => api.whenDelivered(wanted, 60_000), ids);
-      return BURST_PACKETS / ((lastAt - sentAt) / 1000);
-    }),
-  );
-  const statsAfter = await Promise.all(receivers.map((page) => page.info()));
-  const deliveredOnce = (
-    await Promise.all(receivers.map((page) => page.run((api, wanted) => api.deliveries(wanted), ids)))
-  ).every((got) => got.every((delivery) => delivery.count === 1));
-  const everyPacketVerified = deliveredOnce && statsAfter.every(
-    (info, i) => info.stats.verified - statsBefore[i]!.stats.verified >= BURST_PACKETS && info.stats.accepted - statsBefore[i]!.stats.accepted >= BURST_PACKETS,
-  );
+  // Three bursts from different pages; the median of their slowest-receiver rates (the machine is shared).
+  const burstRates: number[] = [];
+  let everyPacketVerified = true;
+  for (let burst = 0; burst < BURSTS; burst++) {
+    const sender = pages[burst % pages.length]!;
+    const receivers = pages.filter((page) => page !== sender);
+    const before = await Promise.all(receivers.map((page) => page.info()));
+    const { ids, sentAt } = await sender.run((api, count) => api.publishBurst(count), BURST_PACKETS);
+    const lastArrivals = await Promise.all(receivers.map((page) => page.run((api, wanted) => api.whenDelivered(wanted, 60_000), ids)));
+    burstRates.push(Math.min(...lastArrivals.map((lastAt) => BURST_PACKETS / ((lastAt - sentAt) / 1000))));
+    const after = await Promise.all(receivers.map((page) => page.info()));
+    const deliveries = await Promise.all(receivers.map((page) => page.run((api, wanted) => api.deliveries(wanted), ids)));
+    everyPacketVerified &&=
+      deliveries.every((got) => got.every((delivery) => delivery.count === 1)) &&
+      after.every(
+        (info, i) =>
+          info.stats.verified - before[i]!.stats.verified >= BURST_PACKETS && info.stats.accepted - before[i]!.stats.accepted >= BURST_PACKETS,
+      );
+    await sleep(500);
+  }
+  burstRates.sort((a, b) => a - b);
 
   // One page at a time: the cost of a verification, not of four pages competing for two cores.
   const verifyCosts: number[] = [];
@@ -85,14 +92,16 @@ try {
     firstPeerMaxMs: round(sortedLinks[sortedLinks.length - 1]!),
     latencyP50Ms: round(quantile(latencies, 0.5), 2),
     latencyP95Ms: round(quantile(latencies, 0.95), 2),
-    packetsPerSecond: Math.round(Math.min(...rates)),
+    packetsPerSecond: Math.round(quantile(burstRates, 0.5)),
     everyPacketVerified,
     verifyUsPerPacket: round(quantile(verifyCosts, 0.5)),
   };
   console.log(`network: 4 pages in 2 Chromium processes, local tracker + MQTT broker + BroadcastChannel, loopback`);
   console.log(`  first WebRTC peer after load  median ${result.firstPeerMs} ms, slowest page ${result.firstPeerMaxMs} ms (mesh started ${round(quantile(scriptStarts, 0.5))} ms after navigation)`);
   console.log(`  one-way latency (${latencies.length} samples)  p50 ${result.latencyP50Ms} ms, p95 ${result.latencyP95Ms} ms`);
-  console.log(`  throughput, ${BURST_PACKETS} signed packets  ${result.packetsPerSecond} packets/s at the slowest receiver (target ≥ 2000)`);
+  console.log(
+    `  throughput, ${BURST_PACKETS} signed packets  ${result.packetsPerSecond} packets/s at the slowest receiver, median of ${BURSTS} bursts (${burstRates.map(Math.round).join(', ')}; target ≥ 2000)`,
+  );
   console.log(`  every packet verified  ${everyPacketVerified}`);
   console.log(`  signature verification  ${result.verifyUsPerPacket} µs/packet`);
   if (json) console.log(JSON.stringify(result));

@@ -1,8 +1,9 @@
 /**
  * A cheap name for a packet's exact bytes (length and a 53-bit cyrb53 hash), so the second and third
- * copies of an accepted packet, arriving byte for byte the same over other transports, are dropped
- * without being parsed. Only bytes of packets already verified are remembered, so a collision can at
- * worst drop a packet as a duplicate of one that was accepted.
+ * copies of a packet, arriving byte for byte the same over other transports, are dropped without being
+ * parsed. Not collision-resistant against a chosen attacker: at worst an attacker who knows a packet's
+ * bytes before it is sent could have it dropped as a duplicate, and the packet id (a SHA-256) still
+ * decides what is the same packet.
  */
 export function copyKey(bytes: Uint8Array): string {
   let h1 = 0xdeadbeef;

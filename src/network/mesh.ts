@@ -74,7 +74,7 @@ export interface Delivery {
 }
 
 export interface MeshStats {
-  /** Inbound packets (frames counted by the packets inside), every copy on every transport. */
+  /** Inbound packets (frames counted by the packets inside), every copy on every transport; each ends up accepted or dropped. */
   received: number;
   /** Packets verified and handed on, once each. */
   accepted: number;
@@ -92,8 +92,8 @@ type PeersListener = (peers: PeerInfo[]) => void;
 const ANNOUNCE_DEBOUNCE_MS = 200;
 /** Known-peers gossip at most this often: in a large network every join would otherwise make every node gossip. */
 const GOSSIP_INTERVAL_MS = 10_000;
-/** Packets sent in one tick travel in frames of about this size. */
-const FRAME_TARGET_BYTES = 64 * 1024;
+/** Packets sent in one tick travel in frames of about this size: one trystero chunk, so a receiver starts on the first packets while the rest are in flight. */
+const FRAME_TARGET_BYTES = 15 * 1024;
 /** Forged copies remembered at most. */
 const FORGED_MAX_IDS = 10_000;
 /** How often silent peers are looked for. */
@@ -115,8 +115,11 @@ export class Mesh {
   private readonly seen: RecentIds;
   /** Signatures of packets this node sent (ed25519 signatures are deterministic, so one names a packet), to ignore their echoes. */
   private readonly sentSigs: RecentIds;
-  /** Exact bytes of accepted packets, to drop identical copies before parsing them. */
-  private readonly seenBytes: RecentIds;
+  /**
+   * Exact bytes already handled, whatever became of them: an identical copy (the same packet over
+   * another transport) would meet the same fate, so it is dropped before being parsed.
+   */
+  private readonly heardBytes: RecentIds;
   /** Copies being verified, keyed by id and signature (a forged copy must not shadow the real one). */
   private readonly verifying = new Set<string>();
   /** Copies whose signature failed, so their other copies are not verified again. */
@@ -151,7 +154,7 @@ export class Mesh {
     this.presence = options.presence;
     this.verify = options.verify ?? verifyPacketAsync;
     this.seen = new RecentIds(this.limits.dedupWindowMs, this.limits.dedupMaxIds);
-    this.seenBytes = new RecentIds(this.limits.dedupWindowMs, this.limits.dedupMaxIds);
+    this.heardBytes = new RecentIds(this.limits.dedupWindowMs, this.limits.dedupMaxIds);
     this.sentSigs = new RecentIds(this.limits.dedupWindowMs, this.limits.dedupMaxIds);
     this.forged = new RecentIds(this.limits.dedupWindowMs, FORGED_MAX_IDS);
     this.rateLimiter = new SenderRateLimiter(this.limits.rate);
@@ -241,18 +244,20 @@ export class Mesh {
 
   private receive(bytes: Uint8Array, transport: string, link: string): void {
     if (!isFrame(bytes)) return void this.receivePacket(bytes, transport, link);
-    if (bytes.length > this.limits.maxFrameBytes) return this.drop('too-large');
+    // A frame refused whole counts as one received item, so received = accepted + drops once settled.
+    if (bytes.length > this.limits.maxFrameBytes) return this.dropFrame('too-large');
     const packets = decodeFrame(bytes);
-    if (!packets) return this.drop('bad-frame');
+    if (!packets) return this.dropFrame('bad-frame');
     for (const packet of packets) void this.receivePacket(packet, transport, link);
   }
 
   private async receivePacket(bytes: Uint8Array, transport: string, link: string): Promise<void> {
     if (this.closed) return;
     this.counters.received++;
-    const bytesKey = copyKey(bytes);
-    if (this.seenBytes.has(bytesKey)) return this.drop('duplicate');
     const now = this.scheduler.now();
+    const bytesKey = copyKey(bytes);
+    if (this.heardBytes.has(bytesKey)) return this.drop('duplicate');
+    this.heardBytes.add(bytesKey, now);
     const decoded = decodePacket(bytes, { now, maxBytes: this.limits.maxPacketBytes });
     if (!decoded.ok) return this.drop(decoded.reason);
     const { packet, id } = decoded;
@@ -279,7 +284,6 @@ export class Mesh {
     // Another copy of the same packet may have been accepted while this one was being verified.
     if (this.seen.has(id)) return this.drop('duplicate');
     this.seen.add(id, this.scheduler.now());
-    this.seenBytes.add(bytesKey, this.scheduler.now());
     this.counters.accepted++;
     this.accept(packet, { id, transport, link });
   }
@@ -289,6 +293,11 @@ export class Mesh {
     if (change === 'joined') this.scheduleGossip();
     for (const listener of this.packetListeners) safely(() => listener(packet, delivery));
     if (change !== 'unchanged') this.emitPeers();
+  }
+
+  private dropFrame(reason: MeshDropReason): void {
+    this.counters.received++;
+    this.drop(reason);
   }
 
   private drop(reason: MeshDropReason): void {
