@@ -5,3 +5,5 @@ export * from './request-handle.js';
 export * from './security-frame.js';
 export type { JobState, JobUpdate, SkipReason } from './worker-role.js';
 export * from './engine-loader.js';
+export * from './from-attributes.js';
+export { openNodeStore } from './open-store.js';
