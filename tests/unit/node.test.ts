@@ -75,3 +75,33 @@ describe('RakisNode over the in-memory transport', () => {
     expect(jobs).toContain('skipped:too-slow');
   });
 });
+
+describe('RakisNode persistence', () => {
+  test('a worker reloaded mid-request comes back with its identity, resumes the quorum and still reveals', async () => {
+    const { createMemoryStore } = await import('../../src/store/index.js');
+    const net = new SimNet();
+    const store = createMemoryStore();
+    const requester = await net.add();
+    const first = await net.add({ worker: true, store });
+    await net.add({ worker: true });
+    await net.add({ worker: true });
+    await net.startAll();
+    const handle = requester.request('Why is the sky blue?', frame, params);
+    let result: RequestResult | undefined;
+    void handle.result.then((r) => (result = r));
+    // Let the workers commit, then "reload" the first one before the reveal phase.
+    await net.runUntil(() => (requester.quorum(handle.requestId)?.commits.length ?? 0) === 3, 5_000);
+    expect(requester.quorum(handle.requestId)!.phase).toBe('collecting');
+    await first.stop();
+    const reloaded = await net.add({ worker: true, store });
+    expect(reloaded.synthientId).toBe(first.synthientId);
+    await reloaded.start();
+    expect(reloaded.quorum(handle.requestId)?.commits.map((c) => c.from)).toContain(first.synthientId);
+    await net.runUntil(() => !!result, 30_000);
+    expect(result).toMatchObject({ outcome: 'decided' });
+    const revealed = requester.quorum(handle.requestId)!.reveals.map((r) => r.from);
+    expect(revealed).toContain(first.synthientId);
+    expect(result!.decision!.validInferenceIds).toHaveLength(3);
+    expect(reloaded.status.queue[0]!.waiting).toBe(0);
+  });
+});
