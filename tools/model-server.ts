@@ -73,13 +73,26 @@ export async function serveFile(
   if (file !== dir && !file.startsWith(dir + sep)) return void notFound();
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) return void notFound();
-  res.writeHead(200, {
+  const head = {
     ...common,
     'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-    'content-length': String(info.size),
+    'accept-ranges': 'bytes',
     'cache-control': 'no-cache',
     etag: `"${info.size.toString(16)}-${info.mtimeMs.toString(16)}"`,
-  });
+  };
+  // One byte range (transformers.js probes files with `Range: bytes=0-0`).
+  const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
+  if (range && (range[1] || range[2])) {
+    const start = range[1] ? Number(range[1]) : Math.max(0, info.size - Number(range[2]));
+    const end = range[1] && range[2] ? Math.min(Number(range[2]), info.size - 1) : info.size - 1;
+    if (start > end || start >= info.size) {
+      return void res.writeHead(416, { ...common, 'content-range': `bytes */${info.size}` }).end();
+    }
+    res.writeHead(206, { ...head, 'content-length': String(end - start + 1), 'content-range': `bytes ${start}-${end}/${info.size}` });
+    if (req.method === 'HEAD') return void res.end();
+    return void createReadStream(file, { start, end }).pipe(res);
+  }
+  res.writeHead(200, { ...head, 'content-length': String(info.size) });
   if (req.method === 'HEAD') return void res.end();
   createReadStream(file).pipe(res);
 }

@@ -50,15 +50,27 @@ async function guardedFetch(input: RequestInfo | URL, init?: RequestInit): Promi
   return response;
 }
 
+let hubDefaults: { remoteHost: string; remotePathTemplate: string } | undefined;
+
 export function configureTransformers(transformers: TransformersModule, location: ModelLocation): void {
   const { env } = transformers;
-  if (location.modelBaseUrl !== undefined) {
-    env.allowLocalModels = true;
-    env.allowRemoteModels = false;
-    env.localModelPath = ensureTrailingSlash(absolute(location.modelBaseUrl));
-  } else {
+  hubDefaults ??= { remoteHost: env.remoteHost, remotePathTemplate: env.remotePathTemplate };
+  const base = location.modelBaseUrl === undefined ? undefined : ensureTrailingSlash(absolute(location.modelBaseUrl));
+  if (base === undefined) {
     env.allowLocalModels = false;
     env.allowRemoteModels = true;
+    Object.assign(env, hubDefaults);
+  } else if (/^https?:/i.test(base)) {
+    // A URL base is the "remote host" with a flat layout: transformers.js' local-path mode skips its
+    // file-existence checks for URLs (and then finds no tokenizer), its remote mode does not.
+    env.allowLocalModels = false;
+    env.allowRemoteModels = true;
+    env.remoteHost = base;
+    env.remotePathTemplate = '{model}/';
+  } else {
+    env.allowLocalModels = true;
+    env.allowRemoteModels = false;
+    env.localModelPath = base;
   }
   env.useBrowserCache = isWeb && (location.browserCache ?? true) && typeof caches !== 'undefined';
   env.cacheKey = TRANSFORMERS_CACHE;
