@@ -8,7 +8,10 @@
  * - packetsPerSecond: 1,000 signed packets sent back to back by one page, received, verified and
  *   deduplicated by each other page, send call to last delivery; the slowest receiver's rate, median
  *   of three bursts from different pages;
- * - verifyUsPerPacket: signature verification as the mesh does it (WebCrypto Ed25519), per packet.
+ * - verifyUsPerPacket: signature verification as the mesh does it (WebCrypto Ed25519), per packet;
+ * - pipelinePacketsPerSecond: the same 1,000 packets through one page's mesh with three in-memory
+ *   copies of each: what the receive path costs without WebRTC and without three other pages
+ *   competing for the cores.
  */
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
@@ -86,6 +89,10 @@ try {
   for (const page of pages) verifyCosts.push(await page.run((api, count) => api.verifyCost(count), 1_000));
   verifyCosts.sort((a, b) => a - b);
 
+  const pipelineRates: number[] = [];
+  for (const page of pages) pipelineRates.push(await page.run((api, count) => api.pipelineRate(count, 3), BURST_PACKETS));
+  pipelineRates.sort((a, b) => a - b);
+
   const sortedLinks = [...firstLinks].sort((a, b) => a - b);
   const result = {
     firstPeerMs: round(quantile(sortedLinks, 0.5)),
@@ -95,6 +102,7 @@ try {
     packetsPerSecond: Math.round(quantile(burstRates, 0.5)),
     everyPacketVerified,
     verifyUsPerPacket: round(quantile(verifyCosts, 0.5)),
+    pipelinePacketsPerSecond: Math.round(quantile(pipelineRates, 0.5)),
   };
   console.log(`network: 4 pages in 2 Chromium processes, local tracker + MQTT broker + BroadcastChannel, loopback`);
   console.log(`  first WebRTC peer after load  median ${result.firstPeerMs} ms, slowest page ${result.firstPeerMaxMs} ms (mesh started ${round(quantile(scriptStarts, 0.5))} ms after navigation)`);
@@ -104,6 +112,7 @@ try {
   );
   console.log(`  every packet verified  ${everyPacketVerified}`);
   console.log(`  signature verification  ${result.verifyUsPerPacket} µs/packet`);
+  console.log(`  receive pipeline alone (1 page, 3 copies of each packet, no WebRTC)  ${result.pipelinePacketsPerSecond} packets/s`);
   if (json) console.log(JSON.stringify(result));
 } finally {
   await Promise.all(browsers.map((browser) => browser.close()));

@@ -14,6 +14,11 @@ export interface MeshPageApi {
   whenDelivered(ids: string[], timeoutMs: number): Promise<number>;
   /** Tags of every delivered status packet, with their sender. */
   tags(): { from: string; tag: string }[];
+  /**
+   * Packets per second one mesh in this page takes in (each arriving as `copies` identical copies over
+   * in-memory buses): the receive pipeline's capacity without WebRTC or other pages competing.
+   */
+  pipelineRate(count: number, copies: number): Promise<number>;
   /** Microseconds to verify one packet, over `count` packets verified in parallel as the mesh does. */
   verifyCost(count: number): Promise<number>;
   hostile: {

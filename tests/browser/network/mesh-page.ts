@@ -1,7 +1,7 @@
 // A bare node for the network's browser tests and benchmark: a Mesh over the signaling networks and
 // BroadcastChannel, configured from the query string, driven from Node through window.rakisMesh.
 import { createIdentity, encodePacket, packetId, signPacket, verifyPacketAsync, type Packet } from '../../../src/protocol/index.js';
-import { Mesh, networkTransports, type MeshOptions, type SignalingStrategy } from '../../../src/network/index.js';
+import { MemoryBus, Mesh, networkTransports, type MeshOptions, type SignalingStrategy } from '../../../src/network/index.js';
 import type { MeshPageApi } from './mesh-page-api.js';
 
 const params = new URLSearchParams(location.search);
@@ -76,6 +76,24 @@ const api: MeshPageApi = {
       check();
     }),
   tags: () => [...tags],
+  async pipelineRate(count, copies) {
+    const buses = Array.from({ length: copies }, () => new MemoryBus());
+    const unlimited = { rate: { burst: count, perSecond: count } };
+    const sender = new Mesh({ identity: createIdentity(), transports: buses.map((bus) => bus.transport()), limits: unlimited });
+    const receiver = new Mesh({ identity: createIdentity(), transports: buses.map((bus) => bus.transport()), limits: unlimited });
+    sender.start();
+    receiver.start();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const packets = Array.from({ length: count }, (_, i) => tagged(`pipeline-${i}`));
+    let delivered = 0;
+    const all = new Promise<void>((resolve) => receiver.onPacket(() => ++delivered === count && resolve()));
+    const start = performance.now();
+    for (const packet of packets) sender.send(packet);
+    await all;
+    const elapsed = performance.now() - start;
+    await Promise.all([sender.close(), receiver.close()]);
+    return count / (elapsed / 1000);
+  },
   async verifyCost(count) {
     const packets = Array.from({ length: count }, (_, i) => tagged(`verify-${i}`));
     await verifyPacketAsync(packets[0]!);
