@@ -116,8 +116,8 @@ export class Mesh {
   /** Signatures of packets this node sent (ed25519 signatures are deterministic, so one names a packet), to ignore their echoes. */
   private readonly sentSigs: RecentIds;
   /**
-   * Exact bytes already handled, whatever became of them: an identical copy (the same packet over
-   * another transport) would meet the same fate, so it is dropped before being parsed.
+   * Exact bytes already judged: an identical copy (the same packet over another transport) would meet
+   * the same fate, so it is dropped before being parsed.
    */
   private readonly heardBytes: RecentIds;
   /** Copies being verified, keyed by id and signature (a forged copy must not shadow the real one). */
@@ -257,15 +257,20 @@ export class Mesh {
     const now = this.scheduler.now();
     const bytesKey = copyKey(bytes);
     if (this.heardBytes.has(bytesKey)) return this.drop('duplicate');
-    this.heardBytes.add(bytesKey, now);
     const decoded = decodePacket(bytes, { now, maxBytes: this.limits.maxPacketBytes });
-    if (!decoded.ok) return this.drop(decoded.reason);
+    if (!decoded.ok) {
+      // A packet from the future may be fine later; every other verdict on these bytes is final.
+      if (decoded.reason !== 'future') this.heardBytes.add(bytesKey, now);
+      return this.drop(decoded.reason);
+    }
     const { packet, id } = decoded;
     const signedCopy = `${id}:${packet.sig}`;
     if (this.seen.has(id) || this.sentSigs.has(packet.sig) || this.verifying.has(signedCopy)) return this.drop('duplicate');
     if (this.forged.has(signedCopy)) return this.drop('bad-signature');
+    // Throttled bytes are not remembered: the same packet may come back once the sender has tokens.
     const verdict = this.rateLimiter.take(packet.from, now);
     if (verdict !== 'ok') return this.drop(verdict);
+    this.heardBytes.add(bytesKey, now);
     this.verifying.add(signedCopy);
     let valid: boolean;
     try {

@@ -88,10 +88,6 @@ export class PeerTable {
     return [...this.direct.values()].map(({ transportSet: _, ...peer }) => ({ ...peer }));
   }
 
-  has(synthientId: string): boolean {
-    return this.direct.has(synthientId);
-  }
-
   /** Every node heard of, directly or through gossip, most recently seen first. */
   known(): KnownPeer[] {
     const direct = [...this.direct.values()].map(({ synthientId, models, lastSeen }) => ({ synthientId, models, lastSeen }));

@@ -65,11 +65,11 @@ export class SupervisedTransport {
     if (this.state === 'waiting' && this.timer === undefined) void this.open();
   }
 
-  send(bytes: Uint8Array): boolean {
-    if (this.state !== 'live' || !this.transport) return false;
+  /** Sends if the transport is up; while it is down the other transports carry the packet. */
+  send(bytes: Uint8Array): void {
+    if (this.state !== 'live' || !this.transport) return;
     this.transport.send(bytes);
     this.sent++;
-    return true;
   }
 
   health(): TransportHealth {

@@ -156,6 +156,24 @@ describe('Mesh over the in-memory bus', () => {
     expect(fromFlooder()).toBe(11);
   });
 
+  test('a throttled packet sent again once the sender has tokens is accepted', async () => {
+    const clock = new ManualClock();
+    const bus = new MemoryBus({ scheduler: clock });
+    const receiver = meshOn(clock, [bus], { limits: { rate: { burst: 1, perSecond: 1, strikes: 100 } } });
+    const sender = meshOn(clock, [bus]);
+    await settle();
+    const second = encodePacket(signPacket(sender.identity, status(2), clock.now()));
+    sender.mesh.publish(status(1));
+    sender.mesh.sendBytes(second);
+    await settle();
+    expect(receiver.received).toHaveLength(1);
+    clock.advance(1_000);
+    sender.mesh.sendBytes(second);
+    await settle();
+    expect(receiver.received).toHaveLength(2);
+    expect(receiver.mesh.stats().drops).toEqual({ 'rate-limited': 1 });
+  });
+
   test('hello fills the peer table, status keeps a peer alive, silence makes it expire', async () => {
     const clock = new ManualClock();
     const bus = new MemoryBus({ scheduler: clock });
