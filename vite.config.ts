@@ -7,11 +7,18 @@ import { defineConfig } from 'vite';
 export default defineConfig(({ mode }) =>
   mode === 'bundle'
     ? {
+        // An application build rather than lib mode: lib mode leaves ES output unminified, and a
+        // script-tag file is downloaded as is. Dynamic imports become chunks named rakis-*.js beside it.
         build: {
           outDir: 'dist',
           emptyOutDir: false,
           target: 'es2022',
-          lib: { entry: 'src/bundle.ts', formats: ['es'], fileName: () => 'rakis.js' },
+          copyPublicDir: false,
+          rollupOptions: {
+            input: 'src/bundle.ts',
+            preserveEntrySignatures: 'strict',
+            output: { format: 'es', entryFileNames: 'rakis.js', chunkFileNames: 'rakis-[name]-[hash].js' },
+          },
         },
       }
     : {

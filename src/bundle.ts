@@ -1,3 +1,7 @@
-// The script-tag entry: registers the custom elements and defines nothing else global.
-// The elements arrive with the elements issue; until then the bundle exposes the pure core only to importers.
-export * from './index.js';
+// The script-tag entry (dist/rakis.js): registers <rakis-node>, <rakis-prompt> and <rakis-quorum> and
+// defines nothing else global. Its exports serve pages that `import` from it instead; engines stay
+// out of it, loaded lazily by the node when a visitor agrees to contribute.
+import '../elements/register.js';
+
+export { RakisNodeElement, RakisPromptElement, RakisQuorumElement } from '../elements/index.js';
+export { FRAME_PRESETS, RakisError, RakisNode, securityFrame } from './node/index.js';

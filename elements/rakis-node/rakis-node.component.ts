@@ -1,0 +1,438 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import {
+  createNodeFromAttributes,
+  parseNodeAttributes,
+  RakisError,
+  type EngineProgress,
+  type NodeStatus,
+  type RakisNode,
+} from '../../src/node/index.js';
+import { emit } from '../shared/events.js';
+import { formatBytes, percent, shortId } from '../shared/format.js';
+import { Deferred, type NodeProvider } from '../shared/node-provider.js';
+import { sharedStyles } from '../shared/styles.js';
+import { readContributeConfig, type ContributeConfig } from './contribute-config.js';
+import { rakisNodeStyles } from './rakis-node.styles.js';
+
+/** What the widget is doing, as the `state` attribute reflects it for styling. */
+export type RakisNodeState = 'starting' | 'running' | 'asking' | 'loading' | 'contributing' | 'error';
+
+type ContributeState = 'off' | 'asking' | 'loading' | 'contributing' | 'failed';
+
+const ATTRIBUTES_THAT_CHOOSE_THE_NODE = ['network', 'relays', 'transports', 'storage'] as const;
+const STATUS_REFRESH_MS = 2_000;
+
+/**
+ * Hosts a Rakis node in the page: joins the network, shows its status and, once the visitor agrees,
+ * contributes compute with the models it lists.
+ *
+ * @summary A Rakis network node with a compact status and a consent-first "contribute compute" panel.
+ *
+ * @attr {string} network - Network name; any name other than `rakis1` is a private network. Default `rakis1`.
+ * @attr {string} relays - Signaling relay URLs per strategy: `torrent=ws://host:8000 mqtt=ws://host:8083/mqtt`.
+ * @attr {string} transports - Transports to join (`torrent mqtt nostr broadcast-channel`); default the strategies in `relays`, else all.
+ * @attr {string} storage - `none` keeps everything in memory; any other value is the IndexedDB namespace. Default `rakis`.
+ * @attr {string} models - LLMs this node offers to run (space separated ids); none makes it a follower.
+ * @attr {string} embedding-models - Embedding models to commit and verify with. Default `nomic-ai/nomic-embed-text-v1.5`.
+ * @attr {string} model-base-url - Where the site serves model files itself (relative to the page).
+ * @attr {string} contribute - Absent: off (the visitor may offer); `ask` (or empty): ask the visitor now; `auto`: the site already has consent.
+ * @attr {boolean} peers-open - Shows the peer list expanded.
+ * @attr {string} state - Reflected, read-only: `starting`, `running`, `asking`, `loading`, `contributing` or `error`.
+ *
+ * @event {CustomEvent<{node: RakisNode}>} rakis-ready - The node started; `detail.node` is the `RakisNode`.
+ * @event {CustomEvent<NodeStatus>} rakis-status - Role, peers, transports or tokens served changed.
+ * @event {CustomEvent<{change: 'joined', peer: PeerInfo} | {change: 'left', synthientId: string}>} rakis-peer - A peer joined or left.
+ * @event {CustomEvent<EngineProgress>} rakis-progress - Model load progress (throttled by the engines).
+ * @event {CustomEvent<{state: 'asking' | 'loading' | 'contributing' | 'failed' | 'off'}>} rakis-contribute - The contribution state changed.
+ * @event {CustomEvent} rakis-request - The node saw a request (`requestId`, `prompt`, `frame`, `acceptedModels`, `mine`).
+ * @event {CustomEvent<{requestId: string, decision: QuorumDecision, attestations: number}>} rakis-consensus - A request was decided.
+ * @event {CustomEvent<{requestId: string, reason: string, explanation: string}>} rakis-failed - A request failed.
+ * @event {CustomEvent<{code: string, message: string, requestId?: string}>} rakis-error - Something went wrong; `message` says what.
+ *
+ * @slot title - Replaces the "Rakis node" heading.
+ * @slot consent - Extra text in the consent panel (e.g. the site's own explanation).
+ *
+ * @csspart header - The heading row with role and peer count.
+ * @csspart status - The status list (network, id, transports, tokens).
+ * @csspart transports - The list of transports and their health.
+ * @csspart consent - The "contribute compute?" panel.
+ * @csspart progress - The model load progress panel.
+ * @csspart button - Every button.
+ * @csspart error - Every error panel.
+ * @csspart peers - The peer list.
+ *
+ * @cssprop --rakis-color-text - Text colour.
+ * @cssprop --rakis-color-surface - Background.
+ * @cssprop --rakis-color-muted - Secondary text.
+ * @cssprop --rakis-color-border - Borders and rules.
+ * @cssprop --rakis-color-accent - Buttons, links, focus rings, progress.
+ * @cssprop --rakis-color-on-accent - Text on accent backgrounds.
+ * @cssprop --rakis-color-success - Healthy transports, the worker badge.
+ * @cssprop --rakis-color-warning - Transports waiting to reconnect.
+ * @cssprop --rakis-color-danger - Error text and borders.
+ * @cssprop --rakis-color-danger-surface - Error background.
+ * @cssprop --rakis-radius - Corner radius.
+ * @cssprop --rakis-spacing - Inner spacing.
+ * @cssprop --rakis-font-family - Font.
+ * @cssprop --rakis-font-size - Base font size.
+ */
+export class RakisNodeElement extends LitElement implements NodeProvider {
+  static override styles = [sharedStyles, rakisNodeStyles];
+
+  @property({ reflect: true }) network: string | null = null;
+  @property() relays: string | null = null;
+  @property() transports: string | null = null;
+  @property() storage: string | null = null;
+  @property() models: string | null = null;
+  @property({ attribute: 'embedding-models' }) embeddingModels: string | null = null;
+  @property({ attribute: 'model-base-url' }) modelBaseUrl: string | null = null;
+  @property({ reflect: true }) contribute: string | null = null;
+  @property({ type: Boolean, attribute: 'peers-open' }) peersOpen = false;
+  /** What the widget is doing (reflected as the `state` attribute). */
+  @property({ reflect: true }) state: RakisNodeState = 'starting';
+
+  @state() private status: NodeStatus | undefined;
+  @state() private fatal: RakisError | undefined;
+  @state() private contributeState: ContributeState = 'off';
+  @state() private contributeError: string | undefined;
+  @state() private progress = new Map<string, EngineProgress>();
+  @state() private lastError: { code: string; message: string } | undefined;
+  @state() private warning: string | undefined;
+
+  private current: RakisNode | undefined;
+  private owned = false;
+  private unsubscribe: (() => void) | undefined;
+  private ready = new Deferred<RakisNode>();
+  private bootAttempt = 0;
+  private refreshTimer: ReturnType<typeof setInterval> | undefined;
+
+  /** The `RakisNode` this element hosts, once started. Assign one to host a node the page built itself. */
+  get node(): RakisNode | undefined {
+    return this.current;
+  }
+
+  set node(node: RakisNode | undefined) {
+    void this.adopt(node);
+  }
+
+  /** Resolves with the started node; rejects with the reason the node could not start. */
+  whenNode(): Promise<RakisNode> {
+    return this.ready.promise;
+  }
+
+  /** Asks the visitor (opens the consent panel), as the "Contribute compute" button does. */
+  offerContribution(): void {
+    if (this.contributeState === 'off' || this.contributeState === 'failed') this.setContributeState('asking');
+  }
+
+  /** Starts contributing right away: call it only once the visitor agreed. */
+  async startContributing(): Promise<void> {
+    const node = this.current;
+    const config = this.config();
+    if (!node || !config?.options) return;
+    this.contributeError = undefined;
+    this.progress = new Map();
+    this.setContributeState('loading');
+    try {
+      await node.contribute(config.options);
+      if (this.current === node) this.setContributeState('contributing');
+    } catch (error) {
+      if (this.current !== node) return;
+      // The node already reported the error through its `error` event.
+      this.contributeError = (error as Error).message;
+      this.setContributeState('failed');
+    }
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.refreshTimer = setInterval(() => this.refreshStatus(), STATUS_REFRESH_MS);
+    // Deferred a task so a page script can still assign `.node` before the element builds its own.
+    if (!this.current && !this.fatal) setTimeout(() => this.isConnected && !this.current && void this.boot());
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.refreshTimer);
+    queueMicrotask(() => {
+      if (!this.isConnected) this.release();
+    });
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const chosen = ATTRIBUTES_THAT_CHOOSE_THE_NODE.some((name) => changed.has(name) && changed.get(name) !== undefined);
+    if (chosen && this.hasUpdated && (this.owned || this.fatal)) void this.boot();
+  }
+
+  private config(): ContributeConfig | undefined {
+    try {
+      return readContributeConfig(
+        { contribute: this.contribute, models: this.models, embeddingModels: this.embeddingModels, modelBaseUrl: this.modelBaseUrl },
+        document.baseURI,
+      );
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Builds the node the attributes describe, or shows why it cannot. */
+  private async boot(): Promise<void> {
+    const attempt = ++this.bootAttempt;
+    this.release();
+    this.fatal = undefined;
+    this.setState('starting');
+    try {
+      parseNodeAttributes(this);
+      const config = readContributeConfig(
+        { contribute: this.contribute, models: this.models, embeddingModels: this.embeddingModels, modelBaseUrl: this.modelBaseUrl },
+        document.baseURI,
+      );
+      const { node, warning } = await createNodeFromAttributes(this);
+      if (attempt !== this.bootAttempt || !this.isConnected) {
+        void node.stop();
+        return;
+      }
+      this.warning = warning;
+      await this.attach(node, true);
+      if (config.mode === 'auto') void this.startContributing();
+      else if (config.mode === 'ask') this.setContributeState('asking');
+    } catch (error) {
+      if (attempt !== this.bootAttempt) return;
+      this.fail(error);
+    }
+  }
+
+  private async adopt(node: RakisNode | undefined): Promise<void> {
+    const attempt = ++this.bootAttempt;
+    this.release();
+    this.fatal = undefined;
+    if (!node) {
+      if (this.isConnected) void this.boot();
+      return;
+    }
+    try {
+      await this.attach(node, false);
+    } catch (error) {
+      if (attempt === this.bootAttempt) this.fail(error);
+    }
+  }
+
+  private async attach(node: RakisNode, owned: boolean): Promise<void> {
+    this.current = node;
+    this.owned = owned;
+    this.unsubscribe = this.subscribe(node);
+    await node.start();
+    if (this.current !== node) return;
+    this.status = node.status;
+    this.contributeState = node.role === 'worker' ? 'contributing' : 'off';
+    this.setState(this.contributeState === 'contributing' ? 'contributing' : 'running');
+    this.ready.resolve(node);
+    emit(this, 'rakis-ready', { node });
+  }
+
+  private fail(error: unknown): void {
+    this.fatal = error instanceof RakisError ? error : new RakisError('invalid-options', (error as Error).message, { cause: error });
+    this.setState('error');
+    this.ready.reject(this.fatal);
+    emit(this, 'rakis-error', { code: this.fatal.code, message: this.fatal.message });
+  }
+
+  private release(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    const previous = this.current;
+    if (previous && this.owned) void previous.stop();
+    this.current = undefined;
+    this.owned = false;
+    this.status = undefined;
+    this.contributeState = 'off';
+    this.progress = new Map();
+    // A node (or failure) already handed out stays as it was for whoever holds it; later callers wait for the next one.
+    if (this.ready.settled) this.ready = new Deferred();
+  }
+
+  private subscribe(node: RakisNode): () => void {
+    const offs = [
+      node.on('status', (status) => {
+        this.status = status;
+        emit(this, 'rakis-status', status);
+      }),
+      node.on('peer-joined', (peer) => emit(this, 'rakis-peer', { change: 'joined', peer })),
+      node.on('peer-left', ({ synthientId }) => emit(this, 'rakis-peer', { change: 'left', synthientId })),
+      node.on('engine-progress', (progress) => {
+        this.progress = new Map(this.progress).set(progress.model, progress);
+        emit(this, 'rakis-progress', progress);
+      }),
+      node.on('request', (request) => emit(this, 'rakis-request', request)),
+      node.on('consensus', (consensus) => emit(this, 'rakis-consensus', consensus)),
+      node.on('failed', (failure) => emit(this, 'rakis-failed', failure)),
+      node.on('error', (error) => {
+        this.lastError = error;
+        emit(this, 'rakis-error', error);
+      }),
+    ];
+    return () => offs.forEach((off) => off());
+  }
+
+  private refreshStatus(): void {
+    if (this.current && this.state !== 'starting') this.status = this.current.status;
+  }
+
+  private setContributeState(next: ContributeState): void {
+    this.contributeState = next;
+    if (!this.fatal && this.current) {
+      this.setState(next === 'asking' ? 'asking' : next === 'loading' ? 'loading' : next === 'contributing' ? 'contributing' : next === 'failed' ? 'error' : 'running');
+    }
+    emit(this, 'rakis-contribute', { state: next });
+  }
+
+  private setState(next: RakisNodeState): void {
+    this.state = next;
+  }
+
+  // ---- view ----
+
+  protected override render(): TemplateResult {
+    if (this.fatal) return this.renderFatal(this.fatal);
+    const status = this.status;
+    return html`
+      <header part="header">
+        <span class="title"><slot name="title">Rakis node</slot></span>
+        ${status
+          ? html`<span class="badge ${status.role}">${status.role === 'worker' ? 'contributing' : 'follower'}</span>
+              <span>${status.peers} ${status.peers === 1 ? 'peer' : 'peers'}</span>`
+          : html`<span class="muted" role="status">starting…</span>`}
+      </header>
+      ${this.warning ? html`<p class="muted">${this.warning}</p>` : nothing}
+      ${status ? this.renderStatus(status) : nothing} ${this.renderContribution()}
+      ${this.lastError
+        ? html`<div class="error" part="error" role="alert">
+            <strong>${this.lastError.code} error</strong>${this.lastError.message}
+            <div><button class="secondary" part="button" @click=${() => (this.lastError = undefined)}>Dismiss</button></div>
+          </div>`
+        : nothing}
+      ${status ? this.renderPeers() : nothing}
+    `;
+  }
+
+  private renderFatal(error: RakisError): TemplateResult {
+    return html`<div class="error" part="error" role="alert">
+      <strong>This Rakis node cannot start</strong>
+      ${error.message}
+      ${error.code === 'invalid-options' ? html`<p>Fix the attribute on the <code>&lt;rakis-node&gt;</code> tag and reload.</p>` : nothing}
+    </div>`;
+  }
+
+  private renderStatus(status: NodeStatus): TemplateResult {
+    return html`<dl part="status">
+      <dt>Network</dt>
+      <dd>${status.network}</dd>
+      <dt>Node id</dt>
+      <dd><code title=${status.synthientId}>${shortId(status.synthientId)}</code></dd>
+      <dt>Transports</dt>
+      <dd>
+        <ul class="transports" part="transports">
+          ${status.transports.map(
+            (transport) => html`<li title=${transport.lastError ?? ''}>
+              <span class="dot ${transport.state}" aria-hidden="true"></span>${transport.transport}:
+              ${transport.state}${transport.peers > 0 ? ` (${transport.peers})` : ''}${transport.lastError && transport.state !== 'live' ? html` <span class="muted">— ${transport.lastError}</span>` : nothing}
+            </li>`,
+          )}
+        </ul>
+      </dd>
+      ${status.role === 'worker'
+        ? html`<dt>Models</dt>
+            <dd>${status.models.join(', ')}</dd>
+            <dt>Tokens served</dt>
+            <dd>${status.tokensServed}</dd>`
+        : nothing}
+      <dt>Storage</dt>
+      <dd>${status.storage === 'none' ? 'memory only' : status.storage}</dd>
+    </dl>`;
+  }
+
+  private renderContribution(): TemplateResult | typeof nothing {
+    const config = this.config();
+    if (!this.current) return nothing;
+    switch (this.contributeState) {
+      case 'off':
+        return config?.options
+          ? html`<button part="button" class="secondary" @click=${() => this.offerContribution()}>Contribute compute…</button>`
+          : nothing;
+      case 'asking':
+        return config?.options ? this.renderConsent(config) : nothing;
+      case 'loading':
+        return this.renderProgress();
+      case 'contributing':
+        return nothing;
+      case 'failed':
+        return html`<div class="error" part="error" role="alert">
+          <strong>Could not start contributing</strong>${this.contributeError}
+          <div class="row">
+            <button part="button" @click=${() => void this.startContributing()}>Try again</button>
+            <button part="button" class="secondary" @click=${() => this.setContributeState('off')}>Close</button>
+          </div>
+        </div>`;
+    }
+  }
+
+  private renderConsent(config: ContributeConfig): TemplateResult {
+    const options = config.options!;
+    return html`<section class="consent" part="consent" aria-labelledby="consent-title">
+      <h3 id="consent-title">Contribute compute to the Rakis network?</h3>
+      <p>While this page is open, it will download and run these models to answer other people's questions:</p>
+      <ul>
+        ${options.models.map((model) => html`<li><code>${model}</code> (language model)</li>`)}
+        ${options.embeddingModels.map((model) => html`<li><code>${model}</code> (embedding model)</li>`)}
+      </ul>
+      <p class="muted">From ${options.modelBaseUrl ? html`<code>${options.modelBaseUrl}</code>` : 'the models’ public hubs'}. Downloads are cached by your browser; you can stop by closing the page.</p>
+      <slot name="consent"></slot>
+      <div class="row">
+        <button part="button" @click=${() => void this.startContributing()}>Start contributing</button>
+        <button part="button" class="secondary" @click=${() => this.setContributeState('off')}>Not now</button>
+      </div>
+    </section>`;
+  }
+
+  private renderProgress(): TemplateResult {
+    const loads = [...this.progress.values()];
+    return html`<section part="progress" aria-labelledby="progress-title">
+      <h3 id="progress-title">Loading models…</h3>
+      ${loads.length === 0 ? html`<p class="muted" role="status">Preparing…</p>` : nothing}
+      ${loads.map(
+        (load) => html`<p>
+            <code>${load.model}</code>: ${load.phase} ${percent(load.progress)}
+            ${load.totalBytes > 0 ? html`<span class="muted">(${formatBytes(load.loadedBytes)} of ${formatBytes(load.totalBytes)})</span>` : nothing}
+          </p>
+          <progress max="1" .value=${load.progress} aria-label="Loading ${load.model}"></progress>`,
+      )}
+      <button part="button" class="secondary" @click=${() => this.current?.cancelContribute()}>Cancel</button>
+    </section>`;
+  }
+
+  private renderPeers(): TemplateResult {
+    const peers = this.current?.peers ?? [];
+    return html`<details part="peers" ?open=${this.peersOpen}>
+      <summary>Peers (${peers.length})</summary>
+      ${peers.length === 0
+        ? html`<p class="muted">No peers yet.</p>`
+        : html`<table>
+            <thead>
+              <tr><th scope="col">Node</th><th scope="col">Role</th><th scope="col">Models</th><th scope="col">Via</th><th scope="col">Tokens</th></tr>
+            </thead>
+            <tbody>
+              ${peers.map(
+                (peer) => html`<tr>
+                  <td><code title=${peer.synthientId}>${shortId(peer.synthientId)}</code></td>
+                  <td>${peer.role ?? '?'}</td>
+                  <td>${peer.models.join(', ') || '—'}</td>
+                  <td>${peer.transports.join(', ')}</td>
+                  <td>${peer.tokensServed}</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>`}
+    </details>`;
+  }
+}

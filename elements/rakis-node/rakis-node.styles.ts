@@ -1,0 +1,79 @@
+import { css } from 'lit';
+
+export const rakisNodeStyles = css`
+  header {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: baseline;
+    gap: 0.5em 0.75em;
+  }
+  .title {
+    font-weight: 600;
+  }
+  .badge {
+    display: inline-block;
+    border: 1px solid currentColor;
+    border-radius: 999px;
+    padding: 0 0.6em;
+    font-size: 0.8125em;
+  }
+  .badge.worker {
+    color: var(--_ok);
+  }
+  dl {
+    display: grid;
+    grid-template-columns: max-content 1fr;
+    gap: 0.15em 0.75em;
+    margin: 0.5em 0;
+  }
+  dt {
+    color: var(--_muted);
+  }
+  dd {
+    margin: 0;
+  }
+  ul.transports {
+    list-style: none;
+    padding: 0;
+    margin: 0;
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25em 0.75em;
+  }
+  .dot {
+    display: inline-block;
+    width: 0.6em;
+    height: 0.6em;
+    border-radius: 50%;
+    margin-right: 0.3em;
+    background: var(--_muted);
+  }
+  .dot.live {
+    background: var(--_ok);
+  }
+  .dot.waiting {
+    background: var(--_warn);
+  }
+  section {
+    margin-top: 0.5em;
+  }
+  .consent ul {
+    margin: 0.25em 0 0.5em;
+    padding-left: 1.25em;
+  }
+  table {
+    border-collapse: collapse;
+    width: 100%;
+    font-size: 0.875em;
+  }
+  th,
+  td {
+    text-align: left;
+    padding: 0.2em 0.4em;
+    border-bottom: 1px solid var(--_line);
+    vertical-align: top;
+  }
+  summary {
+    cursor: pointer;
+  }
+`;

@@ -1,0 +1,400 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { EMBEDDING_MODELS, type SecurityFrame } from '../../src/protocol/index.js';
+import { FRAME_PRESETS, RakisError, securityFrame, type RakisNode, type RequestHandle, type RequestResult } from '../../src/node/index.js';
+import { emit } from '../shared/events.js';
+import { secondsLeft, shortId } from '../shared/format.js';
+import { NodeConnection } from '../shared/node-connection.js';
+import { sharedStyles } from '../shared/styles.js';
+import { fieldsFromFrame, frameFromFields, weakAgreement, type FrameFieldErrors, type FrameFields } from './frame-fields.js';
+import { readPromptConfig, type PromptConfig } from './prompt-config.js';
+import { rakisPromptStyles } from './rakis-prompt.styles.js';
+
+export type RakisPromptState = 'connecting' | 'idle' | 'in-flight' | 'decided' | 'failed' | 'error';
+
+const FIELD_LABELS: Record<keyof FrameFields, string> = {
+  quorum: 'Quorum (answers needed)',
+  maxTimeSeconds: 'Answer window (seconds)',
+  secDistance: 'Agreement radius (0–1)',
+  secPercentage: 'Agreeing share (0–1)',
+  embeddingModel: 'Embedding model',
+};
+
+const PRESET_HELP: Record<string, string> = {
+  fast: 'fast: 2 answers, 20 s',
+  balanced: 'balanced: 3 answers, 30 s',
+  strict: 'strict: 5 answers, 60 s',
+};
+
+let instances = 0;
+
+/**
+ * A prompt box that asks the Rakis network and shows the answer several independent nodes agreed on.
+ *
+ * @summary Ask the network a question; see the answer, its attestations, or why it failed.
+ *
+ * @attr {string} node - Id of the `<rakis-node>` to use; default the first on the page, else an observer node of its own.
+ * @attr {string} network - Network of its own observer node (only when the page has no `<rakis-node>`).
+ * @attr {string} relays - Relays of its own observer node (`torrent=ws://… mqtt=ws://…`).
+ * @attr {string} models - Models the visitor may accept (space separated); default the models peers offer.
+ * @attr {string} preset - Security frame preset: `fast`, `balanced` (default) or `strict`.
+ * @attr {string} embedding-model - Embedding model of the frame. Default `nomic-ai/nomic-embed-text-v1.5`.
+ * @attr {number} max-tokens - Longest answer, in tokens (1–4096). Default 256.
+ * @attr {number} temperature - Sampling temperature (0–2). Default 0.
+ * @attr {string} placeholder - Placeholder of the prompt field.
+ * @attr {string} value - The prompt text.
+ * @attr {string} state - Reflected, read-only: `connecting`, `idle`, `in-flight`, `decided`, `failed` or `error`.
+ *
+ * @event {CustomEvent<{requestId: string, prompt: string, frame: SecurityFrame, acceptedModels: string[]}>} rakis-submit - A request was sent.
+ * @event {CustomEvent<RequestResult>} rakis-answer - The network decided; `detail.output` is the chosen answer.
+ * @event {CustomEvent<RequestResult>} rakis-failed - The request failed; `detail.reason` and `detail.explanation` say why.
+ * @event {CustomEvent<{code: string, message: string}>} rakis-error - The request could not be sent, or no node could be found.
+ *
+ * @slot label - Replaces the "Ask the network" label of the prompt field.
+ *
+ * @csspart form - The form.
+ * @csspart prompt - The prompt text area.
+ * @csspart models - The accepted models fieldset.
+ * @csspart advanced - The advanced frame panel.
+ * @csspart button - Every button.
+ * @csspart progress - The live progress of a request in flight.
+ * @csspart answer - The chosen answer.
+ * @csspart attestations - The attestation line under the answer.
+ * @csspart error - Every error panel.
+ *
+ * @cssprop --rakis-color-text - Text colour.
+ * @cssprop --rakis-color-surface - Background.
+ * @cssprop --rakis-color-muted - Secondary text.
+ * @cssprop --rakis-color-border - Borders.
+ * @cssprop --rakis-color-accent - Buttons, focus rings, progress.
+ * @cssprop --rakis-color-on-accent - Text on accent backgrounds.
+ * @cssprop --rakis-color-success - The decided answer's border.
+ * @cssprop --rakis-color-danger - Error text and borders.
+ * @cssprop --rakis-color-danger-surface - Error background.
+ * @cssprop --rakis-radius - Corner radius.
+ * @cssprop --rakis-spacing - Inner spacing.
+ * @cssprop --rakis-font-family - Font.
+ * @cssprop --rakis-font-size - Base font size.
+ */
+export class RakisPromptElement extends LitElement {
+  static override styles = [sharedStyles, rakisPromptStyles];
+
+  @property({ attribute: 'node' }) nodeId: string | null = null;
+  @property() network: string | null = null;
+  @property() relays: string | null = null;
+  @property() models: string | null = null;
+  @property() preset: string | null = null;
+  @property({ attribute: 'embedding-model' }) embeddingModel: string | null = null;
+  @property({ attribute: 'max-tokens' }) maxTokens: string | null = null;
+  @property() temperature: string | null = null;
+  @property() placeholder = 'Ask anything…';
+  @property() value = '';
+  /** What the box is doing (reflected as the `state` attribute). */
+  @property({ reflect: true }) state: RakisPromptState = 'connecting';
+
+  /** The last request's result, once settled. */
+  @state() result: RequestResult | undefined;
+
+  @state() private fields: FrameFields | undefined;
+  @state() private fieldErrors: FrameFieldErrors = {};
+  @state() private selectedModels: Set<string> | undefined;
+  @state() private inputError: string | undefined;
+  @state() private sendError: string | undefined;
+  @state() private handle: RequestHandle | undefined;
+  @state() private commits = 0;
+  private sentFrame: SecurityFrame | undefined;
+
+  private readonly uid = `rakis-prompt-${++instances}`;
+  private readonly connection = new NodeConnection(this, (node) => this.subscribe(node));
+  private clock: ReturnType<typeof setInterval> | undefined;
+
+  /** The node this box asks; assign one to skip finding it. */
+  get node(): RakisNode | undefined {
+    return this.connection.node;
+  }
+
+  set node(node: RakisNode | undefined) {
+    this.connection.assign(node);
+  }
+
+  /** Sends the prompt (the field's text unless given); resolves with the request's result. */
+  async ask(prompt: string = this.value): Promise<RequestResult | undefined> {
+    this.value = prompt;
+    const node = this.connection.node;
+    const config = this.config();
+    if (!node || !config) return undefined;
+    this.inputError = undefined;
+    this.sendError = undefined;
+    if (prompt.trim() === '') {
+      this.inputError = 'Type a question first.';
+      return undefined;
+    }
+    const acceptedModels = [...this.acceptedModels(node, config)];
+    if (acceptedModels.length === 0) {
+      this.inputError = 'Choose at least one model.';
+      return undefined;
+    }
+    const frame = this.frame(config);
+    if (!frame) return undefined;
+    let handle: RequestHandle;
+    try {
+      handle = node.request(prompt, frame, { acceptedModels, maxTokens: config.maxTokens, temperature: config.temperature });
+    } catch (error) {
+      const message = (error as Error).message;
+      this.sendError = message;
+      emit(this, 'rakis-error', { code: error instanceof RakisError ? error.code : 'invalid-params', message });
+      return undefined;
+    }
+    this.handle = handle;
+    this.sentFrame = frame;
+    this.result = undefined;
+    this.commits = 0;
+    this.startClock();
+    emit(this, 'rakis-submit', { requestId: handle.requestId, prompt, frame, acceptedModels });
+    void (async () => {
+      for await (const event of handle.events) {
+        if (event.type === 'commit') this.commits++;
+        this.requestUpdate();
+      }
+    })();
+    const result = await handle.result;
+    if (this.handle !== handle) return result;
+    this.stopClock();
+    this.result = result;
+    emit(this, result.outcome === 'decided' ? 'rakis-answer' : 'rakis-failed', result);
+    return result;
+  }
+
+  /** Stops waiting for the request in flight (the network may still finish it). */
+  cancel(): void {
+    this.handle?.cancel();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopClock();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if ((changed.has('nodeId') || changed.has('network') || changed.has('relays')) && this.hasUpdated) void this.connection.connect();
+    if (changed.has('preset') || changed.has('embeddingModel') || !this.fields) this.resetFields();
+    this.state = this.currentState();
+  }
+
+  private subscribe(node: RakisNode): () => void {
+    const offs = [
+      node.on('status', () => this.requestUpdate()),
+      node.on('quorum', (event) => {
+        if (event.requestId === this.result?.requestId && event.type === 'attestation') this.requestUpdate();
+      }),
+    ];
+    return () => offs.forEach((off) => off());
+  }
+
+  private config(): PromptConfig | undefined {
+    try {
+      return readPromptConfig(this);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private currentState(): RakisPromptState {
+    if (this.connection.state === 'error' || !this.config()) return 'error';
+    if (this.connection.state === 'connecting') return 'connecting';
+    if (this.handle && !this.result) return 'in-flight';
+    if (this.result) return this.result.outcome;
+    return 'idle';
+  }
+
+  private resetFields(): void {
+    const config = this.config();
+    if (!config) return;
+    this.fields = fieldsFromFrame({ ...FRAME_PRESETS[config.preset], embeddingModel: config.embeddingModel });
+    this.fieldErrors = {};
+  }
+
+  private frame(config: PromptConfig): SecurityFrame | undefined {
+    const checked = frameFromFields(this.fields ?? fieldsFromFrame(securityFrame(config.preset, {}, config.embeddingModel)));
+    this.fieldErrors = checked.errors;
+    return checked.frame;
+  }
+
+  /** Models on offer: the attribute's list, else what contributing peers advertise. */
+  private offeredModels(node: RakisNode, config: PromptConfig): string[] {
+    if (config.models.length > 0) return config.models;
+    const advertised = new Set<string>([...node.status.models, ...node.peers.flatMap((peer) => peer.models)]);
+    return [...advertised].sort();
+  }
+
+  private acceptedModels(node: RakisNode, config: PromptConfig): string[] {
+    const offered = this.offeredModels(node, config);
+    return this.selectedModels ? offered.filter((model) => this.selectedModels!.has(model)) : offered;
+  }
+
+  private toggleModel(model: string, offered: string[], checked: boolean): void {
+    const selected = new Set(this.selectedModels ?? offered);
+    if (checked) selected.add(model);
+    else selected.delete(model);
+    this.selectedModels = selected;
+  }
+
+  private onField(name: keyof FrameFields, value: string): void {
+    this.fields = { ...this.fields!, [name]: value };
+    const checked = frameFromFields(this.fields);
+    this.fieldErrors = checked.errors;
+  }
+
+  private onPreset(preset: string): void {
+    this.preset = preset;
+  }
+
+  private startClock(): void {
+    this.stopClock();
+    this.clock = setInterval(() => this.requestUpdate(), 1000);
+  }
+
+  private stopClock(): void {
+    clearInterval(this.clock);
+    this.clock = undefined;
+  }
+
+  // ---- view ----
+
+  protected override render(): TemplateResult {
+    let config: PromptConfig;
+    try {
+      config = readPromptConfig(this);
+    } catch (error) {
+      return html`<div class="error" part="error" role="alert">
+        <strong>This prompt box is misconfigured</strong>${(error as Error).message}
+        <p>Fix the attribute on the <code>&lt;rakis-prompt&gt;</code> tag.</p>
+      </div>`;
+    }
+    if (this.connection.state === 'error') {
+      return html`<div class="error" part="error" role="alert">
+        <strong>No Rakis node to ask</strong>${this.connection.error?.message}
+      </div>`;
+    }
+    const node = this.connection.node;
+    const busy = this.state === 'in-flight';
+    return html`
+      <form part="form" @submit=${(event: Event) => (event.preventDefault(), void this.ask())}>
+        <label for="${this.uid}-prompt"><slot name="label">Ask the network</slot></label>
+        <textarea
+          id="${this.uid}-prompt"
+          part="prompt"
+          rows="3"
+          .value=${this.value}
+          placeholder=${this.placeholder}
+          aria-invalid=${this.inputError ? 'true' : 'false'}
+          aria-describedby="${this.uid}-input-error"
+          @input=${(event: Event) => (this.value = (event.target as HTMLTextAreaElement).value)}
+          @keydown=${(event: KeyboardEvent) => {
+            if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void this.ask();
+          }}
+        ></textarea>
+        <div id="${this.uid}-input-error" class="field-error">${this.inputError ?? ''}</div>
+        ${node ? this.renderModels(node, config) : nothing}
+        <div class="row">
+          <label for="${this.uid}-preset">Security</label>
+          <select id="${this.uid}-preset" .value=${config.preset} @change=${(event: Event) => this.onPreset((event.target as HTMLSelectElement).value)}>
+            ${Object.keys(FRAME_PRESETS).map((preset) => html`<option value=${preset} ?selected=${preset === config.preset}>${PRESET_HELP[preset] ?? preset}</option>`)}
+          </select>
+        </div>
+        ${this.renderAdvanced()}
+        <div class="row actions">
+          <button part="button" type="submit" ?disabled=${!node || busy}>${node ? 'Ask' : 'Connecting…'}</button>
+          ${busy ? html`<button part="button" class="secondary" type="button" @click=${() => this.cancel()}>Cancel</button>` : nothing}
+        </div>
+      </form>
+      ${this.sendError ? html`<div class="error" part="error" role="alert"><strong>Could not send</strong>${this.sendError}</div>` : nothing}
+      <div role="status" aria-live="polite">${busy ? this.renderProgress() : nothing}</div>
+      ${this.result ? this.renderResult(this.result, node) : nothing}
+    `;
+  }
+
+  private renderModels(node: RakisNode, config: PromptConfig): TemplateResult {
+    const offered = this.offeredModels(node, config);
+    return html`<fieldset part="models">
+      <legend>Accepted models</legend>
+      ${offered.length === 0
+        ? html`<p class="muted">No contributing peer has announced a model yet.</p>`
+        : offered.map(
+            (model) => html`<label class="check"
+              ><input
+                type="checkbox"
+                .checked=${this.selectedModels?.has(model) ?? true}
+                @change=${(event: Event) => this.toggleModel(model, offered, (event.target as HTMLInputElement).checked)}
+              />
+              <code>${model}</code></label
+            >`,
+          )}
+    </fieldset>`;
+  }
+
+  private renderAdvanced(): TemplateResult {
+    const fields = this.fields!;
+    const names = Object.keys(FIELD_LABELS) as (keyof FrameFields)[];
+    return html`<details part="advanced">
+      <summary>Advanced frame</summary>
+      <div class="grid">
+        ${names.map((name) => {
+          const id = `${this.uid}-${name}`;
+          const error = this.fieldErrors[name];
+          return html`<label for=${id}>${FIELD_LABELS[name]}</label>
+            ${name === 'embeddingModel'
+              ? html`<select id=${id} .value=${fields.embeddingModel} @change=${(event: Event) => this.onField(name, (event.target as HTMLSelectElement).value)}>
+                  ${Object.keys(EMBEDDING_MODELS).map((model) => html`<option value=${model} ?selected=${model === fields.embeddingModel}>${model}</option>`)}
+                </select>`
+              : html`<input
+                  id=${id}
+                  inputmode="decimal"
+                  .value=${fields[name]}
+                  aria-invalid=${error ? 'true' : 'false'}
+                  aria-describedby="${id}-error"
+                  @input=${(event: Event) => this.onField(name, (event.target as HTMLInputElement).value)}
+                />`}
+            <span id="${id}-error" class="field-error">${error ? `Expected ${error}.` : ''}</span>`;
+        })}
+      </div>
+      ${weakAgreement(fields) ? html`<p class="muted">An agreeing share of half or less no longer guarantees the answer lies near an honest one.</p>` : nothing}
+    </details>`;
+  }
+
+  private renderProgress(): TemplateResult {
+    const snapshot = this.handle?.snapshot();
+    const quorum = this.sentFrame?.quorum ?? 0;
+    if (!snapshot) return html`<p part="progress">Sending…</p>`;
+    const commits = Math.max(this.commits, snapshot.commits.length);
+    const now = Date.now();
+    const phase = snapshot.phase;
+    return html`<div part="progress">
+      <p>
+        ${phase === 'collecting'
+          ? html`Waiting for answers: <strong>${commits}</strong> of ${quorum} committed, ${secondsLeft(snapshot.schedule.commitDeadline, now)} s left`
+          : phase === 'revealing'
+            ? html`Answers revealed: <strong>${snapshot.reveals.length}</strong> of ${snapshot.list?.inferenceIds.length ?? commits}`
+            : html`Checking that the answers agree…`}
+      </p>
+      <progress max=${Math.max(quorum, 1)} .value=${Math.min(commits, quorum)} aria-label="Commits so far"></progress>
+    </div>`;
+  }
+
+  private renderResult(result: RequestResult, node: RakisNode | undefined): TemplateResult {
+    if (result.outcome === 'failed') {
+      return html`<div class="error" part="error" role="alert">
+        <strong>No agreed answer (${result.reason})</strong>${result.explanation}
+      </div>`;
+    }
+    const live = node?.quorum(result.requestId)?.attestations.find((entry) => entry.resultHash === result.decision?.resultHash)?.count ?? 0;
+    const attestations = Math.max(live, result.attestations);
+    return html`<section class="answer" aria-label="Agreed answer">
+      <blockquote part="answer">${result.output}</blockquote>
+      <p part="attestations" class="muted">
+        Attested by ${attestations} ${attestations === 1 ? 'node' : 'nodes'} · model <code>${result.decision?.model}</code> · result
+        <code title=${result.decision?.resultHash ?? ''}>${shortId(result.decision?.resultHash ?? '')}</code>
+      </p>
+    </section>`;
+  }
+}

@@ -1,0 +1,149 @@
+import { css } from 'lit';
+
+/**
+ * What every Rakis element shares: the theme (custom properties with light and dark defaults), the
+ * box, buttons, form controls, the error panel and focus rings. Sites theme through the public
+ * `--rakis-*` properties; the `--_*` ones are internal and resolve them against the colour scheme.
+ */
+export const sharedStyles = css`
+  :host {
+    --_fg: var(--rakis-color-text, #1a1a1a);
+    --_bg: var(--rakis-color-surface, #ffffff);
+    --_muted: var(--rakis-color-muted, #545454);
+    --_line: var(--rakis-color-border, #c4c4c4);
+    --_accent: var(--rakis-color-accent, #0b57d0);
+    --_on-accent: var(--rakis-color-on-accent, #ffffff);
+    --_ok: var(--rakis-color-success, #146c2e);
+    --_warn: var(--rakis-color-warning, #7a4a00);
+    --_danger: var(--rakis-color-danger, #b3261e);
+    --_danger-bg: var(--rakis-color-danger-surface, #fdecea);
+    --_radius: var(--rakis-radius, 8px);
+    --_space: var(--rakis-spacing, 0.75rem);
+    display: block;
+    box-sizing: border-box;
+    color: var(--_fg);
+    background: var(--_bg);
+    border: 1px solid var(--_line);
+    border-radius: var(--_radius);
+    padding: var(--_space);
+    font-family: var(--rakis-font-family, system-ui, -apple-system, 'Segoe UI', sans-serif);
+    font-size: var(--rakis-font-size, 0.9375rem);
+    line-height: 1.45;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --_fg: var(--rakis-color-text, #e8e8ea);
+      --_bg: var(--rakis-color-surface, #1c1c20);
+      --_muted: var(--rakis-color-muted, #b4b4ba);
+      --_line: var(--rakis-color-border, #4a4a52);
+      --_accent: var(--rakis-color-accent, #8ab4f8);
+      --_on-accent: var(--rakis-color-on-accent, #10131a);
+      --_ok: var(--rakis-color-success, #81c995);
+      --_warn: var(--rakis-color-warning, #fdd663);
+      --_danger: var(--rakis-color-danger, #f2b8b5);
+      --_danger-bg: var(--rakis-color-danger-surface, #3a1f1e);
+    }
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+  h2,
+  h3 {
+    font-size: 1em;
+    margin: 0 0 0.5em;
+  }
+  p {
+    margin: 0.25em 0;
+  }
+  .muted {
+    color: var(--_muted);
+  }
+  .row {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5em;
+    align-items: center;
+  }
+  button {
+    font: inherit;
+    cursor: pointer;
+    border-radius: calc(var(--_radius) * 0.75);
+    padding: 0.35em 0.9em;
+    border: 1px solid var(--_accent);
+    background: var(--_accent);
+    color: var(--_on-accent);
+    transition: filter 120ms ease;
+  }
+  button.secondary {
+    background: transparent;
+    color: var(--_accent);
+  }
+  button:hover:not(:disabled) {
+    filter: brightness(1.1);
+  }
+  button:disabled {
+    cursor: not-allowed;
+    opacity: 0.6;
+  }
+  :focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  input,
+  select,
+  textarea {
+    font: inherit;
+    color: var(--_fg);
+    background: var(--_bg);
+    border: 1px solid var(--_line);
+    border-radius: calc(var(--_radius) * 0.5);
+    padding: 0.3em 0.45em;
+  }
+  [aria-invalid='true'] {
+    border-color: var(--_danger);
+  }
+  .error {
+    color: var(--_danger);
+    background: var(--_danger-bg);
+    border-left: 4px solid var(--_danger);
+    border-radius: calc(var(--_radius) * 0.5);
+    padding: 0.5em 0.75em;
+    margin: 0.5em 0;
+  }
+  .error strong {
+    display: block;
+  }
+  .field-error {
+    color: var(--_danger);
+    font-size: 0.875em;
+  }
+  progress {
+    width: 100%;
+    accent-color: var(--_accent);
+  }
+  code {
+    font-family: var(--rakis-font-family-mono, ui-monospace, 'SFMono-Regular', Menlo, monospace);
+    font-size: 0.9em;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+  @media (prefers-reduced-motion: reduce) {
+    *,
+    *::before,
+    *::after {
+      transition: none !important;
+      animation: none !important;
+    }
+  }
+`;

@@ -1,0 +1,108 @@
+import { DEFAULT_NETWORK, type NetworkTransportOptions, type SignalingStrategy } from '../network/index.js';
+import { RakisError } from './errors.js';
+import { openNodeStore } from './open-store.js';
+import { RakisNode, type RakisNodeOptions } from './rakis-node.js';
+
+/**
+ * Building a node from the strings an HTML page can give (the attributes of `<rakis-node>` and of the
+ * elements that start an observer node of their own). Every bad value is refused with a
+ * `RakisError('invalid-options')` naming the attribute, so a widget can explain it.
+ */
+export interface NodeAttributes {
+  /** Network name; empty means the public network. */
+  network?: string | null;
+  /** Relay URLs per signaling strategy: `torrent=ws://host:8000 mqtt=ws://host:8083/mqtt` (spaces or commas between pairs). */
+  relays?: string | null;
+  /** Transports to join: any of `torrent mqtt nostr broadcast-channel`; default: the strategies named in `relays`, else all. */
+  transports?: string | null;
+  /** `none` keeps everything in memory; any other value names the IndexedDB namespace (default `rakis`). */
+  storage?: string | null;
+}
+
+export type StorageChoice = { kind: 'none' } | { kind: 'indexeddb'; namespace: string };
+
+export interface ParsedNodeAttributes {
+  network: string;
+  relays: Omit<NetworkTransportOptions, 'network'>;
+  storage: StorageChoice;
+}
+
+const STRATEGIES: readonly SignalingStrategy[] = ['torrent', 'mqtt', 'nostr'];
+const BROADCAST = 'broadcast-channel';
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const DEFAULT_STORAGE_NAMESPACE = 'rakis';
+
+function invalid(attribute: string, message: string): RakisError {
+  return new RakisError('invalid-options', `${attribute}: ${message}`);
+}
+
+function isStrategy(value: string): value is SignalingStrategy {
+  return (STRATEGIES as readonly string[]).includes(value);
+}
+
+/** Splits a list attribute on spaces and commas. */
+export function listAttribute(value: string | null | undefined): string[] {
+  return (value ?? '').split(/[\s,]+/).filter((item) => item !== '');
+}
+
+function parseRelays(value: string | null | undefined): Partial<Record<SignalingStrategy, string[]>> {
+  const relayUrls: Partial<Record<SignalingStrategy, string[]>> = {};
+  for (const pair of listAttribute(value)) {
+    const at = pair.indexOf('=');
+    const strategy = pair.slice(0, at);
+    const url = pair.slice(at + 1);
+    if (at <= 0 || !isStrategy(strategy)) {
+      throw invalid('relays', `"${pair}" is not strategy=url (strategies: ${STRATEGIES.join(', ')})`);
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw invalid('relays', `"${url}" is not a URL`);
+    }
+    if (!['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol)) {
+      throw invalid('relays', `"${url}" must be a ws:, wss:, http: or https: URL`);
+    }
+    (relayUrls[strategy] ??= []).push(url);
+  }
+  return relayUrls;
+}
+
+export function parseNodeAttributes(attributes: NodeAttributes): ParsedNodeAttributes {
+  const network = (attributes.network ?? '').trim() || DEFAULT_NETWORK;
+  if (!NAME.test(network)) throw invalid('network', `"${network}" must be 1-64 letters, digits, dots, dashes or underscores`);
+
+  const relayUrls = parseRelays(attributes.relays);
+  const named = listAttribute(attributes.transports);
+  for (const name of named) {
+    if (name !== BROADCAST && !isStrategy(name)) throw invalid('transports', `unknown transport "${name}" (use ${[...STRATEGIES, BROADCAST].join(', ')})`);
+  }
+  const withRelays = Object.keys(relayUrls) as SignalingStrategy[];
+  const strategies = named.length > 0 ? named.filter(isStrategy) : withRelays.length > 0 ? withRelays : [...STRATEGIES];
+  const broadcastChannel = named.length > 0 ? named.includes(BROADCAST) : true;
+  if (strategies.length === 0 && !broadcastChannel) throw invalid('transports', 'name at least one transport');
+
+  const storageValue = (attributes.storage ?? '').trim();
+  let storage: StorageChoice;
+  if (storageValue === 'none') storage = { kind: 'none' };
+  else if (storageValue === '') storage = { kind: 'indexeddb', namespace: DEFAULT_STORAGE_NAMESPACE };
+  else if (NAME.test(storageValue)) storage = { kind: 'indexeddb', namespace: storageValue };
+  else throw invalid('storage', `"${storageValue}" must be "none" or a namespace of letters, digits, dots, dashes or underscores`);
+
+  return { network, relays: { strategies, relayUrls, broadcastChannel }, storage };
+}
+
+/**
+ * A node configured by attribute strings; `extra` carries what attributes cannot express (engine
+ * loader, injected transports, scheduler). Throws `RakisError('invalid-options')` for bad values.
+ */
+export async function createNodeFromAttributes(
+  attributes: NodeAttributes,
+  extra: Omit<RakisNodeOptions, 'network' | 'relays' | 'store'> = {},
+): Promise<{ node: RakisNode; warning?: string }> {
+  const parsed = parseNodeAttributes(attributes);
+  // Where IndexedDB cannot be used the node still runs, from memory, and the warning says so.
+  const { store, fallback } = parsed.storage.kind === 'indexeddb' ? await openNodeStore(parsed.storage.namespace) : { store: undefined, fallback: undefined };
+  const node = await RakisNode.create({ ...extra, network: parsed.network, relays: parsed.relays, ...(store ? { store } : {}) });
+  return { node, ...(fallback ? { warning: fallback } : {}) };
+}

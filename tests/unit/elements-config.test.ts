@@ -1,0 +1,112 @@
+import { describe, expect, test } from 'vitest';
+import { parseNodeAttributes, RakisError } from '../../src/node/index.js';
+import { readContributeConfig } from '../../elements/rakis-node/contribute-config.js';
+import { fieldsFromFrame, frameFromFields } from '../../elements/rakis-prompt/frame-fields.js';
+import { readPromptConfig } from '../../elements/rakis-prompt/prompt-config.js';
+import { rejectionOf, requestIdProblem } from '../../elements/rakis-quorum/quorum-view.js';
+import { securityFrame } from '../../src/node/index.js';
+
+const BASE = 'https://blog.example/posts/1.html';
+
+describe('<rakis-node> attributes', () => {
+  test('defaults: the public network, every transport, IndexedDB storage', () => {
+    expect(parseNodeAttributes({})).toEqual({
+      network: 'rakis1',
+      relays: { strategies: ['torrent', 'mqtt', 'nostr'], relayUrls: {}, broadcastChannel: true },
+      storage: { kind: 'indexeddb', namespace: 'rakis' },
+    });
+  });
+
+  test('relays choose the strategies; transports can narrow them', () => {
+    const parsed = parseNodeAttributes({ network: 'demo', relays: 'torrent=ws://127.0.0.1:8000, mqtt=ws://127.0.0.1:8083/mqtt', storage: 'none' });
+    expect(parsed.relays).toEqual({
+      strategies: ['torrent', 'mqtt'],
+      relayUrls: { torrent: ['ws://127.0.0.1:8000'], mqtt: ['ws://127.0.0.1:8083/mqtt'] },
+      broadcastChannel: true,
+    });
+    expect(parsed.storage).toEqual({ kind: 'none' });
+    expect(parseNodeAttributes({ transports: 'broadcast-channel' }).relays).toMatchObject({ strategies: [], broadcastChannel: true });
+  });
+
+  test.each([
+    [{ network: 'no spaces please' }, /^network: /],
+    [{ relays: 'carrier-pigeon=ws://x' }, /^relays: "carrier-pigeon=ws:\/\/x" is not strategy=url/],
+    [{ relays: 'mqtt=not a url' }, /^relays: /],
+    [{ relays: 'mqtt=ftp://x' }, /must be a ws:/],
+    [{ transports: 'torrent smoke-signals' }, /unknown transport "smoke-signals"/],
+    [{ storage: '../etc' }, /^storage: /],
+  ])('refuses %o with a reason naming the attribute', (attributes, message) => {
+    expect(() => parseNodeAttributes(attributes)).toThrow(RakisError);
+    expect(() => parseNodeAttributes(attributes)).toThrow(message);
+  });
+
+  test('contribution: off, ask or auto, with the models and where they come from', () => {
+    const attributes = { contribute: null, models: 'rakis-test/lm-mini', embeddingModels: 'rakis-test/encoder-mini', modelBaseUrl: '/models/' };
+    expect(readContributeConfig(attributes, BASE)).toEqual({
+      mode: 'off',
+      options: { models: ['rakis-test/lm-mini'], embeddingModels: ['rakis-test/encoder-mini'], modelBaseUrl: 'https://blog.example/models/' },
+    });
+    expect(readContributeConfig({ ...attributes, contribute: '' }, BASE).mode).toBe('ask');
+    expect(readContributeConfig({ ...attributes, contribute: 'auto' }, BASE).mode).toBe('auto');
+    expect(readContributeConfig({ ...attributes, models: null }, BASE)).toEqual({ mode: 'off', options: undefined });
+    expect(readContributeConfig({ ...attributes, embeddingModels: null }, BASE).options?.embeddingModels).toEqual(['nomic-ai/nomic-embed-text-v1.5']);
+  });
+
+  test.each([
+    [{ contribute: 'yes please' }, /^contribute: "yes please" is not one of/],
+    [{ contribute: 'ask', models: null }, /^contribute: there is nothing to contribute/],
+    [{ embeddingModels: 'word2vec' }, /^embedding-models: "word2vec" is not a known embedding model/],
+    [{ modelBaseUrl: 'javascript:alert(1)' }, /^model-base-url: /],
+    [{ models: 'bad model id!' }, /^models: /],
+  ])('refuses contribution attributes %o', (overrides, message) => {
+    const attributes = { contribute: null, models: 'rakis-test/lm-mini', embeddingModels: null, modelBaseUrl: null, ...overrides };
+    expect(() => readContributeConfig(attributes, BASE)).toThrow(message);
+  });
+});
+
+describe('<rakis-prompt> attributes and the advanced frame', () => {
+  const none = { models: null, preset: null, embeddingModel: null, maxTokens: null, temperature: null };
+
+  test('defaults and overrides', () => {
+    expect(readPromptConfig(none)).toEqual({ models: [], preset: 'balanced', embeddingModel: 'nomic-ai/nomic-embed-text-v1.5', maxTokens: 256, temperature: 0 });
+    expect(readPromptConfig({ ...none, models: 'a/b c/d', preset: 'strict', maxTokens: '64', temperature: '0.7' })).toMatchObject({ models: ['a/b', 'c/d'], preset: 'strict', maxTokens: 64, temperature: 0.7 });
+  });
+
+  test.each([
+    [{ preset: 'extreme' }, /^preset: "extreme" is not one of fast, balanced, strict/],
+    [{ maxTokens: 'lots' }, /^max-tokens: /],
+    [{ maxTokens: '0' }, /^max-tokens: /],
+    [{ temperature: '3' }, /^temperature: /],
+    [{ embeddingModel: 'nope' }, /^embedding-model: /],
+  ])('refuses %o', (overrides, message) => {
+    expect(() => readPromptConfig({ ...none, ...overrides })).toThrow(message);
+  });
+
+  test('the five fields round-trip a preset and explain each bad value', () => {
+    const frame = securityFrame('balanced', {}, 'rakis-test/encoder-mini');
+    const fields = fieldsFromFrame(frame);
+    expect(fields).toEqual({ quorum: '3', maxTimeSeconds: '30', secDistance: '0.15', secPercentage: '0.66', embeddingModel: 'rakis-test/encoder-mini' });
+    expect(frameFromFields(fields)).toEqual({ frame, errors: {} });
+    const bad = frameFromFields({ quorum: '2.5', maxTimeSeconds: '0.1', secDistance: '-1', secPercentage: '0', embeddingModel: 'x' });
+    expect(bad.frame).toBeUndefined();
+    expect(Object.keys(bad.errors).sort()).toEqual(['embeddingModel', 'maxTimeSeconds', 'quorum', 'secDistance', 'secPercentage']);
+    expect(frameFromFields({ ...fields, quorum: '' }).errors).toEqual({ quorum: 'a whole number of answers from 1 to 256' });
+  });
+});
+
+describe('<rakis-quorum> helpers', () => {
+  test('request ids are 64 hex characters', () => {
+    expect(requestIdProblem('ab'.repeat(32))).toBeUndefined();
+    expect(requestIdProblem('latest')).toMatch(/not a request id/);
+  });
+
+  test('rejections carry what was rejected and why', () => {
+    expect(rejectionOf({ requestId: 'r', type: 'reveal-rejected', from: 'f', inferenceId: 'i', reason: 'commitment-mismatch', detail: 'does not open' })).toEqual({
+      from: 'f',
+      what: 'reveal',
+      reason: 'commitment-mismatch',
+      detail: 'does not open',
+    });
+    expect(rejectionOf({ requestId: 'r', type: 'phase', phase: 'revealing' })).toBeUndefined();
+  });
+});
