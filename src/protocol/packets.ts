@@ -56,7 +56,7 @@ export interface CommitEntry {
 export interface RevealRequestBody {
   type: 'revealRequest';
   requestId: string;
-  /** The fixed reveal list: distinct committers, sorted by commitment (byte order, ascending). */
+  /** The fixed reveal list: distinct committers, sorted by commitment, then inferenceId (byte order, ascending). */
   commits: CommitEntry[];
 }
 

@@ -321,8 +321,8 @@ export class Quorum {
     const committers = new Set<string>();
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
-      if (i > 0 && compareHex(entries[i - 1]!.commitment, entry.commitment) >= 0) {
-        return { reason: 'not-sorted', detail: 'entries must be in strictly ascending commitment order' };
+      if (i > 0 && compareEntries(entries[i - 1]!, entry) >= 0) {
+        return { reason: 'not-sorted', detail: 'entries must be in strictly ascending (commitment, inferenceId) order' };
       }
       if (committers.has(entry.from)) return { reason: 'duplicate-committer', detail: `${entry.from} appears twice` };
       committers.add(entry.from);
@@ -368,7 +368,7 @@ export class Quorum {
   }
 
   private buildOwnList(): CommitEntry[] {
-    return [...this.commits.values()].sort((a, b) => compareHex(a.commitment, b.commitment)).slice(0, LIMITS.revealList);
+    return [...this.commits.values()].sort(compareEntries).slice(0, LIMITS.revealList);
   }
 
   private issueList(now: number): void {
@@ -440,7 +440,8 @@ export class Quorum {
     const reject = (reason: RevealRejectionReason, detail: string, announce = true) => {
       this.emit({ type: 'reveal-rejected', from: packet.from, inferenceId, reason, detail });
       if (announce && this.canVerify) this.send({ type: 'revealRejection', requestId: this.requestId, inferenceId, reason, detail });
-      if (keep && entry) {
+      // Only the committer's own reveal may stand for its entry: a copy sent by anyone else must not replace it.
+      if (keep && entry && entry.from === packet.from) {
         this.reveals.set(inferenceId, {
           from: packet.from,
           inferenceId,
@@ -680,6 +681,14 @@ export class Quorum {
 
 function revealKey(from: string, inferenceId: string): string {
   return `${from}:${inferenceId}`;
+}
+
+/**
+ * Reveal-list order: by commitment, then by inferenceId. Two committers can carry the same commitment
+ * (one copied it under its own id; only the other can open it), so commitment order alone is not strict.
+ */
+function compareEntries(a: CommitEntry, b: CommitEntry): number {
+  return compareHex(a.commitment, b.commitment) || compareHex(a.inferenceId, b.inferenceId);
 }
 
 function commitKey(entry: Pick<CommitEntry, 'from' | 'createdAt' | 'commitment' | 'model' | 'sig'>): string {
