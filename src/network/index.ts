@@ -15,5 +15,5 @@ export type { RateLimits } from './rate-limit.js';
 export { APP_ID, DEFAULT_NETWORK, roomOf } from './room.js';
 export { restartDelayMs, type RestartPolicy, type TransportHealth, type TransportState } from './supervised-transport.js';
 export type { RelayStatus, Transport, TransportFactory } from './transport.js';
-export { networkTransports, type NetworkTransportOptions } from './network-transports.js';
+export { LOCAL_RELAY_PORTS, localRelayUrls, networkTransports, type NetworkTransportOptions } from './network-transports.js';
 export { trysteroTransport, type SignalingStrategy, type TrysteroTransportOptions } from './trystero.js';

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { copyKey } from '../../src/network/copy-key.js';
 import { RecentIds } from '../../src/network/recent-ids.js';
 import { SenderRateLimiter } from '../../src/network/rate-limit.js';
-import { restartDelayMs } from '../../src/network/index.js';
+import { localRelayUrls, networkTransports, restartDelayMs, roomOf } from '../../src/network/index.js';
 
 describe('RecentIds', () => {
   test('forgets ids once they are older than the window', () => {
@@ -55,4 +55,11 @@ test('copy keys tell byte strings apart', () => {
   expect(copyKey(encode('{"a":1}'))).toBe(copyKey(encode('{"a":1}')));
   const keys = new Set(Array.from({ length: 10_000 }, (_, i) => copyKey(encode(`{"n":${i}}`))));
   expect(keys.size).toBe(10_000);
+});
+
+test('a node joins the chosen signaling networks plus BroadcastChannel, loading nothing until opened', () => {
+  const transports = networkTransports({ strategies: ['torrent', 'mqtt'], relayUrls: localRelayUrls() });
+  expect(transports.map((transport) => transport.name)).toEqual(['torrent', 'mqtt', 'broadcast']);
+  expect(localRelayUrls('10.0.0.2')).toEqual({ torrent: ['ws://10.0.0.2:8787'], mqtt: ['ws://10.0.0.2:8788'] });
+  expect(roomOf()).toEqual({ appId: 'rakis-elements', roomId: 'rakis1' });
 });

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `node tools/relay/cli.js [--host 127.0.0.1] [--torrent-port 8787] [--mqtt-port 8788]`: runs the local relays until interrupted.
+// The default ports are src/network's LOCAL_RELAY_PORTS, where pages told to use local relays look.
 import { parseArgs } from 'node:util';
 import { startRelays } from './relays.js';
 
