@@ -1,0 +1,79 @@
+import { requiredClusterSize } from '../../src/consensus/thresholds.js';
+import type { SecurityFrame } from '../../src/protocol/index.js';
+import { COMMITTING_ACTORS, type ActorKind } from './actors.js';
+
+/** Byzantine workers that are RakisNodes with corrupted engines. */
+export const NODE_KINDS = ['garbage', 'sybil', 'lying-embedding'] as const;
+export type NodeKind = (typeof NODE_KINDS)[number];
+export type ByzantineKind = NodeKind | ActorKind;
+export type ByzantineMix = Partial<Record<ByzantineKind, number>>;
+
+export function isCommitting(kind: ByzantineKind): boolean {
+  return (NODE_KINDS as readonly string[]).includes(kind) || COMMITTING_ACTORS.has(kind as ActorKind);
+}
+
+/** The sizes a scenario scales its attackers by. */
+export interface Sizing {
+  /** `C`: committers expected in the reveal list (honest workers plus committing attackers). */
+  committers: number;
+  /** `floor((1 - secPercentage) × C)`: committing attackers the frame tolerates. */
+  tolerance: number;
+  /** `ceil(secPercentage × C)`: the cluster size a decision needs. */
+  required: number;
+  /** Non-committing attackers of one kind (replayers, forgers, flooders): about 1% of the nodes. */
+  extras: number;
+}
+
+export interface Scenario {
+  name: string;
+  mix: (size: Sizing) => ByzantineMix;
+  /** Probability that one delivery is lost (default 0). */
+  lossRate?: number;
+}
+
+export function sizing(committers: number, frame: SecurityFrame, nodes: number): Sizing {
+  const required = requiredClusterSize(frame.secPercentage, committers);
+  return { committers, tolerance: committers - required, required, extras: Math.max(1, Math.round(nodes / 100)) };
+}
+
+/** Committing attackers in a mix. */
+export function committingCount(mix: ByzantineMix): number {
+  return Object.entries(mix).reduce((sum, [kind, count]) => sum + (isCommitting(kind as ByzantineKind) ? (count ?? 0) : 0), 0);
+}
+
+const COMMITTING_MIX: ByzantineKind[] = ['sybil', 'garbage', 'lying-embedding', 'copy-commit', 'copy-reveal', 'equivocate', 'mismatch-reveal', 'withhold'];
+
+/** `count` committing attackers spread round-robin over every committing behaviour, plus the noisy ones. */
+function mixed(count: number, extras: number): ByzantineMix {
+  const mix: ByzantineMix = { 'late-commit': extras, replay: extras, forge: extras, flood: extras };
+  for (let i = 0; i < count; i++) {
+    const kind = COMMITTING_MIX[i % COMMITTING_MIX.length]!;
+    mix[kind] = (mix[kind] ?? 0) + 1;
+  }
+  return mix;
+}
+
+/**
+ * Within tolerance: at most `floor((1 - secPercentage) × C)` committing attackers (plus any number of
+ * non-committing ones). Above: more than that. Each scenario is named by what it tries.
+ */
+export const SCENARIOS: Scenario[] = [
+  { name: 'honest', mix: () => ({}) },
+  { name: 'garbage', mix: ({ tolerance }) => ({ garbage: tolerance }) },
+  { name: 'sybil-within', mix: ({ tolerance }) => ({ sybil: tolerance }) },
+  { name: 'lying-embedding', mix: ({ tolerance }) => ({ 'lying-embedding': tolerance }) },
+  { name: 'copy-commit', mix: ({ tolerance }) => ({ 'copy-commit': tolerance }) },
+  { name: 'copy-reveal', mix: ({ tolerance }) => ({ 'copy-reveal': tolerance }) },
+  { name: 'equivocate', mix: ({ tolerance }) => ({ equivocate: tolerance }) },
+  { name: 'mismatch-reveal', mix: ({ tolerance }) => ({ 'mismatch-reveal': tolerance }) },
+  { name: 'withhold', mix: ({ tolerance }) => ({ withhold: tolerance }) },
+  { name: 'late-commit', mix: ({ extras }) => ({ 'late-commit': extras }) },
+  { name: 'replay-forge-flood', mix: ({ extras }) => ({ replay: extras, forge: extras, flood: extras }) },
+  { name: 'mixed-within', mix: ({ tolerance, extras }) => mixed(tolerance, extras) },
+  { name: 'mixed-within-lossy', mix: ({ tolerance, extras }) => mixed(tolerance, extras), lossRate: 0.01 },
+  { name: 'sybil-above', mix: ({ tolerance }) => ({ sybil: tolerance + 1 }) },
+  { name: 'withhold-above', mix: ({ tolerance }) => ({ withhold: tolerance + 1 }) },
+  { name: 'garbage-half', mix: ({ committers }) => ({ garbage: Math.ceil(committers / 2) }) },
+  { name: 'mixed-above', mix: ({ required, committers, extras }) => mixed(committers - required + Math.ceil((committers - required) / 2), extras) },
+  { name: 'sybil-at-required', mix: ({ required }) => ({ sybil: required }) },
+];

@@ -1,0 +1,251 @@
+import { binarize } from '../../src/consensus/index.js';
+import { radiusBits } from '../../src/consensus/thresholds.js';
+import { MemoryBus, Mesh, type MeshDropReason } from '../../src/network/index.js';
+import { RakisNode, type Embedder, type TextGenerator } from '../../src/node/index.js';
+import { embeddingBits, importIdentity, type Identity, type SecurityFrame } from '../../src/protocol/index.js';
+import { randomHex, seededRandom } from '../../tests/support/random.js';
+import { ACTOR_KINDS, RawActor, type ActorKind } from './actors.js';
+import { GarbageGenerator, honestAnswer, LyingEmbedder, SIM_MODEL, wrongAnswer } from './answers.js';
+import { HeapScheduler } from './heap-scheduler.js';
+import { memoizedVerifier } from './memo-verify.js';
+import { classify, type Classification, type Verdict } from './outcome.js';
+import { committingCount, sizing, type ByzantineMix, type Scenario } from './scenarios.js';
+import { ScriptedEmbedder, ScriptedGenerator } from './scripted-engines.js';
+import { TrafficMeter } from './traffic.js';
+
+export const SIM_FRAME: SecurityFrame = {
+  quorum: 2,
+  maxTimeMs: 8_000,
+  // Honest paraphrases (2% of words varied) lie within ~20 of 128 bits of the noise-free answer; the
+  // radius (25 bits) holds them, while the wrong answer and garbage sit ~64 bits away.
+  secDistance: 0.2,
+  secPercentage: 0.66,
+  embeddingModel: 'rakis-test/encoder-mini',
+};
+
+export interface WorldOptions {
+  /** Every participant: requester, honest workers, verifiers, observers and attackers. */
+  nodes: number;
+  /** Committers wanted in the reveal list (capped by what `nodes` leaves room for). */
+  committers?: number;
+  seed: number;
+  frame?: SecurityFrame;
+  /** Share of words an honest worker varies (paraphrase noise). */
+  paraphrase?: number;
+  /** One-way delay range of a delivery, ms. */
+  latencyMs?: [number, number];
+}
+
+export interface RunResult {
+  scenario: string;
+  seed: number;
+  nodes: number;
+  committers: number;
+  tolerance: number;
+  required: number;
+  byzantine: ByzantineMix;
+  withinTolerance: boolean;
+  outcome: Classification;
+  /** Honest nodes judged. */
+  honestNodes: number;
+  /** Transport messages (a frame of packets counts once) and bytes put on the wire, all nodes, this request. */
+  messages: number;
+  bytes: number;
+  /** Signed packets sent, all nodes. */
+  packets: number;
+  /** When the requester's result resolved, past the end of the commit window (ms of simulated time). */
+  requesterSettledMs: number | undefined;
+  /** When the last honest node settled, past the end of the commit window. */
+  lastSettledMs: number | undefined;
+  /** Inbound drops by reason, summed over the honest nodes. */
+  drops: Partial<Record<MeshDropReason, number>>;
+  /** Process CPU time spent on this run (setup, warm-up and the request), ms. */
+  cpuMs: number;
+  /** CPU time from the request to the end of the run, ms. */
+  requestCpuMs: number;
+}
+
+const T0 = 1_800_000_000_000;
+const WARM_UP_MS = 1_500;
+/** Time step of the driver: timers due within one step fire together, then async work settles. */
+const QUANTUM_MS = 5;
+const PROMPT = 'Why is the sky blue?';
+
+/** Signature verdicts shared by every node of every run in this process (see memoizedVerifier). */
+const verify = memoizedVerifier();
+
+interface Honest {
+  node: RakisNode;
+  settledAt?: number;
+}
+
+/** Builds one network for `scenario`, sends one request through it, and judges what the honest nodes decided. */
+export async function runScenario(scenario: Scenario, options: WorldOptions): Promise<RunResult> {
+  const cpuStart = process.cpuUsage();
+  const frame = options.frame ?? SIM_FRAME;
+  const random = seededRandom(options.seed * 1_000_003 + hashName(scenario.name));
+  const scheduler = new HeapScheduler(T0);
+  const [minLatency, maxLatency] = options.latencyMs ?? [20, 150];
+  const bus = new MemoryBus({
+    scheduler,
+    latencyMs: () => minLatency + random() * (maxLatency - minLatency),
+    lossRate: scenario.lossRate ?? 0,
+    random: seededRandom(random() * 2 ** 32),
+  });
+  const meter = new TrafficMeter();
+  const embedder = new ScriptedEmbedder(frame.embeddingModel);
+  const delay = (ms: number, signal?: AbortSignal) =>
+    new Promise<void>((resolve) => {
+      const timer = scheduler.setTimeout(resolve, ms);
+      signal?.addEventListener('abort', () => {
+        scheduler.clearTimeout(timer);
+        resolve();
+      });
+    });
+
+  const observers = options.nodes >= 20 ? 2 : 1;
+  const provisional = sizing(0, frame, options.nodes);
+  const committers = Math.min(options.committers ?? 30, options.nodes - 1 - observers - 3 * provisional.extras);
+  if (committers < 2) throw new RangeError(`${options.nodes} nodes leave no room for committers`);
+  const size = sizing(committers, frame, options.nodes);
+  const mix = scenario.mix(size);
+  const byzantineCommitters = committingCount(mix);
+  const honestWorkers = committers - byzantineCommitters;
+  const actorCount = ACTOR_KINDS.reduce((sum, kind) => sum + (mix[kind] ?? 0), 0);
+  const nodeAttackers = (mix.garbage ?? 0) + (mix.sybil ?? 0) + (mix['lying-embedding'] ?? 0);
+  const verifiers = options.nodes - 1 - observers - honestWorkers - nodeAttackers - (actorCount - (byzantineCommitters - nodeAttackers));
+  if (honestWorkers < 0 || verifiers < 0) throw new RangeError(`${scenario.name}: ${options.nodes} nodes are too few for its attackers`);
+
+  const identity = (): Identity => importIdentity(randomHex(random, 32));
+  const create = (generators: TextGenerator[], embedders: Embedder[]) =>
+    RakisNode.create({ identity: identity(), transports: [meter.wrap(bus.transport())], scheduler, generators, embedders, mesh: { verify } });
+
+  const honest: Honest[] = [];
+  const requester = await create([], [embedder]);
+  honest.push({ node: requester });
+  const honestCommitters = new Set<string>();
+  for (let i = 0; i < honestWorkers; i++) {
+    const generator = new ScriptedGenerator({
+      model: SIM_MODEL,
+      answer: honestAnswer,
+      paraphrase: options.paraphrase ?? 0.02,
+      random: seededRandom(random() * 2 ** 32),
+      tokensPerSecond: 20 + random() * 60,
+      delay,
+    });
+    const node = await create([generator], [embedder]);
+    honestCommitters.add(node.synthientId);
+    honest.push({ node });
+  }
+  for (let i = 0; i < verifiers; i++) honest.push({ node: await create([], [embedder]) });
+  for (let i = 0; i < observers; i++) honest.push({ node: await create([], []) });
+
+  const attackers: RakisNode[] = [];
+  for (let i = 0; i < (mix.garbage ?? 0); i++) attackers.push(await create([new GarbageGenerator(seededRandom(random() * 2 ** 32))], [embedder]));
+  for (let i = 0; i < (mix.sybil ?? 0); i++) attackers.push(await create([new ScriptedGenerator({ model: SIM_MODEL, answer: wrongAnswer, delay })], [embedder]));
+  for (let i = 0; i < (mix['lying-embedding'] ?? 0); i++) {
+    attackers.push(await create([new GarbageGenerator(seededRandom(random() * 2 ** 32))], [new LyingEmbedder(embedder, honestAnswer(PROMPT))]));
+  }
+  const actors: RawActor[] = [];
+  for (const kind of ACTOR_KINDS) {
+    for (let i = 0; i < (mix[kind as ActorKind] ?? 0); i++) {
+      const id = identity();
+      const mesh = new Mesh({ identity: id, transports: [meter.wrap(bus.transport())], scheduler, verify });
+      actors.push(new RawActor(kind, id, mesh, { scheduler, random: seededRandom(random() * 2 ** 32), embedder }));
+    }
+  }
+
+  // Everyone joins at once, as a page load of the whole network would; hello and gossip settle first.
+  for (const { node } of honest) await node.start();
+  for (const node of attackers) await node.start();
+  for (const actor of actors) actor.start();
+  await runFor(scheduler, WARM_UP_MS);
+
+  for (const entry of honest) {
+    entry.node.on('consensus', () => (entry.settledAt ??= scheduler.now()));
+    entry.node.on('failed', () => (entry.settledAt ??= scheduler.now()));
+  }
+  const before = meter.snapshot();
+  const packetsBefore = sentPackets([...honest.map((h) => h.node), ...attackers]);
+  const requestCpu = process.cpuUsage();
+  const handle = requester.request(PROMPT, { ...frame, quorum: Math.max(frame.quorum, Math.ceil(committers / 2)) }, { acceptedModels: [SIM_MODEL], maxTokens: 64 });
+  let requesterSettledAt: number | undefined;
+  void handle.result.then(() => (requesterSettledAt = scheduler.now()));
+  const schedule = requester.quorum(handle.requestId)!.schedule;
+  await runFor(scheduler, schedule.attestationDeadline + 500 - scheduler.now());
+
+  const after = meter.snapshot();
+  const verdicts = honest.map(({ node }) => verdictOf(node, handle.requestId));
+  const bits = embeddingBits(frame.embeddingModel, frame.embeddingDims)!;
+  const embed = (output: string) => binarize(embedder.embed(output), bits);
+  const outcome = classify(verdicts, { honestCommitters, honestEmbedding: embed(honestAnswer(PROMPT)), embed, radiusBits: radiusBits(frame.secDistance, bits) });
+  const drops: Partial<Record<MeshDropReason, number>> = {};
+  for (const { node } of honest) {
+    for (const [reason, count] of Object.entries(node.status.packets.drops)) drops[reason as MeshDropReason] = (drops[reason as MeshDropReason] ?? 0) + (count ?? 0);
+  }
+  const packets = sentPackets([...honest.map((h) => h.node), ...attackers]) - packetsBefore;
+  const requestCpuMs = cpuMs(process.cpuUsage(requestCpu));
+  const settledTimes = honest.map((h) => h.settledAt);
+  const lastSettledAt = settledTimes.every((t) => t !== undefined) ? Math.max(...(settledTimes as number[])) : undefined;
+
+  for (const { node } of honest) await node.stop();
+  for (const node of attackers) await node.stop();
+  for (const actor of actors) await actor.stop();
+
+  return {
+    scenario: scenario.name,
+    seed: options.seed,
+    nodes: options.nodes,
+    committers,
+    tolerance: size.tolerance,
+    required: size.required,
+    byzantine: mix,
+    withinTolerance: byzantineCommitters <= size.tolerance,
+    outcome,
+    honestNodes: honest.length,
+    messages: after.messages - before.messages,
+    bytes: after.bytes - before.bytes,
+    packets,
+    requesterSettledMs: requesterSettledAt === undefined ? undefined : requesterSettledAt - schedule.commitDeadline,
+    lastSettledMs: lastSettledAt === undefined ? undefined : lastSettledAt - schedule.commitDeadline,
+    drops,
+    cpuMs: cpuMs(process.cpuUsage(cpuStart)),
+    requestCpuMs,
+  };
+}
+
+/** Runs simulated time forward by `ms`, jumping over idle stretches, letting async work settle after each step. */
+async function runFor(scheduler: HeapScheduler, ms: number): Promise<void> {
+  const end = scheduler.now() + ms;
+  while (scheduler.now() < end) {
+    const next = scheduler.nextAt() ?? end;
+    scheduler.advanceTo(Math.min(end, Math.max(next, scheduler.now() + QUANTUM_MS)));
+    // Promise chains (verification, embedding, commits) run to completion within one macrotask turn.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+function verdictOf(node: RakisNode, requestId: string): Verdict {
+  const snapshot = node.quorum(requestId);
+  if (snapshot?.decision) {
+    const { resultHash, chosenFrom, output } = snapshot.decision;
+    return { kind: 'decided', resultHash, chosenFrom, output };
+  }
+  if (snapshot?.failure) return { kind: 'failed', reason: snapshot.failure.reason };
+  return { kind: 'unsettled' };
+}
+
+function sentPackets(nodes: RakisNode[]): number {
+  return nodes.reduce((sum, node) => sum + node.status.packets.sent, 0);
+}
+
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}
+
+/** A stable number per scenario name, so each scenario draws its own randomness for a given seed. */
+function hashName(name: string): number {
+  let hash = 0;
+  for (let i = 0; i < name.length; i++) hash = (Math.imul(hash, 31) + name.charCodeAt(i)) >>> 0;
+  return hash;
+}
