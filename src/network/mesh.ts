@@ -337,9 +337,11 @@ export class Mesh {
   }
 
   private announce(type: 'hello' | 'status'): void {
-    if (!this.presence || this.closed) return;
+    const presence = this.presence;
+    if (!presence || this.closed) return;
     this.lastStatusAt = this.scheduler.now();
-    this.publish({ type, ...this.presence() });
+    // The node's presence callback failing must not stop the sweep that keeps the peer table fresh.
+    safely(() => this.publish({ type, ...presence() }));
   }
 
   private scheduleSweep(): void {
@@ -359,11 +361,11 @@ export class Mesh {
   }
 }
 
-/** A listener's bug must not stop delivery to the others, nor break the mesh. */
+/** A callback's bug (a listener, the presence) must not stop delivery to the others, nor break the mesh. */
 function safely(run: () => void): void {
   try {
     run();
   } catch (error) {
-    console.error('rakis mesh listener failed:', error);
+    console.error('rakis mesh callback failed:', error);
   }
 }
