@@ -1,3 +1,20 @@
+/**
+ * The network layer: transports that move bytes between nodes, and the Mesh that turns them into
+ * verified, deduplicated packets.
+ *
+ * ```ts
+ * const mesh = new Mesh({
+ *   identity,
+ *   transports: networkTransports({ network: 'rakis1' }), // torrent + mqtt + nostr public relays, plus same-origin tabs
+ *   presence: () => ({ role: 'worker', models, embeddingModels, tokensServed, client }),
+ * });
+ * mesh.onPacket((packet, { id, transport }) => ...);
+ * mesh.start();
+ * mesh.publish({ type: 'commit', ... });
+ * ```
+ * Local relays (`npm start`, tests): `networkTransports({ strategies: ['torrent', 'mqtt'], relayUrls: localRelayUrls() })`.
+ * Simulations: `new MemoryBus({ scheduler, latencyMs, lossRate }).transport()` per node.
+ */
 export { ManualClock, systemScheduler, type Scheduler, type TimerHandle } from './clock.js';
 export { broadcastChannelTransport } from './broadcast-channel.js';
 export { MemoryBus, type MemoryBusOptions } from './memory-bus.js';
