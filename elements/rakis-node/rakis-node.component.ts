@@ -165,12 +165,17 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
     if (chosen && this.hasUpdated && (this.owned || this.fatal)) void this.boot();
   }
 
+  /** The contribution attributes, checked; throws `RakisError('invalid-options')`. */
+  private readConfig(): ContributeConfig {
+    return readContributeConfig(
+      { contribute: this.contribute, models: this.models, embeddingModels: this.embeddingModels, modelBaseUrl: this.modelBaseUrl },
+      document.baseURI,
+    );
+  }
+
   private config(): ContributeConfig | undefined {
     try {
-      return readContributeConfig(
-        { contribute: this.contribute, models: this.models, embeddingModels: this.embeddingModels, modelBaseUrl: this.modelBaseUrl },
-        document.baseURI,
-      );
+      return this.readConfig();
     } catch {
       return undefined;
     }
@@ -184,10 +189,7 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
     this.setState('starting');
     try {
       parseNodeAttributes(this);
-      const config = readContributeConfig(
-        { contribute: this.contribute, models: this.models, embeddingModels: this.embeddingModels, modelBaseUrl: this.modelBaseUrl },
-        document.baseURI,
-      );
+      this.readConfig();
       const { node, warning } = await createNodeFromAttributes(this);
       if (attempt !== this.bootAttempt || !this.isConnected) {
         void node.stop();
@@ -195,8 +197,6 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
       }
       this.warning = warning;
       await this.attach(node, true);
-      if (config.mode === 'auto') void this.startContributing();
-      else if (config.mode === 'ask') this.setContributeState('asking');
     } catch (error) {
       if (attempt !== this.bootAttempt) return;
       this.fail(error);
@@ -218,7 +218,10 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
     }
   }
 
+  /** Starts `node` (built here, or assigned by the page) and offers contributing as the attributes say. */
   private async attach(node: RakisNode, owned: boolean): Promise<void> {
+    // Bad contribution attributes stop an assigned node's widget just as they stop a built one.
+    const config = this.readConfig();
     this.current = node;
     this.owned = owned;
     this.unsubscribe = this.subscribe(node);
@@ -229,6 +232,9 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
     this.setState(this.contributeState === 'contributing' ? 'contributing' : 'running');
     this.ready.resolve(node);
     emit(this, 'rakis-ready', { node });
+    if (node.role === 'worker') return;
+    if (config.mode === 'auto') void this.startContributing();
+    else if (config.mode === 'ask') this.setContributeState('asking');
   }
 
   private fail(error: unknown): void {

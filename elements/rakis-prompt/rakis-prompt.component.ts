@@ -43,6 +43,7 @@ let instances = 0;
  * @attr {number} temperature - Sampling temperature (0–2). Default 0.
  * @attr {string} placeholder - Placeholder of the prompt field.
  * @attr {string} value - The prompt text.
+ * @attr {boolean} advanced - Shows the advanced frame panel (the five frame values) open.
  * @attr {string} state - Reflected, read-only: `connecting`, `idle`, `in-flight`, `decided`, `failed` or `error`.
  *
  * @event {CustomEvent<{requestId: string, prompt: string, frame: SecurityFrame, acceptedModels: string[]}>} rakis-submit - A request was sent.
@@ -89,8 +90,16 @@ export class RakisPromptElement extends LitElement {
   @property() temperature: string | null = null;
   @property() placeholder = 'Ask anything…';
   @property() value = '';
+  /** Shows the advanced frame panel open. */
+  @property({ type: Boolean }) advanced = false;
   /** What the box is doing (reflected as the `state` attribute). */
   @property({ reflect: true }) state: RakisPromptState = 'connecting';
+
+  /**
+   * Frame values the page sets instead of the preset's (any of `quorum`, `maxTimeMs`, `secDistance`,
+   * `secPercentage`, `embeddingModel`); they prefill the advanced panel, where the visitor may still edit them.
+   */
+  @property({ attribute: false }) frame: Partial<SecurityFrame> | undefined;
 
   /** The last request's result, once settled. */
   @state() result: RequestResult | undefined;
@@ -134,7 +143,7 @@ export class RakisPromptElement extends LitElement {
       this.inputError = 'Choose at least one model.';
       return undefined;
     }
-    const frame = this.frame(config);
+    const frame = this.checkedFrame(config);
     if (!frame) return undefined;
     let handle: RequestHandle;
     try {
@@ -176,8 +185,10 @@ export class RakisPromptElement extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if ((changed.has('nodeId') || changed.has('network') || changed.has('relays')) && this.hasUpdated) void this.connection.connect();
-    if (changed.has('preset') || changed.has('embeddingModel') || !this.fields) this.resetFields();
+    const chooser = changed.has('nodeId') || changed.has('network') || changed.has('relays');
+    const configFixed = (changed.has('preset') || changed.has('models') || changed.has('embeddingModel') || changed.has('maxTokens') || changed.has('temperature')) && !this.connection.node;
+    if ((chooser || configFixed) && this.hasUpdated && !this.configProblem()) void this.connection.connect();
+    if (changed.has('preset') || changed.has('embeddingModel') || changed.has('frame') || !this.fields) this.resetFields();
     this.state = this.currentState();
   }
 
@@ -189,6 +200,16 @@ export class RakisPromptElement extends LitElement {
       }),
     ];
     return () => offs.forEach((off) => off());
+  }
+
+  /** @internal */
+  configProblem(): string | undefined {
+    try {
+      readPromptConfig(this);
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
   }
 
   private config(): PromptConfig | undefined {
@@ -210,11 +231,11 @@ export class RakisPromptElement extends LitElement {
   private resetFields(): void {
     const config = this.config();
     if (!config) return;
-    this.fields = fieldsFromFrame({ ...FRAME_PRESETS[config.preset], embeddingModel: config.embeddingModel });
-    this.fieldErrors = {};
+    this.fields = fieldsFromFrame({ ...FRAME_PRESETS[config.preset], embeddingModel: config.embeddingModel, ...this.frame });
+    this.fieldErrors = frameFromFields(this.fields).errors;
   }
 
-  private frame(config: PromptConfig): SecurityFrame | undefined {
+  private checkedFrame(config: PromptConfig): SecurityFrame | undefined {
     const checked = frameFromFields(this.fields ?? fieldsFromFrame(securityFrame(config.preset, {}, config.embeddingModel)));
     this.fieldErrors = checked.errors;
     return checked.frame;
@@ -336,7 +357,7 @@ export class RakisPromptElement extends LitElement {
   private renderAdvanced(): TemplateResult {
     const fields = this.fields!;
     const names = Object.keys(FIELD_LABELS) as (keyof FrameFields)[];
-    return html`<details part="advanced">
+    return html`<details part="advanced" ?open=${this.advanced}>
       <summary>Advanced frame</summary>
       <div class="grid">
         ${names.map((name) => {

@@ -101,9 +101,16 @@ export class RakisQuorumElement extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if ((changed.has('nodeId') || changed.has('network') || changed.has('relays')) && this.hasUpdated) void this.connection.connect();
+    const chooser = changed.has('nodeId') || changed.has('network') || changed.has('relays');
+    const configFixed = changed.has('requestId') && !this.connection.node;
+    if ((chooser || configFixed) && this.hasUpdated && !this.configProblem()) void this.connection.connect();
     if (changed.has('requestId')) this.snapshot = this.read();
     this.state = this.currentState();
+  }
+
+  /** @internal */
+  configProblem(): string | undefined {
+    return this.requestId ? requestIdProblem(this.requestId) : undefined;
   }
 
   private subscribe(node: RakisNode): () => void {

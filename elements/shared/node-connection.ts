@@ -9,6 +9,8 @@ export interface NodeConnectionHost extends ReactiveControllerHost, HTMLElement 
   /** For an observer node of the element's own, when the page has no `<rakis-node>`. */
   network: string | null;
   relays: string | null;
+  /** Why the element's own attributes are wrong, if they are: it then shows that and looks for no node. */
+  configProblem(): string | undefined;
 }
 
 export type ConnectionState = 'connecting' | 'ready' | 'error';
@@ -36,7 +38,7 @@ export class NodeConnection implements ReactiveController {
   }
 
   hostConnected(): void {
-    if (!this.node && this.state !== 'error') void this.connect();
+    if (!this.node && this.state !== 'error' && !this.host.configProblem()) void this.connect();
   }
 
   hostDisconnected(): void {

@@ -1,0 +1,49 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+
+export interface StaticServer {
+  origin: string;
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+};
+
+/**
+ * Serves files from several directories (the first that has the path wins) on 127.0.0.1, with extra
+ * response headers on every answer (e.g. a Content-Security-Policy).
+ */
+export async function serveStatic(dirs: string[], headers: Record<string, string> = {}): Promise<StaticServer> {
+  const server: Server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    // Browsers ask for it unprompted; an empty answer keeps the page's console clean.
+    if (path === '/favicon.ico') return void res.writeHead(204, headers).end();
+    for (const dir of dirs) {
+      const file = normalize(join(dir, path));
+      if (!file.startsWith(dir)) continue;
+      try {
+        const body = await readFile(file);
+        res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', ...headers }).end(body);
+        return;
+      } catch {
+        // Not in this directory: try the next.
+      }
+    }
+    res.writeHead(404, headers).end('not found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
