@@ -13,6 +13,7 @@
  *   copies of each: what the receive path costs without WebRTC and without three other pages
  *   competing for the cores.
  */
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { startRelays } from '../tools/relay/relays.js';
@@ -105,6 +106,8 @@ try {
     pipelinePacketsPerSecond: Math.round(quantile(pipelineRates, 0.5)),
   };
   console.log(`network: 4 pages in 2 Chromium processes, local tracker + MQTT broker + BroadcastChannel, loopback`);
+  // The figures are CPU-bound: say how busy the machine was.
+  console.log(`  machine  ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the end of the run`);
   console.log(`  first WebRTC peer after load  median ${result.firstPeerMs} ms, slowest page ${result.firstPeerMaxMs} ms (mesh started ${round(quantile(scriptStarts, 0.5))} ms after navigation)`);
   console.log(`  one-way latency (${latencies.length} samples)  p50 ${result.latencyP50Ms} ms, p95 ${result.latencyP95Ms} ms`);
   console.log(
