@@ -22,10 +22,16 @@ export async function startRelays(options = {}) {
   const which = options.relays ?? RELAY_NAMES;
   /** @type {Map<string, {url: string, close: () => Promise<void>}>} */
   const running = new Map();
-  for (const name of which) {
-    const port = options.ports?.[name] ?? 0;
-    const relay = name === 'torrent' ? await startTracker(host, port) : await startMqtt(host, port);
-    running.set(name, relay);
+  try {
+    for (const name of which) {
+      const port = options.ports?.[name] ?? 0;
+      const relay = name === 'torrent' ? await startTracker(host, port) : await startMqtt(host, port);
+      running.set(name, relay);
+    }
+  } catch (error) {
+    // A port in use: stop what did start rather than leave it listening.
+    await Promise.all([...running.values()].map((relay) => relay.close()));
+    throw error;
   }
   const urls = Object.fromEntries([...running].map(([name, relay]) => [name, relay.url]));
   return {
