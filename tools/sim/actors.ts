@@ -49,7 +49,9 @@ interface Opening {
 }
 
 const MAX_REPLAYS = 300;
-const FLOOD_PACKETS = 600;
+/** Past the rate limiter's burst (400) and strikes (200), so the flooder ends up banned. */
+const FLOOD_PACKETS = 650;
+const FLOOD_SIGNED = 100;
 const FLOOD_JUNK = 100;
 
 /**
@@ -65,7 +67,7 @@ const FLOOD_JUNK = 100;
  * - `replay`: re-sends packets it received, byte for byte, up to a few seconds later.
  * - `forge`: sends packets in honest nodes' names with bad signatures, tampered copies of real
  *   packets under their original signature, and packets it signs itself whose bodies are nonsense.
- * - `flood`: a burst of validly signed packets about requests that do not exist, then junk bytes.
+ * - `flood`: a burst of packets about requests that do not exist (a few validly signed, most not), then junk bytes.
  */
 export class RawActor {
   private request: Packet<InferenceRequestBody> | undefined;
@@ -259,7 +261,10 @@ export class RawActor {
     for (let i = 0; i < FLOOD_PACKETS; i++) {
       const requestId = randomHex(this.ctx.random, 32);
       const commitment = randomHex(this.ctx.random, 32);
-      this.publish({ type: 'commit', requestId, inferenceId: computeInferenceId(requestId, this.synthientId, commitment), commitment, model: SIM_MODEL });
+      const body: CommitBody = { type: 'commit', requestId, inferenceId: computeInferenceId(requestId, this.synthientId, commitment), commitment, model: SIM_MODEL };
+      // A few validly signed (they reach the node, about requests nobody made); the rest only claim to be.
+      if (i < FLOOD_SIGNED) this.publish(body);
+      else this.mesh.sendBytes(encodePacket({ v: 1, from: this.synthientId, createdAt: this.now, body, sig: randomHex(this.ctx.random, 64) }));
     }
     for (let i = 0; i < FLOOD_JUNK; i++) this.mesh.sendBytes(randomBytes(this.ctx.random, 1 + Math.floor(this.ctx.random() * 512)));
   }

@@ -105,7 +105,8 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
 
   const observers = options.nodes >= 20 ? 2 : 1;
   const provisional = sizing(0, frame, options.nodes);
-  const committers = Math.min(options.committers ?? 30, options.nodes - 1 - observers - 3 * provisional.extras);
+  // Room for the largest set of non-committing attackers a scenario uses (late, replay, forge, flood).
+  const committers = Math.min(options.committers ?? 30, options.nodes - 1 - observers - 4 * provisional.extras);
   if (committers < 2) throw new RangeError(`${options.nodes} nodes leave no room for committers`);
   const size = sizing(committers, frame, options.nodes);
   const mix = scenario.mix(size);
@@ -113,7 +114,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   const honestWorkers = committers - byzantineCommitters;
   const actorCount = ACTOR_KINDS.reduce((sum, kind) => sum + (mix[kind] ?? 0), 0);
   const nodeAttackers = (mix.garbage ?? 0) + (mix.sybil ?? 0) + (mix['lying-embedding'] ?? 0);
-  const verifiers = options.nodes - 1 - observers - honestWorkers - nodeAttackers - (actorCount - (byzantineCommitters - nodeAttackers));
+  const verifiers = options.nodes - 1 - observers - honestWorkers - nodeAttackers - actorCount;
   if (honestWorkers < 0 || verifiers < 0) throw new RangeError(`${scenario.name}: ${options.nodes} nodes are too few for its attackers`);
 
   const identity = (): Identity => importIdentity(randomHex(random, 32));
