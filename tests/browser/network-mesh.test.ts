@@ -36,6 +36,25 @@ afterAll(async () => {
   await relays?.close();
 });
 
+/**
+ * Opens a fifth page and waits for it to mesh with the others. With one signaling network left, a
+ * failed WebRTC link (P2P.md: about one in twelve, now and then) would only be retried at trystero's
+ * next announce, up to a minute later; a fresh page is a quicker retry.
+ */
+async function joinLate(): Promise<MeshPage> {
+  for (let attempt = 1; ; attempt++) {
+    const context = await webrtcContext(browsers[1]!);
+    const late = await openMeshPage(context, url);
+    try {
+      await waitForFullMesh([...pages, late], 25_000);
+      return late;
+    } catch (error) {
+      await context.close();
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
 /** Sends one tagged packet from `from` and waits until every other page has it; returns each one's delivery count. */
 async function deliverFrom(from: MeshPage, to: MeshPage[], tag: string): Promise<number[]> {
   const { id } = await from.run((api, t) => api.publish(t), tag);
@@ -50,7 +69,7 @@ async function deliverFrom(from: MeshPage, to: MeshPage[], tag: string): Promise
 
 describe('mesh across browser processes', () => {
   test('a full mesh forms over both signaling networks', async () => {
-    await waitForFullMesh(pages);
+    await waitForFullMesh(pages, 60_000);
     const infos = await Promise.all(pages.map((page) => page.info()));
     for (const info of infos) {
       const links = Object.fromEntries(info.health.map((health) => [health.transport, health.peers]));
@@ -79,9 +98,8 @@ describe('mesh across browser processes', () => {
       return infos.every((info) => info.health.find((health) => health.transport === 'torrent')?.relays.every((relay) => !relay.open));
     });
     // A node arriving now, alone in a fresh context (no BroadcastChannel partner), can only be found over MQTT.
-    const late = await openMeshPage(await webrtcContext(browsers[1]!), url);
+    const late = await joinLate();
     const everyone = [...pages, late];
-    await waitForFullMesh(everyone);
     const lateHealth = (await late.info()).health;
     expect(lateHealth.find((health) => health.transport === 'mqtt')?.peers).toBe(4);
     expect(lateHealth.find((health) => health.transport === 'torrent')?.peers).toBe(0);
