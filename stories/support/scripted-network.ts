@@ -2,6 +2,7 @@ import { MemoryBus } from '../../src/network/index.js';
 import { RakisNode, type EngineLoader, type RakisNodeOptions } from '../../src/node/index.js';
 import type { QuorumTimings } from '../../src/quorum/index.js';
 import { ScriptedEmbedder, ScriptedGenerator } from '../../tools/sim/scripted-engines.js';
+import { seededRandom } from '../../tests/support/random.js';
 
 /**
  * The scripted network stories and element tests run on: real `RakisNode`s on an in-memory bus with
@@ -37,6 +38,7 @@ export interface WorkerScript {
 export class ScriptedNetwork {
   readonly bus = new MemoryBus({ latencyMs: 5 });
   readonly nodes: RakisNode[] = [];
+  private honestWorkers = 0;
 
   /** A started node on the bus; it verifies answers (it has the test embedder) unless told otherwise. */
   async node(options: Partial<RakisNodeOptions> = {}): Promise<RakisNode> {
@@ -56,7 +58,8 @@ export class ScriptedNetwork {
       model: MODEL,
       delay: realDelay,
       tokensPerSecond: script.tokensPerSecond ?? 200,
-      ...(script.garbage ? { answer: () => GARBAGE_ANSWER } : {}),
+      // Honest workers paraphrase a little (seeded: the same picture every time), staying inside the sphere.
+      ...(script.garbage ? { answer: () => GARBAGE_ANSWER } : { paraphrase: 0.03, random: seededRandom(++this.honestWorkers) }),
     });
     return this.node({ generators: [generator] });
   }
