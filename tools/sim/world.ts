@@ -9,7 +9,7 @@ import { GarbageGenerator, honestAnswer, LyingEmbedder, SIM_MODEL, wrongAnswer }
 import { HeapScheduler } from './heap-scheduler.js';
 import { memoizedVerifier } from './memo-verify.js';
 import { classify, type Classification, type Verdict } from './outcome.js';
-import { committingCount, sizing, type ByzantineMix, type Scenario } from './scenarios.js';
+import { committingCount, isCommitting, sizing, type ByzantineKind, type ByzantineMix, type Scenario } from './scenarios.js';
 import { ScriptedEmbedder, ScriptedGenerator } from './scripted-engines.js';
 import { TrafficMeter } from './traffic.js';
 
@@ -104,9 +104,13 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
     });
 
   const observers = options.nodes >= 20 ? 2 : 1;
-  const provisional = sizing(0, frame, options.nodes);
-  // Room for the largest set of non-committing attackers a scenario uses (late, replay, forge, flood).
-  const committers = Math.min(options.committers ?? 30, options.nodes - 1 - observers - 4 * provisional.extras);
+  const wanted = options.committers ?? 30;
+  // Non-committing attackers (late, replay, forge, flood) are sized by the node count alone.
+  const nonCommitting = Object.entries(scenario.mix(sizing(wanted, frame, options.nodes))).reduce(
+    (sum, [kind, count]) => sum + (isCommitting(kind as ByzantineKind) ? 0 : (count ?? 0)),
+    0,
+  );
+  const committers = Math.min(wanted, options.nodes - 1 - observers - nonCommitting);
   if (committers < 2) throw new RangeError(`${options.nodes} nodes leave no room for committers`);
   const size = sizing(committers, frame, options.nodes);
   const mix = scenario.mix(size);
