@@ -9,6 +9,8 @@ export default defineConfig(({ mode }) =>
     ? {
         // An application build rather than lib mode: lib mode leaves ES output unminified, and a
         // script-tag file is downloaded as is. Dynamic imports become chunks named rakis-*.js beside it.
+        // Chunks are found relative to rakis.js, wherever a site serves it from.
+        base: './',
         build: {
           outDir: 'dist',
           emptyOutDir: false,

@@ -32,7 +32,7 @@ const STATUS_REFRESH_MS = 2_000;
  * @attr {string} network - Network name; any name other than `rakis1` is a private network. Default `rakis1`.
  * @attr {string} relays - Signaling relay URLs per strategy: `torrent=ws://host:8000 mqtt=ws://host:8083/mqtt`.
  * @attr {string} transports - Transports to join (`torrent mqtt nostr broadcast-channel`); default the strategies in `relays`, else all.
- * @attr {string} storage - `none` keeps everything in memory; any other value is the IndexedDB namespace. Default `rakis`.
+ * @attr {string} storage - `tab` (default): IndexedDB of this tab, kept across reloads; `none`: memory only; any other name: that IndexedDB namespace (one tab at a time).
  * @attr {string} models - LLMs this node offers to run (space separated ids); none makes it a follower.
  * @attr {string} embedding-models - Embedding models to commit and verify with. Default `nomic-ai/nomic-embed-text-v1.5`.
  * @attr {string} model-base-url - Where the site serves model files itself (relative to the page).

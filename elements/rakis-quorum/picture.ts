@@ -31,9 +31,10 @@ export interface QuorumPicture {
 
 type Reveal = QuorumSnapshot['reveals'][number];
 
+/** Once decided, every revealed answer outside the cluster is an outlier (a node that adopted attestations never verified them itself). */
 function kindOf(reveal: Reveal, members: Set<string> | undefined): PointKind {
   if (reveal.status === 'rejected') return 'rejected';
-  if (members) return members.has(reveal.inferenceId) ? 'member' : reveal.status === 'verified' ? 'outlier' : 'pending';
+  if (members) return members.has(reveal.inferenceId) ? 'member' : 'outlier';
   return 'pending';
 }
 

@@ -15,11 +15,14 @@ export interface NodeAttributes {
   relays?: string | null;
   /** Transports to join: any of `torrent mqtt nostr broadcast-channel`; default: the strategies named in `relays`, else all. */
   transports?: string | null;
-  /** `none` keeps everything in memory; any other value names the IndexedDB namespace (default `rakis`). */
+  /**
+   * `tab` (the default): IndexedDB under a namespace of this tab's own, kept across reloads of the tab;
+   * `none`: memory only; any other name: that IndexedDB namespace, for pages opened in one tab at a time.
+   */
   storage?: string | null;
 }
 
-export type StorageChoice = { kind: 'none' } | { kind: 'indexeddb'; namespace: string };
+export type StorageChoice = { kind: 'none' } | { kind: 'tab' } | { kind: 'indexeddb'; namespace: string };
 
 export interface ParsedNodeAttributes {
   network: string;
@@ -30,7 +33,7 @@ export interface ParsedNodeAttributes {
 const STRATEGIES: readonly SignalingStrategy[] = ['torrent', 'mqtt', 'nostr'];
 const BROADCAST = 'broadcast-channel';
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const DEFAULT_STORAGE_NAMESPACE = 'rakis';
+const TAB_KEY = 'rakis-tab-namespace';
 
 function invalid(attribute: string, message: string): RakisError {
   return new RakisError('invalid-options', `${attribute}: ${message}`);
@@ -85,7 +88,7 @@ export function parseNodeAttributes(attributes: NodeAttributes): ParsedNodeAttri
   const storageValue = (attributes.storage ?? '').trim();
   let storage: StorageChoice;
   if (storageValue === 'none') storage = { kind: 'none' };
-  else if (storageValue === '') storage = { kind: 'indexeddb', namespace: DEFAULT_STORAGE_NAMESPACE };
+  else if (storageValue === '' || storageValue === 'tab') storage = { kind: 'tab' };
   else if (NAME.test(storageValue)) storage = { kind: 'indexeddb', namespace: storageValue };
   else throw invalid('storage', `"${storageValue}" must be "none" or a namespace of letters, digits, dots, dashes or underscores`);
 
@@ -101,8 +104,26 @@ export async function createNodeFromAttributes(
   extra: Omit<RakisNodeOptions, 'network' | 'relays' | 'store'> = {},
 ): Promise<{ node: RakisNode; warning?: string }> {
   const parsed = parseNodeAttributes(attributes);
+  const namespace = parsed.storage.kind === 'indexeddb' ? parsed.storage.namespace : parsed.storage.kind === 'tab' ? tabNamespace() : undefined;
   // Where IndexedDB cannot be used the node still runs, from memory, and the warning says so.
-  const { store, fallback } = parsed.storage.kind === 'indexeddb' ? await openNodeStore(parsed.storage.namespace) : { store: undefined, fallback: undefined };
+  const { store, fallback } = namespace ? await openNodeStore(namespace) : { store: undefined, fallback: undefined };
   const node = await RakisNode.create({ ...extra, network: parsed.network, relays: parsed.relays, ...(store ? { store } : {}) });
   return { node, ...(fallback ? { warning: fallback } : {}) };
+}
+
+/**
+ * A namespace of this tab's own: two tabs sharing one identity would look like one node committing
+ * twice, while a reload must come back as the same node. sessionStorage is exactly that scope.
+ */
+function tabNamespace(): string | undefined {
+  try {
+    let namespace = sessionStorage.getItem(TAB_KEY);
+    if (!namespace) {
+      namespace = `rakis-tab-${crypto.randomUUID()}`;
+      sessionStorage.setItem(TAB_KEY, namespace);
+    }
+    return namespace;
+  } catch {
+    return undefined;
+  }
 }

@@ -9,12 +9,13 @@ import { securityFrame } from '../../src/node/index.js';
 const BASE = 'https://blog.example/posts/1.html';
 
 describe('<rakis-node> attributes', () => {
-  test('defaults: the public network, every transport, IndexedDB storage', () => {
+  test('defaults: the public network, every transport, IndexedDB storage of this tab', () => {
     expect(parseNodeAttributes({})).toEqual({
       network: 'rakis1',
       relays: { strategies: ['torrent', 'mqtt', 'nostr'], relayUrls: {}, broadcastChannel: true },
-      storage: { kind: 'indexeddb', namespace: 'rakis' },
+      storage: { kind: 'tab' },
     });
+    expect(parseNodeAttributes({ storage: 'my-blog' }).storage).toEqual({ kind: 'indexeddb', namespace: 'my-blog' });
   });
 
   test('relays choose the strategies; transports can narrow them', () => {
