@@ -2,6 +2,7 @@
 import type { SerializedEngineError } from './errors.js';
 import type { TransformersDevice } from './devices.js';
 import type { Embeddings } from './embedding-runtime.js';
+import type { GenerationResult } from './generation-stream.js';
 import type { LoadProgress } from './progress.js';
 import type { GenerateOptions } from './text-generation-runtime.js';
 import type { ModelLocation } from './transformers-env.js';
@@ -17,7 +18,7 @@ export type EngineRequest =
 export type EngineReply =
   | { type: 'progress'; id: number; progress: LoadProgress }
   | { type: 'text'; id: number; text: string }
-  | { type: 'result'; id: number; value?: Embeddings | string }
+  | { type: 'result'; id: number; value?: Embeddings | GenerationResult }
   | { type: 'error'; id: number; error: SerializedEngineError };
 
 export type PostReply = (reply: EngineReply, transfer?: Transferable[]) => void;

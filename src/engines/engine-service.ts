@@ -20,7 +20,7 @@ export function createEngineService(post: PostReply): (request: EngineRequest) =
     controllers.set(id, controller);
     try {
       const reply = await work(controller.signal);
-      if (reply?.type === 'result' && reply.value && typeof reply.value !== 'string') {
+      if (reply?.type === 'result' && reply.value && 'vectors' in reply.value) {
         post(reply, reply.value.vectors.map((v) => v.buffer as ArrayBuffer));
       } else {
         post(reply ?? { type: 'result', id });
@@ -66,10 +66,10 @@ export function createEngineService(post: PostReply): (request: EngineRequest) =
       case 'generate':
         void run(request.id, async (signal) => {
           if (loaded?.kind !== 'text-generation') throw new EngineError('not-loaded', 'no language model loaded');
-          const text = await loaded.runtime.generate(request.prompt, { ...request.options, signal }, (piece) =>
+          const result = await loaded.runtime.generate(request.prompt, { ...request.options, signal }, (piece) =>
             post({ type: 'text', id: request.id, text: piece }),
           );
-          return { type: 'result', id: request.id, value: text };
+          return { type: 'result', id: request.id, value: result };
         });
         return;
       case 'unload':

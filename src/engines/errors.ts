@@ -63,7 +63,10 @@ export function toEngineError(error: unknown, signal?: AbortSignal): EngineError
 function classify(name: string, message: string): EngineErrorCode {
   if (name === 'AbortError') return 'aborted';
   if (name === 'QuotaExceededError' || /quota/i.test(message)) return 'quota-exceeded';
-  if (name === 'ModelFileNotFoundError' || /not found locally|file was not found|404/i.test(message)) return 'file-missing';
+  // WebLLM stores files with `cache.add`, which rejects "Request failed" on a 404 (or any non-2xx).
+  if (name === 'ModelFileNotFoundError' || /not found locally|file was not found|404|'add' on 'Cache': Request failed/i.test(message)) {
+    return 'file-missing';
+  }
   if (/device (was )?lost|device is lost|GPUDevice.*lost|DXGI_ERROR_DEVICE/i.test(message)) return 'adapter-lost';
   if (/\bOOM\b/.test(message) || /out of memory|Array buffer allocation failed|Cannot allocate|bad_alloc|memory access out of bounds/i.test(message)) {
     return 'out-of-memory';

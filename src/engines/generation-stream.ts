@@ -1,14 +1,22 @@
 /** A streamed generation: iterate it for text pieces as they come, or await `text` for the whole. */
 import { EngineError, toEngineError } from './errors.js';
 
+export interface GenerationResult {
+  text: string;
+  /** Tokens generated (for throughput figures). */
+  tokens: number;
+}
+
 export interface GenerationStream extends AsyncIterable<string> {
   /** The complete generated text; rejects with an `EngineError` (e.g. `aborted`). */
   readonly text: Promise<string>;
+  /** The text with its token count; settles with `text`. */
+  readonly result: Promise<GenerationResult>;
 }
 
 export interface GenerationSink {
   push(piece: string): void;
-  end(text: string): void;
+  end(result: GenerationResult): void;
   fail(error: unknown): void;
 }
 
@@ -17,13 +25,15 @@ export function createGenerationStream(): { stream: GenerationStream; sink: Gene
   let finished = false;
   let failure: EngineError | undefined;
   let wake: (() => void) | undefined;
-  let resolveText!: (text: string) => void;
-  let rejectText!: (error: EngineError) => void;
-  const text = new Promise<string>((resolve, reject) => {
-    resolveText = resolve;
-    rejectText = reject;
+  let resolveResult!: (result: GenerationResult) => void;
+  let rejectResult!: (error: EngineError) => void;
+  const result = new Promise<GenerationResult>((resolve, reject) => {
+    resolveResult = resolve;
+    rejectResult = reject;
   });
+  const text = result.then((r) => r.text);
   // Consumers that only iterate must not see an unhandled rejection.
+  result.catch(() => undefined);
   text.catch(() => undefined);
 
   const notify = () => {
@@ -33,6 +43,7 @@ export function createGenerationStream(): { stream: GenerationStream; sink: Gene
 
   const stream: GenerationStream = {
     text,
+    result,
     async *[Symbol.asyncIterator]() {
       for (;;) {
         if (pieces.length > 0) {
@@ -54,13 +65,13 @@ export function createGenerationStream(): { stream: GenerationStream; sink: Gene
     end(full) {
       if (finished || failure) return;
       finished = true;
-      resolveText(full);
+      resolveResult(full);
       notify();
     },
     fail(error) {
       if (finished || failure) return;
       failure = toEngineError(error);
-      rejectText(failure);
+      rejectResult(failure);
       notify();
     },
   };

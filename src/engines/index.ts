@@ -8,7 +8,7 @@ export type { LlmEngine } from './llm-engine.js';
 export { TransformersLlmEngine } from './transformers-llm-engine.js';
 export { WebLlmEngine, type WebLlmEngineOptions } from './web-llm-engine.js';
 export { createLlmEngine, type CreateLlmEngineOptions } from './create-llm-engine.js';
-export type { GenerationStream } from './generation-stream.js';
+export type { GenerationResult, GenerationStream } from './generation-stream.js';
 export type { GenerateOptions } from './text-generation-runtime.js';
 export type { EngineStatus, LoadOptions, StatusListener } from './engine-lifecycle.js';
 export type { EngineThread } from './engine-channel.js';

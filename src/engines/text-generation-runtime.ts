@@ -6,6 +6,8 @@ import { libraryDevice, type TransformersDevice } from './devices.js';
 import { EngineError, throwIfAborted } from './errors.js';
 import type { TransformersLlmModel } from './models.js';
 import type { ProgressAggregator } from './progress.js';
+import type { GenerationResult } from './generation-stream.js';
+import { yieldToEventLoop } from './yield.js';
 import { bindFetchSignal, configureTransformers, preloadOrtWasm, type ModelLocation } from './transformers-env.js';
 import { trackTransformersProgress } from './transformers-progress.js';
 
@@ -21,7 +23,7 @@ export interface GenerateOptions {
 }
 
 export interface TextGenerationRuntime {
-  generate(prompt: string, options: GenerateOptions, onText: (text: string) => void): Promise<string>;
+  generate(prompt: string, options: GenerateOptions, onText: (text: string) => void): Promise<GenerationResult>;
   dispose(): Promise<void>;
 }
 
@@ -61,6 +63,12 @@ export async function loadTextGenerationRuntime(options: TextGenerationRuntimeOp
     await lm.dispose();
     throwIfAborted(signal);
   }
+  // One forward pass per token: yield before each so an abort can arrive mid-generation.
+  const forward = lm.forward.bind(lm);
+  lm.forward = async (inputs: Parameters<typeof forward>[0]) => {
+    await yieldToEventLoop();
+    return forward(inputs);
+  };
 
   const runtime: TextGenerationRuntime = {
     async generate(prompt, { maxTokens = DEFAULT_MAX_TOKENS, temperature = 0, seed, signal: stop }, onText) {
@@ -72,9 +80,11 @@ export async function loadTextGenerationRuntime(options: TextGenerationRuntimeOp
       // Sampling draws from transformers.js' global generator; one generation runs at a time per thread.
       if (sampling) transformers.random.seed(seed ?? Math.floor(Math.random() * 2 ** 32));
       let text = '';
+      let tokens = 0;
       const streamer = new transformers.TextStreamer(tokenizer, {
         skip_prompt: true,
         skip_special_tokens: true,
+        token_callback_function: () => void tokens++,
         callback_function: (piece: string) => {
           text += piece;
           if (piece) onText(piece);
@@ -95,7 +105,7 @@ export async function loadTextGenerationRuntime(options: TextGenerationRuntimeOp
       }
       throwIfAborted(stop);
       checkText(text);
-      return text;
+      return { text, tokens };
     },
     async dispose() {
       await lm.dispose();

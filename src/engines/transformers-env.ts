@@ -67,6 +67,8 @@ export function configureTransformers(transformers: TransformersModule, location
     env.allowRemoteModels = true;
     env.remoteHost = base;
     env.remotePathTemplate = '{model}/';
+    // Cache lookups also try `localModelPath + file`; its default '/models/' would match another base.
+    env.localModelPath = base;
   } else {
     env.allowLocalModels = true;
     env.allowRemoteModels = false;

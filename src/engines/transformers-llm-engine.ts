@@ -4,7 +4,7 @@ import { defaultThread, openEngineChannel, type EngineChannel } from './engine-c
 import { EngineLifecycle, type EngineStatus, type LoadOptions } from './engine-lifecycle.js';
 import { location, type EngineOptions } from './embedding-engine.js';
 import { EngineError } from './errors.js';
-import { createGenerationStream, type GenerationStream } from './generation-stream.js';
+import { createGenerationStream, type GenerationResult, type GenerationStream } from './generation-stream.js';
 import type { LlmEngine } from './llm-engine.js';
 import { llmModel, type TransformersLlmModel } from './models.js';
 import type { GenerateOptions } from './text-generation-runtime.js';
@@ -60,9 +60,9 @@ export class TransformersLlmEngine implements LlmEngine {
     this.lifecycle
       .work(() => {
         if (!this.channel) throw new EngineError('not-loaded', 'load() the engine first');
-        return this.channel.call<string>({ type: 'generate', prompt, options }, { signal, onText: (piece) => sink.push(piece) });
+        return this.channel.call<GenerationResult>({ type: 'generate', prompt, options }, { signal, onText: (piece) => sink.push(piece) });
       }, signal)
-      .then((text) => sink.end(text), (error: unknown) => sink.fail(error));
+      .then((result) => sink.end(result), (error: unknown) => sink.fail(error));
     return stream;
   }
 

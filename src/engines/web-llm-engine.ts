@@ -102,9 +102,12 @@ export class WebLlmEngine implements LlmEngine {
             temperature,
             max_tokens: maxTokens,
             ...(seed !== undefined ? { seed } : {}),
+            stream_options: { include_usage: true },
           });
           let text = '';
+          let tokens = 0;
           for await (const chunk of chunks) {
+            if (chunk.usage) tokens = chunk.usage.completion_tokens;
             const piece = chunk.choices[0]?.delta?.content ?? '';
             if (piece) {
               text += piece;
@@ -113,12 +116,12 @@ export class WebLlmEngine implements LlmEngine {
           }
           throwIfAborted(signal);
           checkText(text);
-          return text;
+          return { text, tokens };
         } finally {
           signal?.removeEventListener('abort', interrupt);
         }
       }, signal)
-      .then((text) => sink.end(text), (error: unknown) => sink.fail(error));
+      .then((result) => sink.end(result), (error: unknown) => sink.fail(error));
     return stream;
   }
 

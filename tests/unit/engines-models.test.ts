@@ -82,16 +82,29 @@ describe('rakis-test/lm-mini in Node', () => {
     const a = await engine.generate('The file', { maxTokens: 12, temperature: 1, seed: 7 }).text;
     const b = await engine.generate('The file', { maxTokens: 12, temperature: 1, seed: 7 }).text;
     expect(a).toBe(b);
-    const one = await engine.generate('The file', { maxTokens: 1 }).text;
-    expect(one.length).toBeLessThan(12);
+    const one = await engine.generate('The file', { maxTokens: 1 }).result;
+    expect(one.tokens).toBe(1);
+    expect((await engine.generate('The file', { maxTokens: 9 }).result).tokens).toBe(9);
   });
 
   test('aborting a generation rejects with aborted and leaves the engine ready', async () => {
     const controller = new AbortController();
     const stream = engine.generate('Return the', { maxTokens: 200, signal: controller.signal });
-    controller.abort();
+    let pieces = 0;
+    const consumed = (async () => {
+      for await (const _ of stream) {
+        pieces++;
+        controller.abort();
+      }
+    })();
+    await expect(consumed).rejects.toMatchObject({ code: 'aborted' });
     await expect(stream.text).rejects.toMatchObject({ code: 'aborted' });
+    expect(pieces).toBeGreaterThan(0);
+    expect(pieces).toBeLessThan(20);
     expect(engine.status).toBe('ready');
+    const early = new AbortController();
+    early.abort();
+    await expect(engine.generate('Return the', { signal: early.signal }).text).rejects.toMatchObject({ code: 'aborted' });
   });
 });
 

@@ -118,6 +118,7 @@ describe('errors and health', () => {
     const named = (name: string, message: string) => Object.assign(new Error(message), { name });
     expect(toEngineError(named('ModelFileNotFoundError', 'file was not found locally')).code).toBe('file-missing');
     expect(toEngineError(new Error("Load model from x failed:Protobuf parsing failed.")).code).toBe('file-corrupt');
+    expect(toEngineError(new Error("TypeError: Failed to execute 'add' on 'Cache': Request failed")).code).toBe('file-missing');
     expect(toEngineError(named('QuotaExceededError', 'storage full')).code).toBe('quota-exceeded');
     expect(toEngineError(new Error('Device was lost. reason: unknown')).code).toBe('adapter-lost');
     expect(toEngineError(new Error('Array buffer allocation failed')).code).toBe('out-of-memory');
@@ -147,12 +148,13 @@ describe('generation stream', () => {
     sink.push('a');
     queueMicrotask(() => {
       sink.push('b');
-      sink.end('ab');
+      sink.end({ text: 'ab', tokens: 2 });
     });
     const pieces: string[] = [];
     for await (const piece of stream) pieces.push(piece);
     expect(pieces).toEqual(['a', 'b']);
     await expect(stream.text).resolves.toBe('ab');
+    await expect(stream.result).resolves.toEqual({ text: 'ab', tokens: 2 });
   });
 
   test('a failure reaches both the iterator and the text', async () => {

@@ -6,7 +6,8 @@ trained for a few seconds on docstrings of Python's standard library (PSF licens
 libpython3.11-stdlib), so paraphrases embed closer than unrelated texts and the LM writes
 English-looking words. Seeded, single-threaded: reruns on Debian 12 give the same files.
 
-Run: /usr/bin/python3 tools/models/generate.py [out_dir]   (default: models/, needs python3-torch, python3-onnx)
+Run: /usr/bin/python3 tools/models/generate.py [out_dir] [--only encoder|lm]
+(default out_dir: models/; needs python3-torch, python3-onnx)
 """
 import ast
 import collections
@@ -27,7 +28,11 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 SEED = 20261125
-OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), '..', '..', 'models')
+ARGS = [a for a in sys.argv[1:] if not a.startswith('--')]
+ONLY = sys.argv[sys.argv.index('--only') + 1] if '--only' in sys.argv else None
+if ONLY in ARGS:
+    ARGS.remove(ONLY)
+OUT = ARGS[0] if ARGS else os.path.join(os.path.dirname(__file__), '..', '..', 'models')
 STDLIB = '/usr/lib/python3.11'
 
 torch.set_num_threads(1)
@@ -367,7 +372,7 @@ class Decoder(nn.Module):
         return [torch.zeros(shape) for _ in range(2 * len(self.blocks))]
 
 
-def train_decoder(model, stream, steps=700, batch=16, width=64):
+def train_decoder(model, stream, steps=1600, batch=16, width=64):
     rng = random.Random(SEED)
     opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1 - s / steps)
@@ -383,7 +388,7 @@ def train_decoder(model, stream, steps=700, batch=16, width=64):
         loss.backward()
         opt.step()
         sched.step()
-        if step % 100 == 0 or step == steps - 1:
+        if step % 200 == 0 or step == steps - 1:
             print(f'  decoder step {step} loss {loss.item():.3f}')
 
 
@@ -415,9 +420,8 @@ def make_decoder(sentences):
     printable = [tok == EOS or all(0x20 <= char_bytes[c] <= 0x7e for c in tok) for tok in vocab]
     model = Decoder(len(vocab), printable)
     eos = index[EOS]
-    stream = []
-    for s in sentences:
-        stream.extend(bpe_encode(s, index, ranks) + [eos])
+    # Sentences run on without EOS, so generation goes on to maxTokens (benchmarks, cancellation).
+    stream = bpe_encode(' '.join(sentences), index, ranks)
     print(f'  decoder corpus: {len(stream)} tokens, vocab {len(vocab)}')
     train_decoder(model, stream)
     model.eval()
@@ -489,10 +493,12 @@ def write_json(folder, name, value):
 def main():
     sentences = corpus_sentences()
     print(f'corpus: {len(sentences)} sentences from {STDLIB} docstrings')
-    print('encoder-mini')
-    make_encoder(sentences)
-    print('lm-mini')
-    make_decoder(sentences)
+    if ONLY in (None, 'encoder'):
+        print('encoder-mini')
+        make_encoder(sentences)
+    if ONLY in (None, 'lm'):
+        print('lm-mini')
+        make_decoder(sentences)
 
 
 if __name__ == '__main__':

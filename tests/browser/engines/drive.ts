@@ -91,6 +91,9 @@ export function embedInPage(page: Page, options: EmbedRunOptions): Promise<Embed
 
 export interface GenerateRun {
   text: string;
+  tokens: number;
+  /** Texts of the further runs (`runs` > 1) on the same loaded engine. */
+  repeats: string[];
   pieces: string[];
   progress: LoadProgress[];
   loadMs: number;
@@ -101,9 +104,9 @@ export interface GenerateRun {
 
 export function generateInPage(
   page: Page,
-  options: { device?: TransformersDevice; prompt: string; maxTokens: number; temperature?: number; seed?: number; clearCache?: boolean },
+  options: { device?: TransformersDevice; prompt: string; maxTokens: number; temperature?: number; seed?: number; clearCache?: boolean; runs?: number },
 ): Promise<GenerateRun> {
-  return page.evaluate(async ({ device, prompt, maxTokens, temperature, seed, clearCache }) => {
+  return page.evaluate(async ({ device, prompt, maxTokens, temperature, seed, clearCache, runs }) => {
     const api = window.rakisEngines;
     if (clearCache) await api.clearModelCache();
     const engine = new api.TransformersLlmEngine('rakis-test/lm-mini', { modelBaseUrl: '/models/', wasmBaseUrl: '/ort/', device: device ?? 'wasm' });
@@ -118,10 +121,14 @@ export function generateInPage(
       if (pieces.length === 0) firstTokenMs = performance.now() - t1;
       pieces.push(piece);
     }
-    const text = await stream.text;
+    const { text, tokens } = await stream.result;
     const generateMs = performance.now() - t1;
+    const repeats: string[] = [];
+    for (let i = 1; i < (runs ?? 1); i++) {
+      repeats.push(await engine.generate(prompt, { maxTokens, temperature: temperature ?? 0, ...(seed !== undefined ? { seed } : {}) }).text);
+    }
     await engine.unload();
-    return { text, pieces, progress, loadMs: t1 - t0, firstTokenMs, generateMs, backend: engine.backend };
+    return { text, tokens, repeats, pieces, progress, loadMs: t1 - t0, firstTokenMs, generateMs, backend: engine.backend };
   }, options);
 }
 

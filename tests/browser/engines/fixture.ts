@@ -69,7 +69,7 @@ export async function buildEnginesFixture(): Promise<string> {
 export interface EnginesServer {
   origin: string;
   page: string;
-  /** Every URL requested from this server, in order. */
+  /** Every URL requested from this server, in order (`[range]` marks partial requests). */
   requests: string[];
   close(): Promise<void>;
 }
@@ -80,7 +80,7 @@ export async function startEnginesServer({ csp = false }: { csp?: boolean } = {}
   const models = createModelHandler({ headers });
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
-    requests.push(req.url ?? '/');
+    requests.push(`${req.url ?? '/'}${req.headers.range ? ' [range]' : ''}`);
     if (models(req, res)) return;
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path.endsWith('.html')) {

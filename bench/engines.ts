@@ -1,0 +1,176 @@
+/**
+ * `npm run bench:engines [-- --json]`: the engines on the test models, in one run:
+ * - texts/s embedded by rakis-test/encoder-mini in Chromium (WASM), in a Web Worker vs on the page;
+ * - rakis-test/lm-mini on WASM in Chromium: time to first token, tokens/s;
+ * - load time cold (empty Cache API) vs cached, for both models;
+ * - bits by which the same texts' binary embeddings differ between Node (onnxruntime-node),
+ *   Chromium WASM and Chromium WebGPU (SwiftShader, a software adapter: never a speed figure);
+ * - temperature-0 agreement: how often two nodes (two browser contexts, same backend) write the same
+ *   text for the same prompt, and how often Node's CPU backend agrees with Chromium's WASM.
+ * With --json the last line is one JSON object with the same figures.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { EmbeddingEngine } from '../src/engines/embedding-engine.js';
+import { TransformersLlmEngine } from '../src/engines/transformers-llm-engine.js';
+import { embeddingModel } from '../src/protocol/embedding-models.js';
+import { embedInPage, generateInPage, openEnginesPage, type OpenedPage } from '../tests/browser/engines/drive.js';
+import { buildEnginesFixture, startEnginesServer } from '../tests/browser/engines/fixture.js';
+import { AGREEMENT_TEXTS } from '../tests/browser/engines/texts.js';
+import { launchChromium, newContext } from '../tests/browser/support/chromium.js';
+
+const json = process.argv.includes('--json');
+const MODELS = fileURLToPath(new URL('../models/', import.meta.url));
+const log = (line: string) => {
+  if (!json) console.log(line);
+};
+
+const PROMPTS = [
+  'Return the',
+  'The file',
+  'Open a',
+  'If the socket',
+  'This module provides',
+  'Raise an error',
+  'The default value',
+  'Convert the string',
+  'A list of',
+  'When the thread',
+  'Create a new',
+  'The function returns',
+];
+const LM_TOKENS = 48;
+const AGREEMENT_TOKENS = 24;
+
+function hamming(a: readonly number[], b: Uint8Array): number {
+  let bits = 0;
+  for (let i = 0; i < a.length; i++) {
+    let x = a[i]! ^ b[i]!;
+    for (; x; x &= x - 1) bits++;
+  }
+  return bits;
+}
+
+function maxDisagreement(rows: readonly (readonly number[])[], reference: readonly Uint8Array[]): number {
+  return Math.max(...rows.map((row, i) => hamming(row, reference[i]!)));
+}
+
+const round = (x: number, digits = 1) => Number(x.toFixed(digits));
+
+async function nodeFigures() {
+  const embedder = new EmbeddingEngine('rakis-test/encoder-mini', { modelBaseUrl: MODELS, thread: 'main' });
+  await embedder.load();
+  const binary = (await embedder.embed(AGREEMENT_TEXTS)).binary;
+  await embedder.unload();
+  const lm = new TransformersLlmEngine('rakis-test/lm-mini', { modelBaseUrl: MODELS, thread: 'main' });
+  await lm.load();
+  const texts: string[] = [];
+  for (const prompt of PROMPTS) texts.push(await lm.generate(prompt, { maxTokens: AGREEMENT_TOKENS }).text);
+  await lm.unload();
+  return { binary, texts };
+}
+
+async function withPage<T>(browser: Browser, url: string, work: (opened: OpenedPage) => Promise<T>): Promise<T> {
+  const context = await newContext(browser);
+  try {
+    const opened = await openEnginesPage(context, url);
+    return await work(opened);
+  } finally {
+    await context.close();
+  }
+}
+
+async function generateAll(opened: OpenedPage, maxTokens: number): Promise<string[]> {
+  return opened.page.evaluate(async ({ prompts, maxTokens }) => {
+    const engine = new window.rakisEngines.TransformersLlmEngine('rakis-test/lm-mini', { modelBaseUrl: '/models/', wasmBaseUrl: '/ort/' });
+    await engine.load();
+    const texts: string[] = [];
+    for (const prompt of prompts) texts.push(await engine.generate(prompt, { maxTokens, temperature: 0 }).text);
+    await engine.unload();
+    return texts;
+  }, { prompts: PROMPTS, maxTokens });
+}
+
+async function main() {
+  const t0 = Date.now();
+  await buildEnginesFixture();
+  log(`fixture build: ${((Date.now() - t0) / 1000).toFixed(1)} s (cached across runs)`);
+  const node = await nodeFigures();
+  const server = await startEnginesServer();
+  const wasmBrowser = await launchChromium();
+  const gpuBrowser = await launchChromium({ webgpu: true });
+  try {
+    const batch = Array.from({ length: 4 }, () => AGREEMENT_TEXTS).flat();
+    const { worker, main, coldEmbed, cachedEmbed, wasmBits, coldLm, cachedLm, lmRun, nodeAgreement } = await withPage(wasmBrowser, server.page, async (opened) => {
+      const coldEmbed = await embedInPage(opened.page, { texts: AGREEMENT_TEXTS, clearCache: true });
+      const cachedEmbed = await embedInPage(opened.page, { texts: AGREEMENT_TEXTS });
+      const worker = await embedInPage(opened.page, { texts: batch, repeat: 5 });
+      const main = await embedInPage(opened.page, { texts: batch, repeat: 5, thread: 'main' });
+      const coldLm = await generateInPage(opened.page, { prompt: PROMPTS[0]!, maxTokens: LM_TOKENS, clearCache: true });
+      const cachedLm = await generateInPage(opened.page, { prompt: PROMPTS[0]!, maxTokens: LM_TOKENS });
+      const lmRun = await generateInPage(opened.page, { prompt: PROMPTS[1]!, maxTokens: LM_TOKENS, runs: 1 });
+      const chromiumTexts = await generateAll(opened, AGREEMENT_TOKENS);
+      const nodeAgreement = chromiumTexts.filter((text, i) => text === node.texts[i]).length / PROMPTS.length;
+      if (opened.foreign.length > 0) throw new Error(`fetched from other origins: ${opened.foreign.join(', ')}`);
+      return { worker, main, coldEmbed, cachedEmbed, wasmBits: maxDisagreement(coldEmbed.binary, node.binary), coldLm, cachedLm, lmRun, nodeAgreement };
+    });
+    // Two "nodes": separate browser contexts (separate workers and caches) on the same backend.
+    const [nodeA, nodeB] = await Promise.all([
+      withPage(wasmBrowser, server.page, (opened) => generateAll(opened, AGREEMENT_TOKENS)),
+      withPage(wasmBrowser, server.page, (opened) => generateAll(opened, AGREEMENT_TOKENS)),
+    ]);
+    const peerAgreement = nodeA.filter((text, i) => text === nodeB[i]).length / PROMPTS.length;
+    const gpuBits = await withPage(gpuBrowser, server.page, async (opened) => {
+      const run = await embedInPage(opened.page, { texts: AGREEMENT_TEXTS, device: 'webgpu' });
+      return maxDisagreement(run.binary, node.binary);
+    });
+
+    const lmTokens = lmRun.tokens;
+    const decodeMs = lmRun.generateMs - lmRun.firstTokenMs;
+    const figures = {
+      embedTextsPerSecond: {
+        worker: round(batch.length / (worker.embedMs / 1000)),
+        main: round(batch.length / (main.embedMs / 1000)),
+      },
+      lmTimeToFirstTokenMs: round(lmRun.firstTokenMs),
+      lmTokensPerSecond: round(lmTokens / (lmRun.generateMs / 1000)),
+      lmDecodeTokensPerSecond: round((lmTokens - 1) / (decodeMs / 1000)),
+      lmTokens,
+      loadMs: {
+        embedding: { cold: round(coldEmbed.loadMs, 0), cached: round(cachedEmbed.loadMs, 0) },
+        lm: { cold: round(coldLm.loadMs, 0), cached: round(cachedLm.loadMs, 0) },
+      },
+      maxBitDisagreement: {
+        nodeVsChromiumWasm: wasmBits,
+        nodeVsChromiumWebgpu: gpuBits,
+        max: Math.max(wasmBits, gpuBits),
+        bits: embeddingModel('rakis-test/encoder-mini')!.dims,
+        verifyToleranceBits: embeddingModel('rakis-test/encoder-mini')!.verifyToleranceBits,
+      },
+      temperatureZeroAgreement: {
+        prompts: PROMPTS.length,
+        tokens: AGREEMENT_TOKENS,
+        chromiumWasmPeers: peerAgreement,
+        nodeCpuVsChromiumWasm: nodeAgreement,
+      },
+    };
+    log('');
+    log(`embedding (rakis-test/encoder-mini, batches of ${batch.length}, Chromium WASM)`);
+    log(`  worker: ${figures.embedTextsPerSecond.worker} texts/s   main thread: ${figures.embedTextsPerSecond.main} texts/s`);
+    log(`  load: cold ${figures.loadMs.embedding.cold} ms, cached ${figures.loadMs.embedding.cached} ms`);
+    log(`LM (rakis-test/lm-mini, ${lmTokens} tokens, Chromium WASM, worker)`);
+    log(`  time to first token: ${figures.lmTimeToFirstTokenMs} ms   ${figures.lmTokensPerSecond} tokens/s (decode only: ${figures.lmDecodeTokensPerSecond})`);
+    log(`  load: cold ${figures.loadMs.lm.cold} ms, cached ${figures.loadMs.lm.cached} ms`);
+    log(`bit disagreement with Node (of ${figures.maxBitDisagreement.bits} bits, tolerance ${figures.maxBitDisagreement.verifyToleranceBits})`);
+    log(`  Chromium WASM: ${wasmBits}   Chromium WebGPU (SwiftShader): ${gpuBits}`);
+    log(`temperature-0 agreement over ${PROMPTS.length} prompts × ${AGREEMENT_TOKENS} tokens`);
+    log(`  two Chromium WASM nodes: ${(peerAgreement * 100).toFixed(0)}%   Node CPU vs Chromium WASM: ${(nodeAgreement * 100).toFixed(0)}%`);
+    if (json) console.log(JSON.stringify(figures));
+  } finally {
+    await wasmBrowser.close();
+    await gpuBrowser.close();
+    await server.close();
+  }
+}
+
+await main();
