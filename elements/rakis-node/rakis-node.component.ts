@@ -274,7 +274,8 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
       node.on('consensus', (consensus) => emit(this, 'rakis-consensus', consensus)),
       node.on('failed', (failure) => emit(this, 'rakis-failed', failure)),
       node.on('error', (error) => {
-        this.lastError = error;
+        // A failed model load is shown by the contribution panel, with its retry button.
+        if (this.contributeState !== 'loading' || error.requestId !== undefined) this.lastError = error;
         emit(this, 'rakis-error', error);
       }),
     ];
@@ -354,7 +355,7 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
             <dd>${status.tokensServed}</dd>`
         : nothing}
       <dt>Storage</dt>
-      <dd>${status.storage === 'none' ? 'memory only' : status.storage}</dd>
+      <dd>${status.storage === 'indexeddb' ? 'this browser (IndexedDB)' : 'memory only'}</dd>
     </dl>`;
   }
 
