@@ -129,6 +129,74 @@ describe('stories', () => {
   });
 });
 
+describe('element API', () => {
+  test('events are prefixed, bubble out of the shadow roots, and carry the node and the answer', async () => {
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${fixture.origin}/stories-page.html`);
+    await waitFor('the stories page', () => page.evaluate(() => !!window.rakisStories), 15_000, 50);
+    const seen = await page.evaluate(async () => {
+      const { scripted, constants } = window.rakisStories!;
+      const network = scripted();
+      await network.workers(3);
+      const node = await network.node();
+      const events: { type: string; composed: boolean; target: string }[] = [];
+      let ready: unknown;
+      let answer: unknown;
+      for (const type of ['rakis-ready', 'rakis-status', 'rakis-request', 'rakis-consensus', 'rakis-submit', 'rakis-answer']) {
+        document.addEventListener(type, (event) => {
+          events.push({ type, composed: event.composed, target: (event.target as Element).localName });
+          if (type === 'rakis-ready') ready = (event as CustomEvent<{ node: unknown }>).detail.node;
+          if (type === 'rakis-answer') answer = (event as CustomEvent<{ output: string }>).detail.output;
+        });
+      }
+      const host = document.createElement('rakis-node');
+      host.node = node;
+      host.id = 'api-node';
+      document.body.append(host);
+      const prompt = document.createElement('rakis-prompt');
+      prompt.setAttribute('node', 'api-node');
+      prompt.setAttribute('models', constants.MODEL);
+      prompt.setAttribute('embedding-model', constants.EMBEDDING_MODEL);
+      prompt.setAttribute('max-tokens', String(constants.SHORT_ANSWER));
+      prompt.frame = { maxTimeMs: constants.QUICK_WINDOW_MS };
+      document.body.append(prompt);
+      while (prompt.state !== 'idle') await new Promise((resolve) => setTimeout(resolve, 50));
+      const result = await prompt.ask('Why is the sky blue?');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await network.stop();
+      return { events, sameNode: ready === node && host.node === node && prompt.node === node, answer, outcome: result?.outcome };
+    });
+    expect(seen.outcome).toBe('decided');
+    expect(seen.sameNode).toBe(true);
+    expect(seen.answer).toMatch(/sky/);
+    const types = new Set(seen.events.map((event) => event.type));
+    expect(types).toEqual(new Set(['rakis-ready', 'rakis-status', 'rakis-request', 'rakis-consensus', 'rakis-submit', 'rakis-answer']));
+    expect(seen.events.every((event) => event.composed)).toBe(true);
+    expect(seen.events.find((event) => event.type === 'rakis-answer')?.target).toBe('rakis-prompt');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('fixing a bad attribute brings the widget back without a reload', async () => {
+    const page = await context.newPage();
+    await page.goto(`${fixture.origin}/stories-page.html`);
+    await waitFor('the stories page', () => page.evaluate(() => !!window.rakisStories), 15_000, 50);
+    await page.evaluate(() => {
+      const node = document.createElement('rakis-node');
+      node.setAttribute('storage', 'none');
+      node.setAttribute('transports', 'broadcast-channel');
+      node.setAttribute('relays', 'pigeon=ws://127.0.0.1:1');
+      document.body.append(node);
+    });
+    await waitFor('the error state', () => page.evaluate(() => document.querySelector('rakis-node')!.getAttribute('state') === 'error'), 5_000, 50);
+    await page.evaluate(() => document.querySelector('rakis-node')!.removeAttribute('relays'));
+    await waitFor('the node to run', () => page.evaluate(() => document.querySelector('rakis-node')!.getAttribute('state') === 'running'), 5_000, 50);
+    expect(await shadowText(page, 'rakis-node')).toMatch(/broadcast: live/);
+    await page.close();
+  });
+});
+
 describe('script-tag bundle under a strict CSP', () => {
   let server: StaticServer;
 

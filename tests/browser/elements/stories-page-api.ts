@@ -1,3 +1,5 @@
+import type { ScriptedNetwork } from '../../../stories/support/scripted-network.js';
+
 /** What the stories fixture page exposes to the test driving it. */
 export interface StoryEntry {
   /** `file--Export`, e.g. `rakis-node--Follower`. */
@@ -12,6 +14,9 @@ export interface StoriesPageApi {
   stories: StoryEntry[];
   /** Renders one story into the page. */
   show(id: string): void;
+  /** A fresh scripted network, for tests that build elements themselves. */
+  scripted(): ScriptedNetwork;
+  constants: { MODEL: string; EMBEDDING_MODEL: string; QUICK_WINDOW_MS: number; SHORT_ANSWER: number };
 }
 
 declare global {

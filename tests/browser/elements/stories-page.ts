@@ -5,6 +5,7 @@ import * as dashboard from '../../../stories/dashboard.stories.js';
 import * as nodeStories from '../../../stories/rakis-node.stories.js';
 import * as promptStories from '../../../stories/rakis-prompt.stories.js';
 import * as quorumStories from '../../../stories/rakis-quorum.stories.js';
+import { EMBEDDING_MODEL, MODEL, QUICK_WINDOW_MS, ScriptedNetwork, SHORT_ANSWER } from '../../../stories/support/scripted-network.js';
 import type { StoriesPageApi, StoryEntry } from './stories-page-api.js';
 
 interface CsfStory {
@@ -34,5 +35,7 @@ const api: StoriesPageApi = {
     if (!render) throw new Error(`no story ${id}`);
     document.querySelector('main')!.replaceChildren(render() as Node);
   },
+  scripted: () => new ScriptedNetwork(),
+  constants: { MODEL, EMBEDDING_MODEL, QUICK_WINDOW_MS, SHORT_ANSWER },
 };
 window.rakisStories = api;
