@@ -1,4 +1,4 @@
-import { decide, hammingDistance, type ConsensusResult } from '../consensus/index.js';
+import { decide, hammingDistance, requiredClusterSize, type ConsensusResult } from '../consensus/index.js';
 import {
   bytesToHex,
   compareHex,
@@ -464,10 +464,8 @@ export class Quorum {
     const record: RevealRecord = { from: packet.from, inferenceId, output, bEmbedding: hexToBytes(bEmbedding), status: 'unverified' };
     this.reveals.set(inferenceId, record);
     this.emit({ type: 'reveal', from: packet.from, inferenceId });
-    if (!this.canVerify) {
-      if (this.attestations.size > 0) this.adoptAttestedResult();
-      return;
-    }
+    // A node that cannot verify may now hold an attested result's chosen reveal: `advance` looks again.
+    if (!this.canVerify) return;
     record.status = 'pending';
     if (this.ownEmbeddings.has(inferenceId)) this.applyVerification(record);
     else this.emit({ type: 'needs-embedding', inferenceId, output });
@@ -516,6 +514,7 @@ export class Quorum {
     if (this.phase === 'deciding' && this.canVerify && ![...this.reveals.values()].some((r) => r.status === 'pending')) {
       this.decideVerified();
     }
+    if (!this.canVerify && this.attestations.size > 0 && this.phase !== 'failed') this.adoptAttestedResult();
     if (this.phase === 'deciding' && !this.canVerify && now >= s.attestationDeadline) {
       this.fail('no-attestations', 'no node that could verify attested a decision in time');
     }
@@ -619,7 +618,6 @@ export class Quorum {
       return;
     }
     this.emit({ type: 'attestation', from, outcome: 'decided', resultHash: body.resultHash, count: counts.decided.get(body.resultHash) ?? 0 });
-    if (!this.canVerify) this.adoptAttestedResult();
   }
 
   /**
@@ -631,6 +629,10 @@ export class Quorum {
     const ranked = [...counts].sort((a, b) => b[1] - a[1] || compareHex(a[0], b[0]));
     for (const [resultHash] of ranked) {
       if (this.decision?.resultHash === resultHash) return;
+      // Only a result attested by as many listed committers as a decision needs: attackers within the
+      // frame's tolerance hold fewer, so an honest verifier is among them. Otherwise one forged but
+      // well-formed attestation, sent the moment a colluder's reveal is out, would win.
+      if (this.listedAttesters(resultHash) < this.requiredClusterSize()) continue;
       const attestation = [...this.attestations.values()].find(
         (candidate): candidate is Extract<ConsensusBody, { outcome: 'decided' }> =>
           candidate.outcome === 'decided' && candidate.resultHash === resultHash,
@@ -659,6 +661,19 @@ export class Quorum {
       });
       return;
     }
+  }
+
+  private listedAttesters(resultHash: string): number {
+    const listed = new Set(this.list?.entries.map((entry) => entry.from));
+    let count = 0;
+    for (const [from, attestation] of this.attestations) {
+      if (listed.has(from) && attestation.outcome === 'decided' && attestation.resultHash === resultHash) count++;
+    }
+    return count;
+  }
+
+  private requiredClusterSize(): number {
+    return this.list ? requiredClusterSize(this.request.body.securityFrame.secPercentage, this.list.entries.length) : Infinity;
   }
 
   private findCommit(inferenceId: string): CommitEntry | undefined {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { computeInferenceId, createIdentity, signPacket, type RevealBody } from '../../src/protocol/index.js';
+import { computeInferenceId, computeResultHash, createIdentity, signPacket, type RevealBody } from '../../src/protocol/index.js';
+import type { QuorumEvent } from '../../src/quorum/index.js';
 import { MODEL, QuorumNet, T0 } from '../support/quorum-net.js';
 import { flipBits, randomBytes, seededRandom } from '../support/random.js';
 
@@ -49,5 +50,28 @@ describe('attacks on one request', () => {
     expect(decisions.every((d) => d?.listHash === decisions[0]!.listHash && d.resultHash === decisions[0]!.resultHash)).toBe(true);
     // 4 listed, the copier never opens its entry: the 3 honest answers still reach ceil(0.6 × 4) = 3.
     expect(net.node('requester').quorum.snapshot().list?.inferenceIds).toHaveLength(4);
+  });
+});
+
+describe('attestations', () => {
+  test('a node that cannot verify does not follow one well-formed attestation of a colluder’s answer', () => {
+    const net = network();
+    net.add('observer');
+    net.add('w3', { embed });
+    [...HONEST, HONEST[0]!].forEach((output, i) => net.commit(`w${i}`, output, embed(output), { at: T0 + 1000 + i }));
+    net.add('sybil', { embed });
+    const wrong = net.commit('sybil', 'Bananas are yellow.', embed('Bananas are yellow.'), { at: T0 + 1500 });
+    // w2 withholds its reveal, so verifiers only decide when the reveal window closes (3 of 5 listed agree).
+    net.node('w2').silent = true;
+    net.advanceTo(T0 + 11_600);
+    const list = net.node('requester').quorum.snapshot().list!;
+    const requestId = net.request.body.requestId;
+    const chosen = wrong.own.inferenceId;
+    const resultHash = computeResultHash({ requestId, listHash: list.listHash, chosenInferenceId: chosen, chosenOutput: 'Bananas are yellow.', validInferenceIds: [chosen] });
+    net.broadcast(signPacket(createIdentity(), { type: 'consensus', requestId, outcome: 'decided', listHash: list.listHash, validInferenceIds: [chosen], chosenInferenceId: chosen, resultHash }, net.now), 'observer');
+    net.run(T0 + 40_000);
+    const decided = net.eventsOf('observer', 'decided') as Extract<QuorumEvent, { type: 'decided' }>[];
+    expect(decided.length).toBeGreaterThan(0);
+    expect(decided.map((event) => event.decision.output).every((output) => HONEST.includes(output))).toBe(true);
   });
 });
