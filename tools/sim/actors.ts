@@ -4,6 +4,8 @@ import {
   bytesToHex,
   computeCommitment,
   computeInferenceId,
+  computeListHash,
+  computeResultHash,
   embeddingBits,
   encodePacket,
   signPacket,
@@ -28,6 +30,7 @@ export const ACTOR_KINDS = [
   'replay',
   'forge',
   'flood',
+  'false-attest',
 ] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];
 
@@ -67,6 +70,8 @@ const FLOOD_JUNK = 100;
  * - `replay`: re-sends packets it received, byte for byte, up to a few seconds later.
  * - `forge`: sends packets in honest nodes' names with bad signatures, tampered copies of real
  *   packets under their original signature, and packets it signs itself whose bodies are nonsense.
+ * - `false-attest`: colludes with sybils: as soon as a sybil's reveal is out, attests a well-formed
+ *   decision choosing it (its result hash recomputes), hoping nodes that cannot verify follow it.
  * - `flood`: a burst of packets about requests that do not exist (a few validly signed, most not), then junk bytes.
  */
 export class RawActor {
@@ -77,6 +82,7 @@ export class RawActor {
   private copiedReveal = false;
   private attested = false;
   private replays = 0;
+  private listHash: string | undefined;
 
   constructor(
     readonly kind: ActorKind,
@@ -122,6 +128,7 @@ export class RawActor {
     const request = this.request;
     if (!request || !('requestId' in body) || body.requestId !== request.body.requestId) return;
     if (body.type === 'commit') this.onCommit(packet as Packet<CommitBody>);
+    if (body.type === 'revealRequest' && packet.from === request.from) this.listHash = computeListHash(body.commits.map((entry) => entry.commitment));
     if (body.type === 'revealRequest') this.onRevealList(body.commits.map((entry) => entry.inferenceId), body.commits.map((entry) => entry.from));
     if (body.type === 'reveal') this.onReveal(packet as Packet<RevealBody>);
     if (body.type === 'consensus' && body.outcome === 'decided' && this.kind === 'equivocate' && !this.attested) {
@@ -232,6 +239,13 @@ export class RawActor {
     const requestId = this.request!.body.requestId;
     if (this.kind === 'copy-commit' && this.victim?.from === packet.from) {
       this.publish({ type: 'reveal', requestId, inferenceId: this.victim.ownInferenceId, output, bEmbedding, salt } satisfies RevealBody);
+    }
+    if (this.kind === 'false-attest' && !this.attested && this.listHash && output === wrongAnswer()) {
+      this.attested = true;
+      const { inferenceId } = packet.body;
+      const validInferenceIds = [inferenceId];
+      const resultHash = computeResultHash({ requestId, listHash: this.listHash, chosenInferenceId: inferenceId, chosenOutput: output, validInferenceIds });
+      this.publish({ type: 'consensus', requestId, outcome: 'decided', listHash: this.listHash, validInferenceIds, chosenInferenceId: inferenceId, resultHash });
     }
     if (this.kind === 'copy-reveal' && !this.copiedReveal && this.openings[0]) {
       this.copiedReveal = true;

@@ -36,17 +36,22 @@ export function isCorrectAnswer(verdict: Extract<Verdict, { kind: 'decided' }>, 
 
 /**
  * One run, judged over every honest node (requester, honest workers, verifiers and observers):
- * - `wrong`: at least one honest node decided an answer outside the honest cluster;
+ * - `wrong`: at least one honest node decided an answer outside the honest cluster, finally or in the
+ *   first decision it announced (a requester's `result` resolves with that first one);
  * - `split`: no wrong answer, but honest nodes did not all end the same way (different result hashes,
  *   or some decided while others failed or never settled): never folded into the other columns;
  * - `correct`: every honest node decided, all with the same result hash, on a correct answer;
  * - `failedSafely`: every honest node failed (or never settled), none decided.
  */
-export function classify(verdicts: readonly Verdict[], judge: Judge): Classification {
+export function classify(verdicts: readonly Verdict[], firstDecisions: readonly Verdict[], judge: Judge): Classification {
   const decided = verdicts.filter((v): v is Extract<Verdict, { kind: 'decided' }> => v.kind === 'decided');
   const wrong = decided.filter((v) => !isCorrectAnswer(v, judge));
   if (wrong.length > 0) {
     return { class: 'wrong', reason: `${wrong.length}/${verdicts.length} honest nodes decided a wrong answer (committer ${wrong[0]!.chosenFrom.slice(0, 8)})` };
+  }
+  const wrongFirst = firstDecisions.filter((v) => v.kind === 'decided' && !isCorrectAnswer(v, judge));
+  if (wrongFirst.length > 0) {
+    return { class: 'wrong', reason: `${wrongFirst.length}/${verdicts.length} honest nodes first announced a wrong answer, then revised it` };
   }
   const groups = new Map<string, number>();
   for (const verdict of verdicts) {

@@ -69,6 +69,7 @@ export const SCENARIOS: Scenario[] = [
   { name: 'withhold', mix: ({ tolerance }) => ({ withhold: tolerance }) },
   { name: 'late-commit', mix: ({ extras }) => ({ 'late-commit': extras }) },
   { name: 'replay-forge-flood', mix: ({ extras }) => ({ replay: extras, forge: extras, flood: extras }) },
+  { name: 'false-attest', mix: ({ extras }) => ({ sybil: 1, 'false-attest': extras }) },
   { name: 'mixed-within', mix: ({ tolerance, extras }) => mixed(tolerance, extras) },
   { name: 'mixed-within-lossy', mix: ({ tolerance, extras }) => mixed(tolerance, extras), lossRate: 0.01 },
   { name: 'sybil-above', mix: ({ tolerance }) => ({ sybil: tolerance + 1 }) },

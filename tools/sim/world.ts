@@ -77,6 +77,8 @@ const verify = memoizedVerifier();
 interface Honest {
   node: RakisNode;
   settledAt?: number;
+  /** The first decision it announced (what its `result` promise resolves with); a node may revise it later. */
+  first?: Verdict;
 }
 
 /** Builds one network for `scenario`, sends one request through it, and judges what the honest nodes decided. */
@@ -167,7 +169,10 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   await runFor(scheduler, WARM_UP_MS);
 
   for (const entry of honest) {
-    entry.node.on('consensus', () => (entry.settledAt ??= scheduler.now()));
+    entry.node.on('consensus', ({ decision }) => {
+      entry.settledAt ??= scheduler.now();
+      entry.first ??= { kind: 'decided', resultHash: decision.resultHash, chosenFrom: decision.chosenFrom, output: decision.output };
+    });
     entry.node.on('failed', () => (entry.settledAt ??= scheduler.now()));
   }
   const before = meter.snapshot();
@@ -183,7 +188,8 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   const verdicts = honest.map(({ node }) => verdictOf(node, handle.requestId));
   const bits = embeddingBits(frame.embeddingModel, frame.embeddingDims)!;
   const embed = (output: string) => binarize(embedder.embed(output), bits);
-  const outcome = classify(verdicts, { honestCommitters, honestEmbedding: embed(honestAnswer(PROMPT)), embed, radiusBits: radiusBits(frame.secDistance, bits) });
+  const firstDecisions = honest.flatMap(({ first }) => (first ? [first] : []));
+  const outcome = classify(verdicts, firstDecisions, { honestCommitters, honestEmbedding: embed(honestAnswer(PROMPT)), embed, radiusBits: radiusBits(frame.secDistance, bits) });
   const drops: Partial<Record<MeshDropReason, number>> = {};
   for (const { node } of honest) {
     for (const [reason, count] of Object.entries(node.status.packets.drops)) drops[reason as MeshDropReason] = (drops[reason as MeshDropReason] ?? 0) + (count ?? 0);
