@@ -186,7 +186,7 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
     const attempt = ++this.bootAttempt;
     this.release();
     this.fatal = undefined;
-    this.setState('starting');
+    this.state = 'starting';
     try {
       parseNodeAttributes(this);
       this.readConfig();
@@ -229,7 +229,7 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
     if (this.current !== node) return;
     this.status = node.status;
     this.contributeState = node.role === 'worker' ? 'contributing' : 'off';
-    this.setState(this.contributeState === 'contributing' ? 'contributing' : 'running');
+    this.state = this.contributeState === 'contributing' ? 'contributing' : 'running';
     this.ready.resolve(node);
     emit(this, 'rakis-ready', { node });
     if (node.role === 'worker') return;
@@ -239,7 +239,7 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
 
   private fail(error: unknown): void {
     this.fatal = error instanceof RakisError ? error : new RakisError('invalid-options', (error as Error).message, { cause: error });
-    this.setState('error');
+    this.state = 'error';
     this.ready.reject(this.fatal);
     emit(this, 'rakis-error', { code: this.fatal.code, message: this.fatal.message });
   }
@@ -289,13 +289,9 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
   private setContributeState(next: ContributeState): void {
     this.contributeState = next;
     if (!this.fatal && this.current) {
-      this.setState(next === 'asking' ? 'asking' : next === 'loading' ? 'loading' : next === 'contributing' ? 'contributing' : next === 'failed' ? 'error' : 'running');
+      this.state = next === 'failed' ? 'error' : next === 'off' ? 'running' : next;
     }
     emit(this, 'rakis-contribute', { state: next });
-  }
-
-  private setState(next: RakisNodeState): void {
-    this.state = next;
   }
 
   // ---- view ----

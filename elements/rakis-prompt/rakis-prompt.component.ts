@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { EMBEDDING_MODELS, type SecurityFrame } from '../../src/protocol/index.js';
-import { FRAME_PRESETS, RakisError, securityFrame, type RakisNode, type RequestHandle, type RequestResult } from '../../src/node/index.js';
+import { FRAME_PRESETS, RakisError, securityFrame, type FramePreset, type RakisNode, type RequestHandle, type RequestResult } from '../../src/node/index.js';
 import { emit } from '../shared/events.js';
 import { secondsLeft, shortId } from '../shared/format.js';
 import { NodeConnection } from '../shared/node-connection.js';
@@ -20,11 +20,10 @@ const FIELD_LABELS: Record<keyof FrameFields, string> = {
   embeddingModel: 'Embedding model',
 };
 
-const PRESET_HELP: Record<string, string> = {
-  fast: 'fast: 2 answers, 20 s',
-  balanced: 'balanced: 3 answers, 30 s',
-  strict: 'strict: 5 answers, 60 s',
-};
+function presetLabel(name: FramePreset): string {
+  const preset = FRAME_PRESETS[name];
+  return `${name}: ${preset.quorum} answers, ${preset.maxTimeMs / 1000} s`;
+}
 
 let instances = 0;
 
@@ -320,7 +319,7 @@ export class RakisPromptElement extends LitElement {
         <div class="row">
           <label for="${this.uid}-preset">Security</label>
           <select id="${this.uid}-preset" .value=${config.preset} @change=${(event: Event) => this.onPreset((event.target as HTMLSelectElement).value)}>
-            ${Object.keys(FRAME_PRESETS).map((preset) => html`<option value=${preset} ?selected=${preset === config.preset}>${PRESET_HELP[preset] ?? preset}</option>`)}
+            ${(Object.keys(FRAME_PRESETS) as FramePreset[]).map((preset) => html`<option value=${preset} ?selected=${preset === config.preset}>${presetLabel(preset)}</option>`)}
           </select>
         </div>
         ${this.renderAdvanced()}

@@ -28,6 +28,7 @@ export class NodeConnection implements ReactiveController {
   private assigned: RakisNode | undefined;
   private owned: RakisNode | undefined;
   private unsubscribe: (() => void) | undefined;
+  private stopWatching: (() => void) | undefined;
   private attempt = 0;
 
   constructor(
@@ -94,6 +95,12 @@ export class NodeConnection implements ReactiveController {
   private async fromElement(element: Element, name: string): Promise<RakisNode> {
     if (element.localName.includes('-')) await customElements.whenDefined(element.localName);
     if (!isNodeProvider(element)) throw new RakisError('invalid-options', `node: ${name} is a <${element.localName}>, not a <rakis-node>`);
+    // A <rakis-node> whose attributes change starts a new node: follow it (and recover once it works again).
+    const onReady = (event: Event) => {
+      if (this.state !== 'connecting' && (event as CustomEvent<{ node: RakisNode }>).detail.node !== this.node) void this.connect();
+    };
+    element.addEventListener('rakis-ready', onReady);
+    this.stopWatching = () => element.removeEventListener('rakis-ready', onReady);
     try {
       return await element.whenNode();
     } catch (error) {
@@ -102,6 +109,8 @@ export class NodeConnection implements ReactiveController {
   }
 
   private release(): void {
+    this.stopWatching?.();
+    this.stopWatching = undefined;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.node = undefined;
