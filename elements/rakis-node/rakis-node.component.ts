@@ -36,7 +36,7 @@ const STATUS_REFRESH_MS = 2_000;
  * @attr {string} models - LLMs this node offers to run (space separated ids); none makes it a follower.
  * @attr {string} embedding-models - Embedding models to commit and verify with. Default `nomic-ai/nomic-embed-text-v1.5`.
  * @attr {string} model-base-url - Where the site serves model files itself (relative to the page).
- * @attr {string} contribute - Absent: off (the visitor may offer); `ask` (or empty): ask the visitor now; `auto`: the site already has consent.
+ * @attr {string} contribute - Absent: off (the visitor may offer); `ask` (or empty): ask the visitor now; `auto`: the site already has consent. May change at any time.
  * @attr {boolean} peers-open - Shows the peer list expanded.
  * @attr {string} state - Reflected, read-only: `starting`, `running`, `asking`, `loading`, `contributing` or `error`.
  *
@@ -163,6 +163,16 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
   protected override willUpdate(changed: PropertyValues<this>): void {
     const chosen = ATTRIBUTES_THAT_CHOOSE_THE_NODE.some((name) => changed.has(name) && changed.get(name) !== undefined);
     if (chosen && this.hasUpdated && (this.owned || this.fatal)) void this.boot();
+    else if (changed.has('contribute') && this.hasUpdated) this.contributeChanged();
+  }
+
+  /** A site may turn contributing on (or stop asking) after the node started. */
+  private contributeChanged(): void {
+    const config = this.config();
+    if (!config || !this.current || this.current.role === 'worker' || this.contributeState === 'loading') return;
+    if (config.mode === 'auto') void this.startContributing();
+    else if (config.mode === 'ask') this.setContributeState('asking');
+    else if (this.contributeState === 'asking') this.setContributeState('off');
   }
 
   /** The contribution attributes, checked; throws `RakisError('invalid-options')`. */

@@ -178,6 +178,21 @@ describe('element API', () => {
     await page.close();
   });
 
+  test('a site can turn contributing on after the node started', async () => {
+    const page = await context.newPage();
+    await page.goto(`${fixture.origin}/stories-page.html`);
+    await waitFor('the stories page', () => page.evaluate(() => !!window.rakisStories), 15_000, 50);
+    await page.evaluate(() => window.rakisStories!.show('rakis-node--AskingConsent'));
+    const stateOf = () => page.evaluate(() => document.querySelector('rakis-node')!.getAttribute('state'));
+    await waitFor('the consent panel', async () => (await stateOf()) === 'asking', 10_000, 50);
+    await page.evaluate(() => document.querySelector('rakis-node')!.removeAttribute('contribute'));
+    await waitFor('the panel to close', async () => (await stateOf()) === 'running', 5_000, 50);
+    await page.evaluate(() => document.querySelector('rakis-node')!.setAttribute('contribute', 'auto'));
+    await waitFor('contributing', async () => (await stateOf()) === 'contributing', 10_000, 50);
+    expect(await shadowText(page, 'rakis-node')).toMatch(/Tokens served/);
+    await page.close();
+  });
+
   test('fixing a bad attribute brings the widget back without a reload', async () => {
     const page = await context.newPage();
     await page.goto(`${fixture.origin}/stories-page.html`);
