@@ -50,12 +50,13 @@ describe('without WebGPU (WASM)', () => {
   let context: BrowserContext;
   let opened: OpenedPage;
 
+  // The first server start builds the fixture with Vite (about a minute on a fresh machine).
   beforeAll(async () => {
     server = await startEnginesServer();
     browser = await launchChromium();
     context = await newContext(browser);
     opened = await openEnginesPage(context, server.page);
-  });
+  }, 300_000);
   afterAll(async () => {
     await browser?.close();
     await server?.close();
