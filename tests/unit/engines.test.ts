@@ -1,4 +1,6 @@
+import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, test } from 'vitest';
+import { EngineLifecycle, type EngineStatus } from '../../src/engines/engine-lifecycle.js';
 import { assessCapabilities, type CapabilityProbe } from '../../src/engines/capabilities.js';
 import { prepareVector } from '../../src/engines/embedding-runtime.js';
 import { EngineError, toEngineError } from '../../src/engines/errors.js';
@@ -162,5 +164,46 @@ describe('generation stream', () => {
     sink.fail(new EngineError('aborted', 'aborted'));
     await expect(stream.text).rejects.toMatchObject({ code: 'aborted' });
     await expect((async () => { for await (const _ of stream) void _; })()).rejects.toMatchObject({ code: 'aborted' });
+  });
+});
+
+describe('engine lifecycle', () => {
+  test('garbage or a lost device makes the engine unhealthy; it refuses work until reloaded', async () => {
+    const seen: EngineStatus[] = [];
+    const lifecycle = new EngineLifecycle((status) => seen.push(status));
+    await expect(lifecycle.work(async () => 1)).rejects.toMatchObject({ code: 'not-loaded' });
+    await lifecycle.load(async () => undefined);
+    await expect(lifecycle.work(async () => 1)).resolves.toBe(1);
+    await expect(lifecycle.work(async () => { throw new EngineError('aborted', 'aborted'); })).rejects.toMatchObject({ code: 'aborted' });
+    expect(lifecycle.status).toBe('ready');
+    await expect(lifecycle.work(async () => { throw new Error('Device was lost'); })).rejects.toMatchObject({ code: 'adapter-lost' });
+    expect(lifecycle.status).toBe('unhealthy');
+    await expect(lifecycle.work(async () => 1)).rejects.toMatchObject({ code: 'unhealthy' });
+    await lifecycle.load(async () => undefined);
+    await expect(lifecycle.work(async () => 2)).resolves.toBe(2);
+    expect(seen).toEqual(['loading', 'ready', 'busy', 'ready', 'busy', 'ready', 'busy', 'unhealthy', 'loading', 'ready', 'busy', 'ready']);
+  });
+
+  test('work runs one unit at a time, in order', async () => {
+    const lifecycle = new EngineLifecycle();
+    await lifecycle.load(async () => undefined);
+    const order: number[] = [];
+    const slow = lifecycle.work(async () => { await new Promise((r) => setTimeout(r, 20)); order.push(1); });
+    const fast = lifecycle.work(async () => { order.push(2); });
+    await Promise.all([slow, fast]);
+    expect(order).toEqual([1, 2]);
+  });
+});
+
+describe('lazy heavy code', () => {
+  test('transformers.js and WebLLM are reached only by dynamic import, or from worker entries', async () => {
+    const dir = new URL('../../src/engines/', import.meta.url);
+    const workerEntries = new Set(['web-llm-worker.ts']);
+    for (const name of await readdir(dir)) {
+      if (!name.endsWith('.ts') || workerEntries.has(name)) continue;
+      const source = await readFile(new URL(name, dir), 'utf8');
+      const staticImports = [...source.matchAll(/^import\s+(?!type\b)[^;]*from\s+'(@huggingface\/transformers|@mlc-ai\/web-llm)'/gm)];
+      expect(staticImports.map((m) => `${name}: ${m[0]}`)).toEqual([]);
+    }
   });
 });
