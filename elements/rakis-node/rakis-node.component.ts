@@ -20,7 +20,10 @@ export type RakisNodeState = 'starting' | 'running' | 'asking' | 'loading' | 'co
 
 type ContributeState = 'off' | 'asking' | 'loading' | 'contributing' | 'failed';
 
-const ATTRIBUTES_THAT_CHOOSE_THE_NODE = ['network', 'relays', 'transports', 'storage'] as const;
+const ATTRIBUTES_THAT_CHOOSE_THE_NODE = ['network', 'relays', 'transports', 'storage', 'nodeOptions'] as const;
+
+/** What a page may add to the options of the node `<rakis-node>` builds from its attributes. */
+export type NodeOptionsFromPage = Parameters<typeof createNodeFromAttributes>[1];
 const STATUS_REFRESH_MS = 2_000;
 
 /**
@@ -91,6 +94,11 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
   @property({ type: Boolean, attribute: 'peers-open' }) peersOpen = false;
   /** What the widget is doing (reflected as the `state` attribute). */
   @property({ reflect: true }) state: RakisNodeState = 'starting';
+  /**
+   * Node options attributes cannot express (an `engineLoader`, `transports`, `timings`, ...), for the
+   * node this element builds. Setting it restarts that node.
+   */
+  @property({ attribute: false }) nodeOptions: NodeOptionsFromPage | undefined;
 
   @state() private status: NodeStatus | undefined;
   @state() private fatal: RakisError | undefined;
@@ -161,7 +169,7 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const chosen = ATTRIBUTES_THAT_CHOOSE_THE_NODE.some((name) => changed.has(name) && changed.get(name) !== undefined);
+    const chosen = ATTRIBUTES_THAT_CHOOSE_THE_NODE.some((name) => changed.has(name));
     if (chosen && this.hasUpdated && (this.owned || this.fatal)) void this.boot();
     else if (changed.has('contribute') && this.hasUpdated) this.contributeChanged();
   }
@@ -200,7 +208,7 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
     try {
       parseNodeAttributes(this);
       this.readConfig();
-      const { node, warning } = await createNodeFromAttributes(this);
+      const { node, warning } = await createNodeFromAttributes(this, this.nodeOptions);
       if (attempt !== this.bootAttempt || !this.isConnected) {
         void node.stop();
         return;

@@ -213,6 +213,14 @@ describe('element API', () => {
     await page.evaluate(() => document.querySelector('rakis-node')!.removeAttribute('relays'));
     await waitFor('both to recover', async () => (await stateOf('rakis-node')) === 'running' && (await stateOf('rakis-prompt')) === 'idle', 5_000, 50);
     expect(await shadowText(page, 'rakis-node')).toMatch(/broadcast: live/);
+    // Options attributes cannot express restart the node too, and the prompt follows.
+    const before = await page.evaluate(() => document.querySelector('rakis-node')!.node!.synthientId);
+    await page.evaluate(() => {
+      const { scripted } = window.rakisStories!;
+      document.querySelector('rakis-node')!.nodeOptions = { transports: [scripted().bus.transport('memory')] };
+    });
+    await waitFor('the new node', () => page.evaluate((id) => document.querySelector('rakis-node')!.node?.synthientId !== id && /memory:/.test(document.querySelector('rakis-node')!.shadowRoot!.textContent!), before), 5_000, 50);
+    await waitFor('the prompt on it', () => page.evaluate(() => document.querySelector('rakis-prompt')!.node === document.querySelector('rakis-node')!.node), 5_000, 50);
     await page.close();
   });
 });
