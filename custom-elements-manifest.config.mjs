@@ -6,4 +6,13 @@ export default {
   litelement: true,
   // package.json names the manifest itself; the staleness test writes elsewhere and must not repoint it.
   packagejson: false,
+  plugins: [
+    {
+      // Files arrive in directory-walk order, which varies between runs; the committed file must not.
+      name: 'rakis-sorted-modules',
+      packageLinkPhase({ customElementsManifest }) {
+        customElementsManifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      },
+    },
+  ],
 };

@@ -389,15 +389,22 @@ export class RakisPromptElement extends LitElement {
     const commits = Math.max(this.commits, snapshot.commits.length);
     const now = Date.now();
     const phase = snapshot.phase;
+    // The status region announces phases and commits; the ticking seconds stay out of it (aria-hidden)
+    // and are read from the progress bar's label instead, so screen readers are not interrupted every second.
     return html`<div part="progress">
       <p>
         ${phase === 'collecting'
-          ? html`Waiting for answers: <strong>${commits}</strong> of ${quorum} committed, ${secondsLeft(snapshot.schedule.commitDeadline, now)} s left`
+          ? html`Waiting for answers: <strong>${commits}</strong> of ${quorum} committed,
+              <span aria-hidden="true">${secondsLeft(snapshot.schedule.commitDeadline, now)} s left</span>`
           : phase === 'revealing'
             ? html`Answers revealed: <strong>${snapshot.reveals.length}</strong> of ${snapshot.list?.inferenceIds.length ?? commits}`
             : html`Checking that the answers agree…`}
       </p>
-      <progress max=${Math.max(quorum, 1)} .value=${Math.min(commits, quorum)} aria-label="Commits so far"></progress>
+      <progress
+        max=${Math.max(quorum, 1)}
+        .value=${Math.min(commits, quorum)}
+        aria-label="Commits so far${phase === 'collecting' ? `, ${secondsLeft(snapshot.schedule.commitDeadline, now)} seconds left` : ''}"
+      ></progress>
     </div>`;
   }
 

@@ -3,21 +3,39 @@ import { gzipSync } from 'node:zlib';
 import { expect, test } from 'vitest';
 
 // The script-tag bundle a blog pastes: elements, node, protocol, consensus and network, no engines.
-// `npm test` builds it before the unit tests run.
+// What counts is everything the browser must fetch before the elements run: dist/rakis.js and the
+// chunks it imports statically (the bundler may move shared code into one); chunks loaded with
+// import() (engines, signaling strategies) are not part of it. `npm test` builds it first.
 const BUDGET_BYTES = 60 * 1024;
-const bundle = new URL('../../dist/rakis.js', import.meta.url);
+const DIST = new URL('../../dist/', import.meta.url);
+// Static `import … from "./x.js"`, `export … from "./x.js"` and `import "./x.js"` of minified output; never `import("./x.js")`.
+const STATIC_IMPORT = /\b(?:import|export)\s*(?:\{[^}]*\}|\*(?:\s*as\s*[\w$]+)?|[\w$]+(?:\s*,\s*\{[^}]*\})?)\s*from\s*["']\.\/([^"']+)["']|\bimport\s*["']\.\/([^"']+)["']/g;
 
-test(`dist/rakis.js stays within ${BUDGET_BYTES / 1024} KB gzip`, async () => {
-  const code = await readFile(bundle).catch(() => {
-    throw new Error('dist/rakis.js is missing: run `npm run build` first');
-  });
-  const gzipped = gzipSync(code, { level: 9 }).length;
-  console.log(`dist/rakis.js: ${(code.length / 1024).toFixed(1)} KB, ${(gzipped / 1024).toFixed(1)} KB gzip (budget ${BUDGET_BYTES / 1024} KB)`);
+async function eagerFiles(entry: string): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    if (files.has(name)) continue;
+    const code = await readFile(new URL(name, DIST)).catch(() => {
+      throw new Error(`dist/${name} is missing: run \`npm run build\` first`);
+    });
+    files.set(name, code);
+    for (const match of code.toString('utf8').matchAll(STATIC_IMPORT)) pending.push((match[1] ?? match[2])!);
+  }
+  return files;
+}
+
+test(`the script-tag bundle stays within ${BUDGET_BYTES / 1024} KB gzip`, async () => {
+  const files = await eagerFiles('rakis.js');
+  const code = Buffer.concat([...files.values()]);
+  const gzipped = [...files.values()].reduce((sum, file) => sum + gzipSync(file, { level: 9 }).length, 0);
+  console.log(`dist/rakis.js + ${files.size - 1} static chunk(s): ${(code.length / 1024).toFixed(1)} KB, ${(gzipped / 1024).toFixed(1)} KB gzip (budget ${BUDGET_BYTES / 1024} KB)`);
   expect(gzipped).toBeLessThanOrEqual(BUDGET_BYTES);
 });
 
 test('the bundle leaves inference engines to lazily loaded chunks', async () => {
-  const code = await readFile(bundle, 'utf8');
-  for (const engine of ['onnxruntime', '@mlc-ai/web-llm', 'CreateMLCEngine', 'transformers.js']) expect(code).not.toContain(engine);
+  const code = Buffer.concat([...(await eagerFiles('rakis.js')).values()]).toString('utf8');
+  for (const engine of ['onnxruntime', 'CreateMLCEngine', 'webllm', 'InferenceSession']) expect(code).not.toContain(engine);
   expect(code).toContain('rakis-node');
 });
