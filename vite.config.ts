@@ -11,6 +11,8 @@ export default defineConfig(({ mode }) =>
         // script-tag file is downloaded as is. Dynamic imports become chunks named rakis-*.js beside it.
         // Chunks are found relative to rakis.js, wherever a site serves it from.
         base: './',
+        // Engine workers code-split their ML runtimes, which only ES-module workers can do.
+        worker: { format: 'es' },
         build: {
           outDir: 'dist',
           emptyOutDir: false,
@@ -18,12 +20,13 @@ export default defineConfig(({ mode }) =>
           copyPublicDir: false,
           rollupOptions: {
             input: 'src/bundle.ts',
-            preserveEntrySignatures: 'strict',
+            preserveEntrySignatures: 'allow-extension',
             output: { format: 'es', entryFileNames: 'rakis.js', chunkFileNames: 'rakis-[name]-[hash].js' },
           },
         },
       }
     : {
+        worker: { format: 'es' },
         build: {
           outDir: 'dist/esm',
           target: 'es2022',

@@ -563,8 +563,10 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
   }
 }
 
-const defaultEngineLoader: EngineLoader = async () => {
-  throw new RakisError('engine', 'this build has no engine loader; pass engineLoader to RakisNode.create');
+/** The real engines, imported only when a node starts contributing. */
+const defaultEngineLoader: EngineLoader = async (options) => {
+  const { realEngineLoader } = await import('./real-engines.js');
+  return realEngineLoader()(options);
 };
 
 async function resolveIdentity(options: RakisNodeOptions): Promise<Identity> {
