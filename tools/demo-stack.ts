@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startRelays, type Relays } from './relay/relays.js';
+import { createModelHandler } from './model-server.js';
 import { staticFiles } from './static-files.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -21,7 +22,7 @@ export interface DemoStack {
   close(): Promise<void>;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+type Handler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 /**
  * Everything the demo network needs on one machine with no internet: the local signaling relays and
@@ -32,7 +33,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
   const relays = await startRelays({ host, ports: options.relayPorts ?? {} });
   const handlers: Handler[] = [
     staticFiles('/dist/', `${ROOT}dist/`),
-    staticFiles('/models/', `${ROOT}models/`),
+    createModelHandler(),
     staticFiles('/demo/', `${ROOT}demo/`),
   ];
   const server: Server = createServer(async (req, res) => {
@@ -46,7 +47,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
         res.writeHead(302, { location: '/demo/index.html' }).end();
         return;
       }
-      for (const handle of handlers) if (await handle(req, res)) return;
+      for (const handle of handlers) if (handle(req, res)) return;
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     } catch (error) {
       res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
