@@ -5,5 +5,7 @@ const config: StorybookConfig = {
   stories: ['../stories/**/*.stories.ts'],
   framework: { name: '@storybook/web-components-vite', options: {} },
   core: { disableTelemetry: true, disableWhatsNewNotifications: true },
+  // The node's engine loader code-splits its workers, which only ES-module workers can do.
+  viteFinal: (config) => ({ ...config, worker: { ...config.worker, format: 'es' } }),
 };
 export default config;

@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
-import { EMBEDDING_MODEL, MODEL, scriptedEngineLoader } from './support/scripted-network.js';
+import { EMBEDDING_MODEL, failingEngineLoader, MODEL, scriptedEngineLoader } from './support/scripted-network.js';
 import { scene } from './support/scene.js';
 
 /** `parameters.rakisState` is the `state` each story settles in; the element tests wait for it. */
@@ -52,12 +52,12 @@ export const Contributing: Story = {
     }),
 };
 
-/** The node's default engine loader: this build cannot load engines, and the widget says so. */
-export const EngineUnavailable: Story = {
+/** The engines cannot load on this device: the widget says why and offers to try again. */
+export const EngineFailed: Story = {
   parameters: { rakisState: 'error' },
   render: () =>
     scene(async (network) => {
-      const node = await network.node();
+      const node = await network.node({ engineLoader: failingEngineLoader('no WebGPU adapter, and the WebAssembly runtime could not be fetched') });
       return html`<rakis-node contribute="auto" models=${MODEL} embedding-models=${EMBEDDING_MODEL} .node=${node}></rakis-node>`;
     }),
 };

@@ -1,5 +1,5 @@
 import { MemoryBus } from '../../src/network/index.js';
-import { RakisNode, type EngineLoader, type RakisNodeOptions } from '../../src/node/index.js';
+import { RakisError, RakisNode, type EngineLoader, type RakisNodeOptions } from '../../src/node/index.js';
 import type { QuorumTimings } from '../../src/quorum/index.js';
 import { ScriptedEmbedder, ScriptedGenerator } from '../../tools/sim/scripted-engines.js';
 import { seededRandom } from '../../tests/support/random.js';
@@ -92,5 +92,14 @@ export function scriptedEngineLoader(options: { holdAt?: number; stepMs?: number
       generators: models.map((model) => new ScriptedGenerator({ model, delay: realDelay, tokensPerSecond: 200 })),
       embedders: embeddingModels.map((model) => new ScriptedEmbedder(model)),
     };
+  };
+}
+
+/** An engine loader that fails part-way, as a device without the means to run the models does. */
+export function failingEngineLoader(reason: string): EngineLoader {
+  return async ({ models, onProgress }) => {
+    onProgress({ model: models[0] ?? MODEL, progress: 0.1, phase: 'download', loadedBytes: 0, totalBytes: 0 });
+    await realDelay(100);
+    throw new RakisError('engine', reason);
   };
 }

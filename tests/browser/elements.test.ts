@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { StoryEntry } from './elements/stories-page-api.js';
 import { launchChromium, newContext } from './support/chromium.js';
-import { buildAndServeFixture, waitFor, type FixtureServer } from './support/fixture-server.js';
+import { buildElementFixture } from './support/element-fixture.js';
+import { waitFor } from './support/fixture-server.js';
 import { collectErrors, seriousViolations } from './support/page-checks.js';
 import { serveStatic, type StaticServer } from './support/static-server.js';
 
@@ -16,11 +17,11 @@ const CSP = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 
 
 let browser: Browser;
 let context: BrowserContext;
-let fixture: FixtureServer;
+let fixture: StaticServer;
 let stories: StoryEntry[] = [];
 
 beforeAll(async () => {
-  [browser, fixture] = await Promise.all([launchChromium(), buildAndServeFixture(FIXTURES, ['stories-page.html'])]);
+  [browser, fixture] = await Promise.all([launchChromium(), buildElementFixture(FIXTURES, ['stories-page.html'])]);
   context = await newContext(browser);
   const page = await context.newPage();
   await page.goto(`${fixture.origin}/stories-page.html`);
@@ -84,7 +85,7 @@ describe('stories', () => {
     const page = await context.newPage();
     const expectations: [string, string, RegExp][] = [
       ['rakis-node--BadAttribute', 'rakis-node', /cannot start.*relays: "pigeon=ws:\/\/127\.0\.0\.1:1" is not strategy=url/],
-      ['rakis-node--EngineUnavailable', 'rakis-node', /Could not start contributing.*engine loader/],
+      ['rakis-node--EngineFailed', 'rakis-node', /Could not start contributing.*no WebGPU adapter/],
       ['rakis-prompt--BadAttribute', 'rakis-prompt', /misconfigured.*preset: "extreme" is not one of fast, balanced, strict/],
       ['rakis-prompt--NoSuchNode', 'rakis-prompt', /No Rakis node to ask.*no element with id "missing-node"/],
       ['rakis-prompt--InvalidFrame', 'rakis-prompt', /Expected a whole number of answers from 1 to 256\..*Expected a share above 0 and at most 1/],
