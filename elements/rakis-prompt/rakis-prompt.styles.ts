@@ -45,5 +45,7 @@ export const rakisPromptStyles = css`
     padding: 0.5em 0.75em;
     border-left: 4px solid var(--_ok);
     white-space: pre-wrap;
+    /* Model output may hold long unbroken runs (numbers, URLs): they wrap instead of overflowing. */
+    overflow-wrap: anywhere;
   }
 `;

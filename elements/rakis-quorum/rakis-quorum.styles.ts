@@ -128,6 +128,8 @@ export const rakisQuorumStyles = css`
     padding: 0.5em 0.75em;
     border-left: 4px solid var(--_ok);
     white-space: pre-wrap;
+    /* Model output may hold long unbroken runs (numbers, URLs): they wrap instead of overflowing. */
+    overflow-wrap: anywhere;
   }
   ul {
     margin: 0.25em 0;
