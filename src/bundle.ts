@@ -4,4 +4,4 @@
 import '../elements/register.js';
 
 export { RakisNodeElement, RakisPromptElement, RakisQuorumElement } from '../elements/index.js';
-export { FRAME_PRESETS, RakisError, RakisNode, securityFrame } from './node/index.js';
+export { FRAME_PRESETS, RakisError, RakisNode, realEngineLoader, securityFrame } from './node/index.js';

@@ -58,7 +58,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
   return {
     origin,
     relays,
-    pages: { index: `${origin}/demo/index.html` },
+    pages: Object.fromEntries(['index', 'blog', 'nft', 'dashboard'].map((name) => [name, `${origin}/demo/${name}.html`])),
     close: async () => {
       await new Promise((resolve) => server.close(resolve));
       await relays.close();

@@ -7,3 +7,4 @@ export type { JobState, JobUpdate, SkipReason } from './worker-role.js';
 export * from './engine-loader.js';
 export * from './from-attributes.js';
 export { openNodeStore } from './open-store.js';
+export { realEngineLoader, type RealEngineOptions } from './real-engines.js';

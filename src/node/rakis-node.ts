@@ -102,6 +102,8 @@ export interface RakisNodeEvents extends Record<string, unknown> {
 
 interface OpenRequest {
   quorum: Quorum;
+  /** This node's signed reveal (and reveal list, if it issued one), re-sent to peers that link later. */
+  resendable: Packet[];
   mine: boolean;
   stored: StoredQuorum;
   stream?: EventStream<RequestEvent>;
@@ -359,7 +361,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
       canVerify: this.embedders.some((e) => e.model === securityFrame.embeddingModel),
       ...(this.options.timings ? { timings: this.options.timings } : {}),
     });
-    const open: OpenRequest = { quorum, mine, stored: { requestId, packets: [], updatedAt: now } };
+    const open: OpenRequest = { quorum, mine, resendable: [], stored: { requestId, packets: [], updatedAt: now } };
     this.open.set(requestId, open);
     this.emit('request', { requestId, from: request.from, prompt, frame: securityFrame, acceptedModels, mine });
     const held = this.early.get(requestId);
@@ -373,7 +375,15 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
 
   private onPeers(peers: PeerInfo[]): void {
     const ids = new Set(peers.map((peer) => peer.synthientId));
-    for (const peer of peers) if (!this.knownPeerIds.has(peer.synthientId)) this.emit('peer-joined', peer);
+    const joined = peers.filter((peer) => !this.knownPeerIds.has(peer.synthientId));
+    for (const peer of joined) this.emit('peer-joined', peer);
+    // A reveal is sent once; a node that links up later (a reload, a slow WebRTC link) would never
+    // hear it, and a missing reveal counts against agreement. Peers drop the copies they already have.
+    if (joined.length > 0) {
+      for (const open of this.open.values()) {
+        if (open.settledAt === undefined) for (const packet of open.resendable) this.mesh.send(packet);
+      }
+    }
     for (const id of this.knownPeerIds) if (!ids.has(id)) this.emit('peer-left', { synthientId: id });
     this.knownPeerIds = ids;
     this.emit('peers', peers);
@@ -388,6 +398,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     for (const body of step.send) {
       if (this.stopped) break;
       const packet = this.mesh.publish(body);
+      if (body.type === 'reveal' || body.type === 'revealRequest') open.resendable.push(packet);
       this.logPacket(open, packet, this.scheduler.now());
     }
     for (const event of step.events) {

@@ -1,0 +1,206 @@
+import { mkdir } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startDemoStack, type DemoStack } from '../../tools/demo-stack.js';
+import { launchChromium, newContext } from '../browser/support/chromium.js';
+import { waitFor } from '../browser/support/fixture-server.js';
+
+// The whole product on one machine with no internet: `npm start`'s stack (local tracker and MQTT
+// relays, pages, bundle and model files), blog pages in two Chromium processes contributing with the
+// real test models through the real engines, a marketplace page asking, a dashboard watching.
+const ARTIFACTS = new URL('../../test-results/e2e/', import.meta.url).pathname;
+const WINDOW_MS = 20_000;
+
+let stack: DemoStack;
+const browsers: Browser[] = [];
+const contexts: BrowserContext[] = [];
+const blogs: Page[] = [];
+let nft: Page;
+let dashboard: Page;
+
+const stateOf = (page: Page, selector: string) => page.evaluate((s) => document.querySelector(s)?.getAttribute('state') ?? null, selector);
+const synthientIdOf = (page: Page) =>
+  page.evaluate(() => (document.querySelector('rakis-node') as HTMLElement & { node?: { synthientId: string } }).node?.synthientId);
+
+const GARBAGE_HOOK = `
+import { realEngineLoader } from '/dist/rakis.js';
+const element = document.querySelector('rakis-node');
+const before = element.node;
+element.nodeOptions = {
+  engineLoader: async (options) => {
+    const engines = await realEngineLoader()(options);
+    return {
+      embedders: engines.embedders,
+      generators: engines.generators.map((generator) => ({
+        model: generator.model,
+        healthy: () => true,
+        generate: async (prompt, params) => {
+          const real = await generator.generate(prompt, params);
+          return { text: 'zq ' + Math.random().toString(36) + ' ' + 'xk '.repeat(12), tokens: real.tokens };
+        },
+      })),
+    };
+  },
+};
+// Setting nodeOptions rebuilds the node: wait for the new one before anyone clicks.
+while (!element.node || element.node === before) await new Promise((resolve) => setTimeout(resolve, 50));
+document.documentElement.dataset.garbageHook = 'set';
+`;
+
+async function openBlog(context: BrowserContext, { garbage = false } = {}): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(stack.pages.blog!);
+  if (garbage) {
+    // The test hook: this page's node gets the real engines, but its LLM's answers are replaced by
+    // garbage before they are embedded and committed.
+    // (A module script, not page.evaluate: the test runner rewrites dynamic imports inside evaluated functions.)
+    await page.addScriptTag({ type: 'module', content: GARBAGE_HOOK });
+    await waitFor('the garbage hook', () => page.evaluate(() => document.documentElement.dataset.garbageHook === 'set'), 30_000);
+  }
+  await startContributing(page);
+  return page;
+}
+
+async function startContributing(page: Page): Promise<void> {
+  await waitFor('the node to ask', async () => ['asking', 'contributing'].includes((await stateOf(page, 'rakis-node')) ?? ''), 60_000);
+  if ((await stateOf(page, 'rakis-node')) === 'asking') {
+    await page.locator('rakis-node').getByRole('button', { name: 'Start contributing' }).click();
+  }
+}
+
+/** Asks on the marketplace page; resolves with the requestId once it is sent. */
+async function ask(question: string): Promise<string> {
+  await nft.evaluate((maxTimeMs) => {
+    (document.querySelector('rakis-prompt') as HTMLElement & { frame: unknown }).frame = { maxTimeMs };
+  }, WINDOW_MS);
+  const submitted = nft.evaluate(
+    () =>
+      new Promise<string>((resolve) =>
+        document.querySelector('rakis-prompt')!.addEventListener('rakis-submit', (event) => resolve((event as CustomEvent<{ requestId: string }>).detail.requestId), { once: true }),
+      ),
+  );
+  await nft.locator('rakis-prompt textarea').fill(question);
+  await nft.locator('rakis-prompt').getByRole('button', { name: 'Ask' }).click();
+  return submitted;
+}
+
+async function decisionOn(page: Page, requestId: string) {
+  return page.evaluate((id) => {
+    const node = (document.querySelector('rakis-node, rakis-prompt') as HTMLElement & { node?: { quorum(id: string): { phase: string; decision?: { resultHash: string; output: string }; attestations: { resultHash: string; count: number }[] } | undefined } }).node;
+    const snapshot = node?.quorum(id);
+    return snapshot && { phase: snapshot.phase, resultHash: snapshot.decision?.resultHash, output: snapshot.decision?.output, attestations: snapshot.attestations };
+  }, requestId);
+}
+
+/** On a timeout, prints what each page's node saw of the request (for a failed CI run), then rethrows. */
+function explainFailure(requestId: string, pages: Record<string, Page>) {
+  return async (error: unknown): Promise<never> => {
+    for (const [name, page] of Object.entries(pages)) {
+      const seen = await page.evaluate((id) => {
+        type Seen = { synthientId: string; peers: unknown[]; status: { packets: unknown; transports: unknown }; quorum(id: string): unknown };
+        const node = (document.querySelector('rakis-node, rakis-prompt') as HTMLElement & { node?: Seen }).node;
+        return node && JSON.stringify({ node: node.synthientId.slice(0, 8), peers: node.peers.length, quorum: node.quorum(id), packets: node.status.packets, transports: node.status.transports });
+      }, requestId);
+      console.error(`${name}: ${seen}`);
+    }
+    throw error;
+  };
+}
+
+beforeAll(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  stack = await startDemoStack({ port: 0, relayPorts: { torrent: 8787, mqtt: 8788 } });
+  for (let i = 0; i < 2; i++) {
+    const browser = await launchChromium({ webrtc: true });
+    browsers.push(browser);
+    contexts.push(await newContext(browser, { webrtc: true }));
+  }
+  // Three honest contributors and one that answers garbage, spread over the two browser processes.
+  blogs.push(await openBlog(contexts[0]!), await openBlog(contexts[1]!), await openBlog(contexts[0]!), await openBlog(contexts[1]!, { garbage: true }));
+  for (const page of blogs) await waitFor('a contributing node', async () => (await stateOf(page, 'rakis-node')) === 'contributing', 180_000);
+  dashboard = await contexts[1]!.newPage();
+  await dashboard.goto(stack.pages.dashboard!);
+  nft = await contexts[0]!.newPage();
+  await nft.goto(stack.pages.nft!);
+  await waitFor('the prompt', async () => (await stateOf(nft, 'rakis-prompt')) === 'idle', 60_000);
+  // The asking node must hear the four contributors before a request can reach a quorum.
+  const contributorsHeard = () =>
+    nft.evaluate(() => (document.querySelector('rakis-prompt') as HTMLElement & { node?: { peers: { role?: string }[] } }).node?.peers.filter((peer) => peer.role === 'worker').length ?? 0);
+  await waitFor('the marketplace to hear the contributors', async () => (await contributorsHeard()) >= 4, 90_000);
+  await waitFor('the dashboard node', async () => (await stateOf(dashboard, 'rakis-node')) === 'running', 60_000);
+}, 600_000);
+
+afterAll(async () => {
+  for (const browser of browsers) await browser.close();
+  await stack?.close();
+});
+
+describe('the demo network end to end', () => {
+  let firstRequest = '';
+
+  test('a question from the marketplace is decided by the contributors; the dashboard shows it with its attestations and the garbage page as an outlier', async () => {
+    firstRequest = await ask('Why is the sky blue?');
+    await waitFor('the decided answer', async () => ['decided', 'failed'].includes((await stateOf(nft, 'rakis-prompt')) ?? ''), WINDOW_MS + 60_000);
+    expect(await stateOf(nft, 'rakis-prompt')).toBe('decided');
+    const answer = await nft.evaluate(() => document.querySelector('rakis-prompt')!.shadowRoot!.querySelector('[part~=answer]')?.textContent ?? '');
+    expect(answer.trim().length).toBeGreaterThan(0);
+    expect(answer).not.toMatch(/xk xk/);
+
+    await waitFor('the dashboard decision', async () => (await stateOf(dashboard, 'rakis-quorum')) === 'decided', 60_000).catch(explainFailure(firstRequest, { dashboard, nft, blog1: blogs[0]!, garbage: blogs[3]! }));
+    const seen = await decisionOn(dashboard, firstRequest);
+    await waitFor('three attestations of one result', async () => ((await decisionOn(dashboard, firstRequest))?.attestations[0]?.count ?? 0) >= 3, 30_000);
+    const attested = (await decisionOn(dashboard, firstRequest))!;
+    expect(attested.attestations[0]!.resultHash).toBe(seen!.resultHash);
+    expect(attested.output).not.toMatch(/xk xk/);
+
+    const picture = await dashboard.evaluate(() => {
+      const svg = document.querySelector('rakis-quorum')!.shadowRoot!.querySelector('svg');
+      return {
+        members: svg?.querySelectorAll('.point.member').length ?? 0,
+        outliers: svg?.querySelectorAll('.outlier').length ?? 0,
+        chosen: svg?.querySelectorAll('.chosen').length ?? 0,
+        sphere: svg?.querySelectorAll('.sphere').length ?? 0,
+      };
+    });
+    expect(picture.members).toBeGreaterThanOrEqual(3);
+    expect(picture.outliers).toBeGreaterThanOrEqual(1);
+    expect(picture.chosen).toBe(1);
+    expect(picture.sphere).toBe(1);
+
+    await nft.screenshot({ path: `${ARTIFACTS}nft.png`, fullPage: true });
+    await dashboard.screenshot({ path: `${ARTIFACTS}dashboard.png`, fullPage: true });
+    for (const [i, page] of blogs.entries()) await page.screenshot({ path: `${ARTIFACTS}blog-${i + 1}.png`, fullPage: true });
+  }, 240_000);
+
+  test('a contributing page reloaded mid-request comes back with its identity and the result', async () => {
+    const page = blogs[0]!;
+    const before = await synthientIdOf(page);
+    expect(before).toMatch(/^[0-9a-f]{64}$/);
+    const requestId = await ask('Why do leaves change colour?');
+    // Reload once this page has committed, before the reveal phase.
+    await waitFor('the page to commit', async () => {
+      const mine = await page.evaluate((id) => {
+        const node = (document.querySelector('rakis-node') as HTMLElement & { node?: { synthientId: string; quorum(id: string): { commits: { from: string }[] } | undefined } }).node;
+        return node?.quorum(id)?.commits.some((commit) => commit.from === node.synthientId) ?? false;
+      }, requestId);
+      return mine;
+    }, WINDOW_MS);
+    await page.reload();
+    await waitFor('the node back', async () => (await synthientIdOf(page)) !== undefined, 60_000);
+    expect(await synthientIdOf(page)).toBe(before);
+    await waitFor('the reloaded page to know the result', async () => (await decisionOn(page, requestId))?.phase === 'decided', WINDOW_MS + 90_000).catch(explainFailure(requestId, { reloaded: page, nft, blog2: blogs[1]! }));
+    await waitFor('the marketplace answer', async () => (await stateOf(nft, 'rakis-prompt')) === 'decided', 60_000);
+    const onPage = await decisionOn(page, requestId);
+    const onNft = await decisionOn(nft, requestId);
+    expect(onPage!.resultHash).toBe(onNft!.resultHash);
+    await page.screenshot({ path: `${ARTIFACTS}blog-1-reloaded.png`, fullPage: true });
+  }, 300_000);
+
+  test('a relay stopped mid-request: the request still completes over the remaining transport', async () => {
+    const requestId = await ask('What makes sunsets red?');
+    await stack.relays.stop('torrent');
+    await waitFor('the decided answer', async () => ['decided', 'failed'].includes((await stateOf(nft, 'rakis-prompt')) ?? ''), WINDOW_MS + 60_000);
+    expect(await stateOf(nft, 'rakis-prompt')).toBe('decided');
+    expect((await decisionOn(nft, requestId))?.phase).toBe('decided');
+  }, 240_000);
+});
