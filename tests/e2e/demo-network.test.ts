@@ -22,41 +22,41 @@ const stateOf = (page: Page, selector: string) => page.evaluate((s) => document.
 const synthientIdOf = (page: Page) =>
   page.evaluate(() => (document.querySelector('rakis-node') as HTMLElement & { node?: { synthientId: string } }).node?.synthientId);
 
+/**
+ * The test hook for a dishonest contributor: before the page's scripts run, its <rakis-node> is given
+ * an engine loader that brings up the real engines and then replaces the LLM's answers with garbage
+ * (embedded honestly, so the garbage is committed and revealed consistently). A plain script string:
+ * the test runner would rewrite a dynamic import inside a function passed to the page.
+ */
 const GARBAGE_HOOK = `
-import { realEngineLoader } from '/dist/rakis.js';
-const element = document.querySelector('rakis-node');
-const before = element.node;
-element.nodeOptions = {
-  engineLoader: async (options) => {
-    const engines = await realEngineLoader()(options);
-    return {
-      embedders: engines.embedders,
-      generators: engines.generators.map((generator) => ({
-        model: generator.model,
-        healthy: () => true,
-        generate: async (prompt, params) => {
-          const real = await generator.generate(prompt, params);
-          return { text: 'zq ' + Math.random().toString(36) + ' ' + 'xk '.repeat(12), tokens: real.tokens };
-        },
-      })),
-    };
-  },
-};
-// Setting nodeOptions rebuilds the node: wait for the new one before anyone clicks.
-while (!element.node || element.node === before) await new Promise((resolve) => setTimeout(resolve, 50));
-document.documentElement.dataset.garbageHook = 'set';
+document.addEventListener('readystatechange', () => {
+  if (document.readyState !== 'interactive') return;
+  document.querySelector('rakis-node').nodeOptions = {
+    engineLoader: async (options) => {
+      const { realEngineLoader } = await import('/dist/rakis.js');
+      const engines = await realEngineLoader()(options);
+      return {
+        embedders: engines.embedders,
+        generators: engines.generators.map((generator) => ({
+          model: generator.model,
+          healthy: () => true,
+          generate: async (prompt, params) => {
+            const real = await generator.generate(prompt, params);
+            return { text: 'zq ' + Math.random().toString(36) + ' ' + 'xk '.repeat(12), tokens: real.tokens };
+          },
+        })),
+      };
+    },
+  };
+  document.documentElement.dataset.garbageHook = 'set';
+});
 `;
 
 async function openBlog(context: BrowserContext, { garbage = false } = {}): Promise<Page> {
   const page = await context.newPage();
+  if (garbage) await page.addInitScript({ content: GARBAGE_HOOK });
   await page.goto(stack.pages.blog!);
-  if (garbage) {
-    // The test hook: this page's node gets the real engines, but its LLM's answers are replaced by
-    // garbage before they are embedded and committed.
-    // (A module script, not page.evaluate: the test runner rewrites dynamic imports inside evaluated functions.)
-    await page.addScriptTag({ type: 'module', content: GARBAGE_HOOK });
-    await waitFor('the garbage hook', () => page.evaluate(() => document.documentElement.dataset.garbageHook === 'set'), 30_000);
-  }
+  if (garbage) await waitFor('the garbage hook', () => page.evaluate(() => document.documentElement.dataset.garbageHook === 'set'), 30_000);
   await startContributing(page);
   return page;
 }
@@ -162,6 +162,11 @@ describe('the demo network end to end', () => {
         sphere: svg?.querySelectorAll('.sphere').length ?? 0,
       };
     });
+    const garbageRevealed = await blogs[3]!.evaluate((id) => {
+      const node = (document.querySelector('rakis-node') as HTMLElement & { node?: { synthientId: string; quorum(id: string): { reveals: { from: string; output: string }[] } | undefined } }).node;
+      return node?.quorum(id)?.reveals.find((reveal) => reveal.from === node.synthientId)?.output;
+    }, firstRequest);
+    expect(garbageRevealed, 'the garbage page revealed its garbage').toMatch(/xk xk/);
     expect(picture.members).toBeGreaterThanOrEqual(3);
     expect(picture.outliers).toBeGreaterThanOrEqual(1);
     expect(picture.chosen).toBe(1);
