@@ -86,7 +86,7 @@ describe('<rakis-prompt> attributes and the advanced frame', () => {
   test('the five fields round-trip a preset and explain each bad value', () => {
     const frame = securityFrame('balanced', {}, 'rakis-test/encoder-mini');
     const fields = fieldsFromFrame(frame);
-    expect(fields).toEqual({ quorum: '3', maxTimeSeconds: '30', secDistance: '0.15', secPercentage: '0.66', embeddingModel: 'rakis-test/encoder-mini' });
+    expect(fields).toEqual({ quorum: '3', maxTimeSeconds: '30', secDistance: '0.2', secPercentage: '0.66', embeddingModel: 'rakis-test/encoder-mini' });
     expect(frameFromFields(fields)).toEqual({ frame, errors: {} });
     const bad = frameFromFields({ quorum: '2.5', maxTimeSeconds: '0.1', secDistance: '-1', secPercentage: '0', embeddingModel: 'x' });
     expect(bad.frame).toBeUndefined();
