@@ -336,6 +336,11 @@ export class Mesh {
     }, delay);
   }
 
+  /** Sends this node's status now, after something it announces changed (role, models, tokens served). */
+  announceStatus(): void {
+    if (this.started) this.announce('status');
+  }
+
   private announce(type: 'hello' | 'status'): void {
     const presence = this.presence;
     if (!presence || this.closed) return;

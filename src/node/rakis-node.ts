@@ -265,6 +265,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
       if (abort.signal.aborted) throw new RakisError('cancelled', 'loading was cancelled');
       this.embedders.push(...embedders.filter((e) => !this.embedders.some((known) => known.model === e.model)));
       this.worker.addGenerators(generators.filter((g) => !this.worker.models.includes(g.model)));
+      this.mesh.announceStatus();
       this.emitStatus();
     } catch (error) {
       const rakisError = error instanceof RakisError ? error : new RakisError('engine', (error as Error).message, { cause: error });
@@ -460,6 +461,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     const packet = this.mesh.publish({ type: 'commit', requestId, inferenceId, commitment, model: answer.model });
     this.logPacket(open, packet, now);
     this.apply(requestId, open.quorum.receive(packet, now));
+    this.mesh.announceStatus();
     this.emitStatus();
   }
 

@@ -35,6 +35,9 @@ describe('RakisNode over the in-memory transport', () => {
     expect(requester.quorum(handle.requestId)!.attestations[0]!.count).toBe(4);
     expect(requester.results[0]).toMatchObject({ requestId: handle.requestId, outcome: 'decided', mine: true });
     expect(workers.reduce((sum, w) => sum + w.status.tokensServed, 0)).toBeGreaterThan(0);
+    // Workers announce what they served when they commit, not only at the next periodic status.
+    expect(net.clock.now() - 1_800_000_000_000).toBeLessThan(30_000);
+    expect(requester.peers.filter((peer) => peer.tokensServed > 0)).toHaveLength(3);
   });
 
   test('bad input is refused with a typed, readable error', async () => {
