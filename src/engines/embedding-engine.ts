@@ -3,8 +3,9 @@
  * model running in a Web Worker (or on the page, for comparison and for Node).
  */
 import type { TransformersDevice } from './devices.js';
-import { openEngineChannel, defaultThread, type EngineChannel, type EngineThread } from './engine-channel.js';
-import { EngineLifecycle, type EngineStatus, type LoadOptions, type StatusListener } from './engine-lifecycle.js';
+import { ChannelEngine } from './channel-engine.js';
+import { defaultThread, type EngineThread } from './engine-channel.js';
+import type { EngineStatus, LoadOptions, StatusListener } from './engine-lifecycle.js';
 import type { Embeddings } from './embedding-runtime.js';
 import { EngineError, type EngineError as EngineErrorType } from './errors.js';
 import { embeddingEngineModel, type EmbeddingEngineModel } from './models.js';
@@ -26,8 +27,7 @@ export interface EmbedOptions {
 
 export class EmbeddingEngine {
   readonly model: EmbeddingEngineModel;
-  private readonly lifecycle: EngineLifecycle;
-  private channel: EngineChannel | undefined;
+  private readonly engine: ChannelEngine;
 
   /** @throws EngineError `unknown-model` if the id is in no registry. */
   constructor(
@@ -37,34 +37,23 @@ export class EmbeddingEngine {
     const model = embeddingEngineModel(modelId);
     if (!model) throw new EngineError('unknown-model', `no embedding model ${modelId}`);
     this.model = model;
-    this.lifecycle = new EngineLifecycle(options.onStatus);
+    this.engine = new ChannelEngine(options.thread ?? defaultThread(), options.onStatus);
   }
 
   get status(): EngineStatus {
-    return this.lifecycle.status;
+    return this.engine.status;
   }
 
   get lastError(): EngineErrorType | undefined {
-    return this.lifecycle.lastError;
+    return this.engine.lastError;
   }
 
   /** Downloads (or reads from cache), compiles and warms up the model. Reloading replaces it. */
-  async load({ signal, onProgress }: LoadOptions = {}): Promise<void> {
-    this.channel?.close();
-    await this.lifecycle.load(async () => {
-      const channel = await openEngineChannel(this.options.thread ?? defaultThread());
-      this.channel = channel;
-      try {
-        await channel.call(
-          { type: 'load', kind: 'embedding', modelId: this.modelId, device: this.options.device ?? 'wasm', location: location(this.options) },
-          { signal, onProgress, hardAbort: true },
-        );
-      } catch (error) {
-        channel.close();
-        if (this.channel === channel) this.channel = undefined;
-        throw error;
-      }
-    }, signal);
+  async load(options: LoadOptions = {}): Promise<void> {
+    await this.engine.load(
+      { type: 'load', kind: 'embedding', modelId: this.modelId, device: this.options.device ?? 'wasm', location: location(this.options) },
+      options,
+    );
   }
 
   /**
@@ -72,17 +61,12 @@ export class EmbeddingEngine {
    * packed sign bits at `dims`.
    */
   embed(texts: readonly string[], { dims, signal }: EmbedOptions = {}): Promise<Embeddings> {
-    return this.lifecycle.work(() => {
-      if (!this.channel) throw new EngineError('not-loaded', 'load() the engine first');
-      return this.channel.call<Embeddings>({ type: 'embed', texts: [...texts], ...(dims ? { dims } : {}) }, signal ? { signal } : {});
-    }, signal);
+    return this.engine.call<Embeddings>({ type: 'embed', texts: [...texts], ...(dims ? { dims } : {}) }, signal ? { signal } : {});
   }
 
   /** Frees the model and its worker; `load()` may be called again. */
   async unload(): Promise<void> {
-    this.channel?.close();
-    this.channel = undefined;
-    this.lifecycle.set('idle');
+    this.engine.unload();
   }
 }
 
