@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { StoryEntry } from './elements/stories-page-api.js';
 import { launchChromium, newContext } from './support/chromium.js';
-import { buildElementFixture } from './support/element-fixture.js';
-import { waitFor } from './support/fixture-server.js';
+import { buildAndServeFixture, waitFor } from './support/fixture-server.js';
 import { collectErrors, seriousViolations } from './support/page-checks.js';
 import { serveStatic, type StaticServer } from './support/static-server.js';
 
@@ -21,7 +20,7 @@ let fixture: StaticServer;
 let stories: StoryEntry[] = [];
 
 beforeAll(async () => {
-  [browser, fixture] = await Promise.all([launchChromium(), buildElementFixture(FIXTURES, ['stories-page.html'])]);
+  [browser, fixture] = await Promise.all([launchChromium(), buildAndServeFixture(FIXTURES, ['stories-page.html'])]);
   context = await newContext(browser);
   const page = await context.newPage();
   await page.goto(`${fixture.origin}/stories-page.html`);

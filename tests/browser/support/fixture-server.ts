@@ -1,28 +1,16 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { build } from 'vite';
+import { serveStatic, type StaticServer } from './static-server.js';
 
-export interface FixtureServer {
-  /** http://127.0.0.1:PORT, a secure context for the pages. */
-  origin: string;
-  close(): Promise<void>;
-}
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-};
+/** http://127.0.0.1:PORT (a secure context for the pages) and a way to stop serving. */
+export type FixtureServer = StaticServer;
 
 /**
  * Builds fixture pages (HTML entries whose scripts import our TypeScript) with Vite into a temp dir and
  * serves them on 127.0.0.1. A production build, not the dev server: no dependency re-optimisation
- * reloading pages mid-test.
+ * reloading pages mid-test. Workers are ES modules, since the node's engine loader code-splits them.
  */
 export async function buildAndServeFixture(root: string, entries: string[]): Promise<FixtureServer> {
   const outDir = await mkdtemp(join(tmpdir(), 'rakis-fixture-'));
@@ -31,6 +19,7 @@ export async function buildAndServeFixture(root: string, entries: string[]): Pro
     configFile: false,
     logLevel: 'warn',
     base: './',
+    worker: { format: 'es' },
     build: {
       outDir,
       emptyOutDir: true,
@@ -40,36 +29,13 @@ export async function buildAndServeFixture(root: string, entries: string[]): Pro
       rollupOptions: { input: entries.map((entry) => join(root, entry)) },
     },
   });
-  const server = await serveDirectory(outDir);
+  const server = await serveStatic([outDir]);
   return {
     origin: server.origin,
     close: async () => {
       await server.close();
       await rm(outDir, { recursive: true, force: true });
     },
-  };
-}
-
-async function serveDirectory(dir: string): Promise<FixtureServer> {
-  const server: Server = createServer(async (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const file = normalize(join(dir, path));
-    if (!file.startsWith(dir)) return void res.writeHead(403).end();
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
 
