@@ -61,18 +61,6 @@ export const rakisNodeStyles = css`
     margin: 0.25em 0 0.5em;
     padding-left: 1.25em;
   }
-  table {
-    border-collapse: collapse;
-    width: 100%;
-    font-size: 0.875em;
-  }
-  th,
-  td {
-    text-align: left;
-    padding: 0.2em 0.4em;
-    border-bottom: 1px solid var(--_line);
-    vertical-align: top;
-  }
   summary {
     cursor: pointer;
   }

@@ -36,18 +36,6 @@ export const rakisQuorumStyles = css`
   section {
     margin: 0.5em 0;
   }
-  table {
-    border-collapse: collapse;
-    width: 100%;
-    font-size: 0.875em;
-  }
-  th,
-  td {
-    text-align: left;
-    padding: 0.2em 0.4em;
-    border-bottom: 1px solid var(--_line);
-    vertical-align: top;
-  }
   td.output {
     max-width: 22em;
     overflow-wrap: anywhere;

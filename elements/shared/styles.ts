@@ -2,7 +2,7 @@ import { css } from 'lit';
 
 /**
  * What every Rakis element shares: the theme (custom properties with light and dark defaults), the
- * box, buttons, form controls, the error panel and focus rings. Sites theme through the public
+ * box, buttons, form controls, data tables, the error panel and focus rings. Sites theme through the public
  * `--rakis-*` properties; the `--_*` ones are internal and resolve them against the colour scheme.
  */
 export const sharedStyles = css`
@@ -145,5 +145,18 @@ export const sharedStyles = css`
       transition: none !important;
       animation: none !important;
     }
+  }
+  /* Data tables (peers, commits, reveals). */
+  table {
+    border-collapse: collapse;
+    width: 100%;
+    font-size: 0.875em;
+  }
+  th,
+  td {
+    text-align: left;
+    padding: 0.2em 0.4em;
+    border-bottom: 1px solid var(--_line);
+    vertical-align: top;
   }
 `;
