@@ -102,7 +102,7 @@ export interface RakisNodeEvents extends Record<string, unknown> {
 
 interface OpenRequest {
   quorum: Quorum;
-  /** This node's signed reveal (and reveal list, if it issued one), re-sent to peers that link later. */
+  /** Every packet this node signed about the request, re-sent to peers that link later. */
   resendable: Packet[];
   mine: boolean;
   stored: StoredQuorum;
@@ -307,6 +307,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     const open = this.track(packet, this.scheduler.now(), true);
     open.stream = stream;
     open.resolve = resolve;
+    open.resendable.push(packet);
     this.mesh.send(packet);
     this.logPacket(open, packet, this.scheduler.now());
     this.worker.offer(packet);
@@ -378,12 +379,11 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     const ids = new Set(peers.map((peer) => peer.synthientId));
     const joined = peers.filter((peer) => !this.knownPeerIds.has(peer.synthientId));
     for (const peer of joined) this.emit('peer-joined', peer);
-    // A reveal is sent once; a node that links up later (a reload, a slow WebRTC link) would never
-    // hear it, and a missing reveal counts against agreement. Peers drop the copies they already have.
+    // Packets are sent once; a node that links up later (a reload, a slow WebRTC link) would never hear
+    // a request, commit, reveal or attestation it missed, and a missing reveal counts against agreement.
+    // Requests still kept (open, or settled within the retention) are re-sent; peers drop known copies.
     if (joined.length > 0) {
-      for (const open of this.open.values()) {
-        if (open.settledAt === undefined) for (const packet of open.resendable) this.mesh.send(packet);
-      }
+      for (const open of this.open.values()) for (const packet of open.resendable) this.mesh.send(packet);
     }
     for (const id of this.knownPeerIds) if (!ids.has(id)) this.emit('peer-left', { synthientId: id });
     this.knownPeerIds = ids;
@@ -399,7 +399,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     for (const body of step.send) {
       if (this.stopped) break;
       const packet = this.mesh.publish(body);
-      if (body.type === 'reveal' || body.type === 'revealRequest') open.resendable.push(packet);
+      open.resendable.push(packet);
       this.logPacket(open, packet, this.scheduler.now());
     }
     for (const event of step.events) {
@@ -459,6 +459,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     this.tokensServed += answer.tokens;
     this.apply(requestId, open.quorum.setOwnReveal({ inferenceId, output: answer.output, bEmbedding: answer.bEmbedding, salt }, now));
     const packet = this.mesh.publish({ type: 'commit', requestId, inferenceId, commitment, model: answer.model });
+    open.resendable.push(packet);
     this.logPacket(open, packet, now);
     this.apply(requestId, open.quorum.receive(packet, now));
     this.mesh.announceStatus();
