@@ -6,5 +6,6 @@ export * from './security-frame.js';
 export type { JobState, JobUpdate, SkipReason } from './worker-role.js';
 export * from './engine-loader.js';
 export * from './from-attributes.js';
+export * from './view-helpers.js';
 export { openNodeStore } from './open-store.js';
 export { realEngineLoader, type RealEngineOptions } from './real-engines.js';

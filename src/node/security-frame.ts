@@ -23,6 +23,9 @@ export const FRAME_PRESETS: Readonly<Record<FramePreset, Omit<SecurityFrame, 'em
 
 export const DEFAULT_EMBEDDING_MODEL = 'nomic-ai/nomic-embed-text-v1.5';
 
+/** The longest answer a request asks for when it does not say. */
+export const DEFAULT_MAX_TOKENS = 256;
+
 /** A preset, optionally overridden field by field, validated; throws `RakisError('invalid-frame')` with the reason. */
 export function securityFrame(
   preset: FramePreset = 'balanced',
@@ -58,7 +61,7 @@ export function assertParams(prompt: unknown, params: RequestParams): void {
   if (params.acceptedModels.length > LIMITS.acceptedModels) {
     throw new RakisError('invalid-params', `at most ${LIMITS.acceptedModels} accepted models`);
   }
-  const { temperature = 0, maxTokens = 256, seed } = params;
+  const { temperature = 0, maxTokens = DEFAULT_MAX_TOKENS, seed } = params;
   if (!(temperature >= 0 && temperature <= LIMITS.temperature)) throw new RakisError('invalid-params', `temperature must be within 0..${LIMITS.temperature}`);
   if (!Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > LIMITS.maxTokens) {
     throw new RakisError('invalid-params', `maxTokens must be an integer within 1..${LIMITS.maxTokens}`);

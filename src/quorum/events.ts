@@ -1,5 +1,5 @@
 import type { ConsensusResult } from '../consensus/index.js';
-import type { PacketBody, RevealRejectionReason } from '../protocol/index.js';
+import type { Packet, PacketBody, RevealRejectionReason } from '../protocol/index.js';
 
 export type QuorumPhase = 'collecting' | 'revealing' | 'deciding' | 'decided' | 'failed';
 
@@ -54,8 +54,23 @@ export type QuorumEvent =
   | { type: 'decided'; decision: QuorumDecision }
   | { type: 'failed'; reason: QuorumFailureReason; explanation: string; consensus?: ConsensusResult };
 
-/** What a step of the state machine asks of its driver: bodies to sign and broadcast, and what happened. */
+/** What a step of the state machine asks of its driver: packets (signed by this node) to broadcast, and what happened. */
 export interface QuorumStep {
-  send: PacketBody[];
+  send: Packet[];
   events: QuorumEvent[];
+}
+
+/** This node's own answer, kept secret until the reveal list is fixed. */
+export interface OwnReveal {
+  inferenceId: string;
+  output: string;
+  bEmbedding: Uint8Array;
+  salt: Uint8Array;
+}
+
+/** What this node answered, to commit to. */
+export interface OwnAnswer {
+  output: string;
+  bEmbedding: Uint8Array;
+  model: string;
 }

@@ -1,3 +1,4 @@
 export * from './events.js';
 export * from './quorum.js';
+export * from './snapshot.js';
 export * from './timings.js';

@@ -65,7 +65,7 @@ export class QuorumNet {
     const node: NetNode = {
       name,
       identity,
-      quorum: new Quorum({ request: this.request, self: identity.synthientId, canVerify: !!options.embed, timings: this.timings }),
+      quorum: new Quorum({ request: this.request, identity, canVerify: !!options.embed, timings: this.timings }),
       embed: options.embed,
       silent: false,
       events: [],
@@ -134,8 +134,7 @@ export class QuorumNet {
   private handle(node: NetNode, step: QuorumStep): void {
     node.events.push(...step.events);
     if (!node.silent) {
-      for (const body of step.send) {
-        const packet = signPacket(node.identity, body, this.now);
+      for (const packet of step.send) {
         node.sent.push(packet);
         this.queue.push({ packet });
       }

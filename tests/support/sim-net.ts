@@ -1,4 +1,4 @@
-import { ManualClock, MemoryBus } from '../../src/network/index.js';
+import { ManualClock, MemoryBus, Mesh } from '../../src/network/index.js';
 import { RakisNode, type RakisNodeOptions } from '../../src/node/index.js';
 import { verifyPacket } from '../../src/protocol/index.js';
 import { ScriptedEmbedder, ScriptedGenerator, type ScriptedGeneratorOptions } from '../../tools/sim/scripted-engines.js';
@@ -30,15 +30,11 @@ export class SimNet {
   async add(options: Partial<RakisNodeOptions> & { worker?: boolean | ScriptedGeneratorOptions } = {}): Promise<RakisNode> {
     const { worker, ...rest } = options;
     const generators = worker ? [new ScriptedGenerator({ delay: this.delay, ...(typeof worker === 'object' ? worker : {}) })] : [];
-    const node = await RakisNode.create({
-      transports: [this.bus.transport()],
-      scheduler: this.clock,
-      generators,
-      embedders: [new ScriptedEmbedder()],
+    const node = await RakisNode.create(
+      { transports: [this.bus.transport()], scheduler: this.clock, generators, embedders: [new ScriptedEmbedder()], ...rest },
       // Synchronous verification keeps fake-clock runs deterministic (WebCrypto completes off-thread, in real time).
-      mesh: { verify: verifyPacket },
-      ...rest,
-    });
+      { createMesh: (mesh) => new Mesh({ ...mesh, verify: verifyPacket }) },
+    );
     this.nodes.push(node);
     return node;
   }

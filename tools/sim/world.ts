@@ -125,7 +125,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
 
   const identity = (): Identity => importIdentity(randomHex(random, 32));
   const create = (generators: TextGenerator[], embedders: Embedder[]) =>
-    RakisNode.create({ identity: identity(), transports: [meter.wrap(bus.transport())], scheduler, generators, embedders, mesh: { verify } });
+    RakisNode.create({ identity: identity(), transports: [meter.wrap(bus.transport())], scheduler, generators, embedders }, { createMesh: (mesh) => new Mesh({ ...mesh, verify }) });
 
   const honest: Honest[] = [];
   const requester = await create([], [embedder]);

@@ -1,0 +1,230 @@
+import type { Scheduler } from '../network/index.js';
+import { decodePacket, hexToBytes, type Identity, type InferenceRequestBody, type Packet } from '../protocol/index.js';
+import { Quorum, type OwnAnswer, type QuorumSnapshot, type QuorumStep, type QuorumTimings } from '../quorum/index.js';
+import type { StoredQuorum, StoredResult } from '../store/types.js';
+import { EarlyPackets } from './early-packets.js';
+import type { EmitNodeEvent } from './node-events.js';
+import type { RequestJournal } from './request-journal.js';
+import { EventStream, type RequestEvent, type RequestResult } from './request-handle.js';
+import { SettledResults } from './settled-results.js';
+import type { VerifierRole } from './verifier-role.js';
+
+interface OpenRequest {
+  quorum: Quorum;
+  /** Every packet this node signed about the request, re-sent to peers that link later. */
+  resendable: Packet[];
+  mine: boolean;
+  stream?: EventStream<RequestEvent>;
+  resolve?: (result: RequestResult) => void;
+  settledAt?: number;
+}
+
+export interface OpenRequestsOptions {
+  identity: Identity;
+  scheduler: Scheduler;
+  journal: RequestJournal;
+  verifier: VerifierRole;
+  /** Broadcasts a packet this node signed. */
+  send: (packet: Packet) => void;
+  emit: EmitNodeEvent;
+  timings?: Partial<QuorumTimings>;
+  /** How long a settled request is kept to count late attestations. */
+  settledRetentionMs?: number;
+}
+
+/**
+ * The requests a node follows: one quorum each, fed with the packets about it (held briefly when
+ * they arrive before the request), stepped by time, its output sent, journaled and reported, and its
+ * result kept once settled.
+ */
+export class OpenRequests {
+  readonly results: SettledResults;
+  private readonly open = new Map<string, OpenRequest>();
+  private readonly early = new EarlyPackets();
+  private readonly changed = new Set<string>();
+  private stopped = false;
+
+  constructor(private readonly options: OpenRequestsOptions) {
+    this.results = new SettledResults(options.journal);
+  }
+
+  has(requestId: string): boolean {
+    return this.open.has(requestId);
+  }
+
+  /** Requests not settled yet. */
+  get pending(): number {
+    return [...this.open.values()].filter((request) => request.settledAt === undefined).length;
+  }
+
+  snapshot(requestId: string): QuorumSnapshot | undefined {
+    return this.open.get(requestId)?.quorum.snapshot();
+  }
+
+  /** Every followed request, newest first. */
+  snapshots(): QuorumSnapshot[] {
+    return [...this.open.values()].map((request) => request.quorum.snapshot()).sort((a, b) => b.schedule.commitDeadline - a.schedule.commitDeadline);
+  }
+
+  /** Follows a request (this node's own, with its stream and result, or one heard). */
+  track(request: Packet<InferenceRequestBody>, now: number, mine: boolean, handle?: Pick<OpenRequest, 'stream' | 'resolve'>, saved?: StoredQuorum): void {
+    const { requestId, securityFrame, prompt, acceptedModels } = request.body;
+    const { identity, timings, journal } = this.options;
+    const quorum = new Quorum({ request, identity, canVerify: this.options.verifier.canVerify(securityFrame.embeddingModel), ...(timings ? { timings } : {}) });
+    this.open.set(requestId, { quorum, mine, resendable: [], ...handle });
+    journal.open(requestId, now, saved);
+    this.options.emit('request', { requestId, from: request.from, prompt, frame: securityFrame, acceptedModels, mine });
+    this.changedSoon(requestId);
+    if (saved) return;
+    if (mine) this.sent(requestId, request, now);
+    else journal.log(requestId, request, now);
+    for (const { packet, receivedAt } of this.early.take(requestId)) {
+      journal.log(requestId, packet, receivedAt);
+      this.apply(requestId, quorum.receive(packet, Math.max(receivedAt, now)));
+    }
+  }
+
+  /** A verified packet about a request (not a request itself). */
+  receive(requestId: string, packet: Packet, now: number): void {
+    const open = this.open.get(requestId);
+    if (!open) return this.early.hold(requestId, packet, now);
+    this.options.journal.log(requestId, packet, now);
+    this.apply(requestId, open.quorum.receive(packet, now));
+  }
+
+  /** Commits this node's answer: the secret goes to disk before the commitment leaves. */
+  async commitOwn(requestId: string, answer: OwnAnswer, salt: Uint8Array): Promise<boolean> {
+    const open = this.open.get(requestId);
+    if (!open || this.stopped) return false;
+    const { step, ownReveal } = open.quorum.commitOwn(answer, salt, this.options.scheduler.now());
+    await this.options.journal.keepOwnReveal(requestId, ownReveal);
+    if (this.stopped) return false;
+    this.apply(requestId, step);
+    return true;
+  }
+
+  /** Rebuilds a saved request by replaying its packets (after a reload); returns its id. */
+  restore(saved: StoredQuorum): string | undefined {
+    const [first, ...rest] = saved.packets;
+    const decoded = first && decodePacket(new TextEncoder().encode(first.wire), { now: first.receivedAt });
+    if (!decoded?.ok || decoded.packet.body.type !== 'inferenceRequest') return undefined;
+    const request = decoded.packet as Packet<InferenceRequestBody>;
+    const requestId = request.body.requestId;
+    this.track(request, first!.receivedAt, request.from === this.options.identity.synthientId, undefined, saved);
+    const quorum = this.open.get(requestId)!.quorum;
+    if (saved.ownReveal) {
+      const own = saved.ownReveal;
+      this.apply(requestId, quorum.setOwnReveal({ inferenceId: own.inferenceId, output: own.output, bEmbedding: hexToBytes(own.bEmbedding), salt: hexToBytes(own.salt) }, first!.receivedAt));
+    }
+    for (const entry of rest) {
+      const packet = decodePacket(new TextEncoder().encode(entry.wire), { now: entry.receivedAt });
+      if (packet.ok) this.apply(requestId, quorum.receive(packet.packet, entry.receivedAt));
+    }
+    return requestId;
+  }
+
+  /** Steps every quorum to `now`, and forgets requests settled longer ago than the retention. */
+  tick(now: number): void {
+    const retention = this.options.settledRetentionMs ?? 120_000;
+    for (const [requestId, open] of this.open) {
+      if (open.settledAt !== undefined && now - open.settledAt > retention) {
+        this.open.delete(requestId);
+        this.options.journal.forget(requestId);
+        continue;
+      }
+      this.apply(requestId, open.quorum.tick(now));
+    }
+  }
+
+  /**
+   * Packets are sent once; a node that links up later (a reload, a slow WebRTC link) would never hear
+   * a request, commit, reveal or attestation it missed, and a missing reveal counts against agreement.
+   * Requests still kept (open, or settled within the retention) are re-sent; peers drop known copies.
+   */
+  resendAll(): void {
+    for (const open of this.open.values()) for (const packet of open.resendable) this.options.send(packet);
+  }
+
+  /** Stops the streams of every request (the node is stopping). */
+  stop(): void {
+    this.stopped = true;
+    for (const open of this.open.values()) open.stream?.close();
+  }
+
+  /** The request stream ended by its owner: it resolves as cancelled. */
+  cancel(requestId: string): void {
+    const open = this.open.get(requestId);
+    open?.stream?.close();
+    open?.resolve?.({ requestId, outcome: 'failed', attestations: 0, reason: 'cancelled', explanation: 'cancelled by the requester' });
+  }
+
+  private sent(requestId: string, packet: Packet, now: number): void {
+    this.open.get(requestId)!.resendable.push(packet);
+    this.options.send(packet);
+    this.options.journal.log(requestId, packet, now);
+  }
+
+  private apply(requestId: string, step: QuorumStep): void {
+    const open = this.open.get(requestId);
+    if (!open) return;
+    const { emit, scheduler } = this.options;
+    for (const packet of step.send) {
+      if (this.stopped) break;
+      this.sent(requestId, packet, scheduler.now());
+    }
+    if (step.events.length > 0) this.changedSoon(requestId);
+    for (const event of step.events) {
+      const tagged = { ...event, requestId } as RequestEvent;
+      emit('quorum', tagged);
+      open.stream?.push(tagged);
+      if (event.type === 'needs-embedding') void this.verify(requestId, open.quorum, event.inferenceId, event.output);
+      if (event.type === 'decided') {
+        const attestations = open.quorum.attestationsFor(event.decision.resultHash);
+        emit('consensus', { requestId, decision: event.decision, attestations });
+        this.settle(open, { requestId, outcome: 'decided', output: event.decision.output, decision: event.decision, attestations });
+      }
+      if (event.type === 'failed') {
+        emit('failed', { requestId, reason: event.reason, explanation: event.explanation });
+        this.settle(open, { requestId, outcome: 'failed', attestations: 0, reason: event.reason, explanation: event.explanation });
+      }
+    }
+  }
+
+  private async verify(requestId: string, quorum: Quorum, inferenceId: string, output: string): Promise<void> {
+    try {
+      const embedding = await this.options.verifier.embed(quorum.request.body.securityFrame.embeddingModel, output, quorum.bits);
+      if (embedding) this.apply(requestId, quorum.supplyEmbedding(inferenceId, embedding, this.options.scheduler.now()));
+    } catch (error) {
+      this.options.emit('error', { code: 'engine', message: `could not re-embed a reveal: ${(error as Error).message}`, requestId });
+    }
+  }
+
+  private settle(open: OpenRequest, result: RequestResult): void {
+    open.settledAt = this.options.scheduler.now();
+    open.stream?.close();
+    open.resolve?.(result);
+    this.results.add({
+      requestId: result.requestId,
+      prompt: open.quorum.request.body.prompt,
+      mine: open.mine,
+      outcome: result.outcome,
+      settledAt: open.settledAt,
+      ...(result.output !== undefined ? { output: result.output } : {}),
+      ...(result.decision ? { resultHash: result.decision.resultHash } : {}),
+      attestations: result.attestations,
+      ...(result.reason ? { reason: result.reason } : {}),
+    } satisfies StoredResult);
+  }
+
+  /** One `request-change` per request per task, however many packets moved it. */
+  private changedSoon(requestId: string): void {
+    if (this.changed.size === 0) {
+      queueMicrotask(() => {
+        const ids = [...this.changed];
+        this.changed.clear();
+        for (const id of ids) this.options.emit('request-change', { requestId: id });
+      });
+    }
+    this.changed.add(requestId);
+  }
+}

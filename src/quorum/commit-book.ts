@@ -1,0 +1,63 @@
+import { computeInferenceId, type CommitBody, type CommitEntry, type InferenceRequestBody, type Packet } from '../protocol/index.js';
+import type { CommitRejectionReason, QuorumEvent } from './events.js';
+import { commitKey } from './reveal-list.js';
+import type { QuorumSnapshot } from './snapshot.js';
+import type { QuorumSchedule } from './timings.js';
+
+/**
+ * The commits of one request: the first commitment of each committer, the committers that committed
+ * twice, and every commit signature already checked (so a reveal list need not check it again).
+ */
+export class CommitBook {
+  private readonly byCommitter = new Map<string, CommitEntry>();
+  /** Commits whose signature was already checked, keyed by everything the signature covers. */
+  readonly knownSigs = new Set<string>();
+  readonly flagged = new Set<string>();
+
+  constructor(
+    private readonly request: Packet<InferenceRequestBody>,
+    private readonly schedule: QuorumSchedule,
+    private readonly emit: (event: QuorumEvent) => void,
+  ) {}
+
+  get size(): number {
+    return this.byCommitter.size;
+  }
+
+  entries(): IterableIterator<CommitEntry> {
+    return this.byCommitter.values();
+  }
+
+  find(inferenceId: string): CommitEntry | undefined {
+    return [...this.byCommitter.values()].find((entry) => entry.inferenceId === inferenceId);
+  }
+
+  /** Takes one commit; `listFixed` says a reveal list was already adopted, so no commit can join any more. */
+  receive(packet: Packet<CommitBody>, now: number, listFixed: boolean): void {
+    const { from } = packet;
+    const { inferenceId, commitment, model } = packet.body;
+    const reject = (reason: CommitRejectionReason) => this.emit({ type: 'commit-rejected', from, inferenceId, reason });
+    const known = this.byCommitter.get(from);
+    if (known) {
+      if (known.commitment === commitment) this.emit({ type: 'duplicate', packetType: 'commit', from });
+      else {
+        // Keep the first commitment; a node that commits twice to one request is marked.
+        this.flagged.add(from);
+        reject('equivocation');
+      }
+      return;
+    }
+    if (computeInferenceId(this.request.body.requestId, from, commitment) !== inferenceId) return reject('bad-inference-id');
+    if (!this.request.body.acceptedModels.includes(model)) return reject('model-not-accepted');
+    if (packet.createdAt > this.schedule.commitDeadline || now > this.schedule.listAt) return reject('late');
+    if (listFixed) return reject('after-list');
+    const entry = { from, createdAt: packet.createdAt, inferenceId, commitment, model, sig: packet.sig };
+    this.byCommitter.set(from, entry);
+    this.knownSigs.add(commitKey(entry));
+    this.emit({ type: 'commit', from, inferenceId, model });
+  }
+
+  snapshot(): QuorumSnapshot['commits'] {
+    return [...this.byCommitter.values()].map(({ from, inferenceId, commitment, model, createdAt }) => ({ from, inferenceId, commitment, model, createdAt }));
+  }
+}

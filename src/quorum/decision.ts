@@ -1,0 +1,123 @@
+import { decide, requiredClusterSize, type ConsensusResult } from '../consensus/index.js';
+import {
+  compareHex,
+  computeResultHash,
+  revealMatchesCommitment,
+  type CommitEntry,
+  type ConsensusBody,
+  type RevealBody,
+  type SecurityFrame,
+} from '../protocol/index.js';
+import type { AttestationTally, DecidedAttestation } from './attestation-tally.js';
+import type { QuorumDecision } from './events.js';
+import type { RevealList } from './reveal-list.js';
+import type { RevealRecord } from './reveal-book.js';
+
+export type VerifiedOutcome =
+  | { attestation: ConsensusBody; decision: QuorumDecision }
+  | { attestation: ConsensusBody; failure: Extract<ConsensusResult, { status: 'failed' }> };
+
+/**
+ * The decision of a node that verified: the densest sphere over the listed reveals it verified, with
+ * withheld and rejected reveals counting against agreement, and the attestation it broadcasts.
+ */
+export function decideVerified(input: {
+  requestId: string;
+  list: RevealList;
+  reveals: ReadonlyMap<string, RevealRecord>;
+  frame: SecurityFrame;
+  bits: number;
+}): VerifiedOutcome {
+  const { requestId, list, reveals, frame, bits } = input;
+  const listed = list.entries
+    .map((entry) => ({ entry, record: reveals.get(entry.inferenceId) }))
+    .filter((item): item is { entry: CommitEntry; record: RevealRecord } => item.record !== undefined);
+  const verified = listed.filter(({ record }) => record.status === 'verified');
+  const result = decide({
+    points: verified.map(({ entry, record }) => ({ inferenceId: entry.inferenceId, commitment: entry.commitment, bEmbedding: record.bEmbedding })),
+    commitCount: list.entries.length,
+    rejectedCount: listed.length - verified.length,
+    secDistance: frame.secDistance,
+    secPercentage: frame.secPercentage,
+    bits,
+  });
+  if (result.status === 'failed') {
+    return { attestation: { type: 'consensus', requestId, outcome: 'failed', listHash: list.listHash, reason: result.reason }, failure: result };
+  }
+  const chosen = reveals.get(result.chosen)!;
+  const entry = list.entries.find((candidate) => candidate.inferenceId === result.chosen)!;
+  const validInferenceIds = [...result.members].sort(compareHex);
+  const resultHash = computeResultHash({ requestId, listHash: list.listHash, chosenInferenceId: result.chosen, chosenOutput: chosen.output, validInferenceIds });
+  return {
+    attestation: { type: 'consensus', requestId, outcome: 'decided', listHash: list.listHash, validInferenceIds, chosenInferenceId: result.chosen, resultHash },
+    decision: {
+      basis: 'verified',
+      chosenInferenceId: result.chosen,
+      output: chosen.output,
+      chosenFrom: chosen.from,
+      model: entry.model,
+      resultHash,
+      listHash: list.listHash,
+      validInferenceIds,
+      consensus: result,
+    },
+  };
+}
+
+/**
+ * A node that cannot verify follows the result most nodes attested, but only one it can check: it must
+ * hold the chosen reveal, and the attested result hash must match what it recomputes. Returns the
+ * decision to settle on, or undefined to keep the current one (or keep waiting).
+ */
+export function followAttestations(input: {
+  requestId: string;
+  tally: AttestationTally;
+  list: RevealList | undefined;
+  secPercentage: number;
+  current: QuorumDecision | undefined;
+  findCommit: (inferenceId: string) => CommitEntry | undefined;
+  openingOf: (entry: CommitEntry) => RevealBody | undefined;
+}): QuorumDecision | undefined {
+  const { tally, list } = input;
+  const listed = new Set(list?.entries.map((entry) => entry.from));
+  const required = list ? requiredClusterSize(input.secPercentage, list.entries.length) : Infinity;
+  for (const resultHash of tally.ranked()) {
+    if (input.current?.resultHash === resultHash) return undefined;
+    // Only a result attested by as many listed committers as a decision needs: attackers within the
+    // frame's tolerance hold fewer, so an honest verifier is among them. Otherwise one forged but
+    // well-formed attestation, sent the moment a colluder's reveal is out, would win.
+    if (tally.attestedBy(listed, resultHash) < required) continue;
+    const attestation = tally.find(resultHash)!;
+    const entry = input.findCommit(attestation.chosenInferenceId);
+    const chosen = entry && input.openingOf(entry);
+    const decision = entry && chosen && adoptAttestation(input.requestId, attestation, entry, chosen);
+    if (decision) return decision;
+  }
+  return undefined;
+}
+
+/**
+ * The decision of a node that cannot verify, taken from an attestation, only if it checks out here:
+ * the chosen reveal opens its commitment and the attested result hash recomputes from it.
+ */
+function adoptAttestation(requestId: string, attestation: DecidedAttestation, entry: CommitEntry, chosen: RevealBody): QuorumDecision | undefined {
+  if (!revealMatchesCommitment(entry.commitment, { ...chosen, synthientId: entry.from })) return undefined;
+  const recomputed = computeResultHash({
+    requestId,
+    listHash: attestation.listHash,
+    chosenInferenceId: attestation.chosenInferenceId,
+    chosenOutput: chosen.output,
+    validInferenceIds: attestation.validInferenceIds,
+  });
+  if (recomputed !== attestation.resultHash) return undefined;
+  return {
+    basis: 'attested',
+    chosenInferenceId: attestation.chosenInferenceId,
+    output: chosen.output,
+    chosenFrom: entry.from,
+    model: entry.model,
+    resultHash: attestation.resultHash,
+    listHash: attestation.listHash,
+    validInferenceIds: attestation.validInferenceIds,
+  };
+}

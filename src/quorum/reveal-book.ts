@@ -1,0 +1,169 @@
+import { hammingDistance } from '../consensus/index.js';
+import { bytesToHex, hexToBytes, LIMITS, revealMatchesCommitment, type Packet, type PacketBody, type RevealBody, type RevealRejectionReason } from '../protocol/index.js';
+import type { QuorumEvent } from './events.js';
+import type { RevealList } from './reveal-list.js';
+import type { QuorumSnapshot, RevealStatus } from './snapshot.js';
+
+export interface RevealRecord {
+  from: string;
+  inferenceId: string;
+  output: string;
+  bEmbedding: Uint8Array;
+  status: RevealStatus;
+  rejection?: { reason: RevealRejectionReason; detail: string };
+}
+
+/** Where the quorum's parts put what a step reports and asks to send. */
+export interface QuorumOutput {
+  emit(event: QuorumEvent): void;
+  send(body: PacketBody): void;
+}
+
+export interface RevealBookOptions {
+  requestId: string;
+  bits: number;
+  toleranceBits: number;
+  canVerify: boolean;
+  out: QuorumOutput;
+}
+
+/**
+ * The reveals of one request: every opening received (kept to re-judge when the list changes), the
+ * judged record per listed inference, and this node's re-embeddings that verify them.
+ */
+export class RevealBook {
+  private readonly received = new Map<string, Packet<RevealBody>>();
+  private judged = new Map<string, RevealRecord>();
+  private readonly ownEmbeddings = new Map<string, Uint8Array>();
+
+  constructor(private readonly options: RevealBookOptions) {}
+
+  /** The judged reveal per inferenceId. */
+  get records(): ReadonlyMap<string, RevealRecord> {
+    return this.judged;
+  }
+
+  /** The opening received from `from` for `inferenceId`, judged or not. */
+  openingOf(from: string, inferenceId: string): RevealBody | undefined {
+    return this.received.get(revealKey(from, inferenceId))?.body;
+  }
+
+  /**
+   * Takes one reveal. `accepting` is false once the reveal window closed (or the request moved on),
+   * and `list` is the adopted reveal list, if any; without it the reveal is kept to be judged later.
+   */
+  receive(packet: Packet<RevealBody>, list: RevealList | undefined, accepting: boolean): void {
+    const { inferenceId } = packet.body;
+    const key = revealKey(packet.from, inferenceId);
+    const previous = this.received.get(key);
+    if (previous) {
+      const same = previous.body.output === packet.body.output && previous.body.salt === packet.body.salt && previous.body.bEmbedding === packet.body.bEmbedding;
+      if (same) {
+        this.options.out.emit({ type: 'duplicate', packetType: 'reveal', from: packet.from });
+        return;
+      }
+      // Only one opening of a commitment exists: a different second reveal replaces the first only if
+      // the first failed to open it, and is otherwise judged (and rejected) without being kept.
+      const record = this.judged.get(inferenceId);
+      const firstFailed = record?.from === packet.from && record.status === 'rejected' && record.rejection?.reason !== 'embedding-mismatch';
+      if (!firstFailed) {
+        if (list) this.judge(packet, list, false);
+        return;
+      }
+    }
+    if (!accepting) {
+      this.options.out.emit({ type: 'reveal-rejected', from: packet.from, inferenceId, reason: 'late', detail: 'arrived after the reveal window' });
+      return;
+    }
+    if (!previous && this.received.size >= LIMITS.revealList * 2) return;
+    this.received.set(key, packet);
+    if (list) this.judge(packet, list, true);
+  }
+
+  /** Judges every reveal received so far again, against a newly adopted list. */
+  rejudge(list: RevealList): void {
+    this.judged = new Map();
+    for (const packet of this.received.values()) this.judge(packet, list, true);
+  }
+
+  /** This node's own answer needs no re-embedding: it computed it. */
+  knowEmbedding(inferenceId: string, embedding: Uint8Array): void {
+    this.ownEmbeddings.set(inferenceId, embedding);
+  }
+
+  /** The driver's re-embedding of a revealed output. */
+  supplyEmbedding(inferenceId: string, embedding: Uint8Array): void {
+    this.ownEmbeddings.set(inferenceId, embedding);
+    const record = this.judged.get(inferenceId);
+    if (record?.status === 'pending') this.verify(record);
+  }
+
+  anyPending(): boolean {
+    return [...this.judged.values()].some((record) => record.status === 'pending');
+  }
+
+  allJudged(list: RevealList): boolean {
+    return list.entries.every((entry) => {
+      const status = this.judged.get(entry.inferenceId)?.status;
+      return status === 'verified' || status === 'rejected';
+    });
+  }
+
+  snapshot(): QuorumSnapshot['reveals'] {
+    return [...this.judged.values()].map((record) => ({
+      from: record.from,
+      inferenceId: record.inferenceId,
+      output: record.output,
+      bEmbedding: bytesToHex(record.bEmbedding),
+      status: record.status,
+      ...(record.rejection ? { rejection: record.rejection } : {}),
+    }));
+  }
+
+  private judge(packet: Packet<RevealBody>, list: RevealList, keep: boolean): void {
+    const { requestId, bits, canVerify, out } = this.options;
+    const { inferenceId, output, bEmbedding, salt } = packet.body;
+    const entry = list.entries.find((candidate) => candidate.inferenceId === inferenceId);
+    const reject = (reason: RevealRejectionReason, detail: string, announce = true) => {
+      out.emit({ type: 'reveal-rejected', from: packet.from, inferenceId, reason, detail });
+      if (announce && canVerify) out.send({ type: 'revealRejection', requestId, inferenceId, reason, detail });
+      // Only the committer's own reveal may stand for its entry: a copy sent by anyone else must not replace it.
+      if (keep && entry && entry.from === packet.from) {
+        this.judged.set(inferenceId, { from: packet.from, inferenceId, output, bEmbedding: hexToBytes(bEmbedding), status: 'rejected', rejection: { reason, detail } });
+      }
+    };
+    if (!entry) return reject('not-in-list', 'no commit in the fixed reveal list has this inferenceId', false);
+    if (entry.from !== packet.from) return reject('not-in-list', 'sent by a node other than the committer', false);
+    if (bEmbedding.length * 4 !== bits) return reject('embedding-size', `${bEmbedding.length * 4} bits, the frame needs ${bits}`);
+    if (!revealMatchesCommitment(entry.commitment, { requestId, synthientId: entry.from, output, bEmbedding, salt })) {
+      return reject('commitment-mismatch', 'the revealed output, embedding and salt do not hash to the commitment');
+    }
+    if (!keep) return;
+    const record: RevealRecord = { from: packet.from, inferenceId, output, bEmbedding: hexToBytes(bEmbedding), status: 'unverified' };
+    this.judged.set(inferenceId, record);
+    out.emit({ type: 'reveal', from: packet.from, inferenceId });
+    // A node that cannot verify may now hold an attested result's chosen reveal: the quorum looks again.
+    if (!canVerify) return;
+    record.status = 'pending';
+    if (this.ownEmbeddings.has(inferenceId)) this.verify(record);
+    else out.emit({ type: 'needs-embedding', inferenceId, output });
+  }
+
+  private verify(record: RevealRecord): void {
+    const { requestId, toleranceBits, out } = this.options;
+    const distance = hammingDistance(this.ownEmbeddings.get(record.inferenceId)!, record.bEmbedding);
+    if (distance <= toleranceBits) {
+      record.status = 'verified';
+      return;
+    }
+    record.status = 'rejected';
+    const detail = `claimed embedding differs from ours in ${distance} bits (tolerance ${toleranceBits})`;
+    record.rejection = { reason: 'embedding-mismatch', detail };
+    out.emit({ type: 'reveal-rejected', from: record.from, inferenceId: record.inferenceId, reason: 'embedding-mismatch', detail });
+    out.send({ type: 'revealRejection', requestId, inferenceId: record.inferenceId, reason: 'embedding-mismatch', detail });
+  }
+}
+
+function revealKey(from: string, inferenceId: string): string {
+  return `${from}:${inferenceId}`;
+}
