@@ -92,15 +92,18 @@ export class OpenRequests {
     this.apply(requestId, open.quorum.receive(packet, now));
   }
 
-  /** Commits this node's answer: the secret goes to disk before the commitment leaves. */
-  async commitOwn(requestId: string, answer: OwnAnswer, salt: Uint8Array): Promise<boolean> {
+  /**
+   * Commits this node's answer: the secret goes to disk before the commitment leaves. `committed` runs
+   * in the same task as the send, so what it sends too leaves in the same frame.
+   */
+  async commitOwn(requestId: string, answer: OwnAnswer, salt: Uint8Array, committed: () => void): Promise<void> {
     const open = this.open.get(requestId);
-    if (!open || this.stopped) return false;
+    if (!open || this.stopped) return;
     const { step, ownReveal } = open.quorum.commitOwn(answer, salt, this.options.scheduler.now());
     await this.options.journal.keepOwnReveal(requestId, ownReveal);
-    if (this.stopped) return false;
+    if (this.stopped) return;
     this.apply(requestId, step);
-    return true;
+    committed();
   }
 
   /** Rebuilds a saved request by replaying its packets (after a reload); returns its id. */

@@ -294,11 +294,13 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
   }
 
   private async commitAnswer(answer: Answer): Promise<void> {
+    if (this.stopped) return;
     const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
-    if (this.stopped || !(await this.requestsFollowed.commitOwn(answer.request.body.requestId, answer, salt))) return;
-    this.tokensServed += answer.tokens;
-    this.mesh.announceStatus();
-    this.beacon.changed();
+    await this.requestsFollowed.commitOwn(answer.request.body.requestId, answer, salt, () => {
+      this.tokensServed += answer.tokens;
+      this.mesh.announceStatus();
+      this.beacon.changed();
+    });
   }
 
   /** Rebuilds the requests of an earlier session from the store, then catches up to now. */
