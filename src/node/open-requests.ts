@@ -1,6 +1,6 @@
 import type { Scheduler } from '../network/index.js';
 import { decodePacket, hexToBytes, type Identity, type InferenceRequestBody, type Packet } from '../protocol/index.js';
-import { Quorum, type OwnAnswer, type QuorumSnapshot, type QuorumStep, type QuorumTimings } from '../quorum/index.js';
+import { Quorum, type Holdings, type OwnAnswer, type QuorumSnapshot, type QuorumStep, type QuorumTimings } from '../quorum/index.js';
 import type { StoredQuorum, StoredResult } from '../store/types.js';
 import { EarlyPackets } from './early-packets.js';
 import type { EmitNodeEvent } from './node-events.js';
@@ -11,8 +11,6 @@ import type { VerifierRole } from './verifier-role.js';
 
 interface OpenRequest {
   quorum: Quorum;
-  /** Every packet this node signed about the request, re-sent to peers that link later. */
-  resendable: Packet[];
   mine: boolean;
   stream?: EventStream<RequestEvent>;
   resolve?: (result: RequestResult) => void;
@@ -71,7 +69,7 @@ export class OpenRequests {
     const { requestId, securityFrame, prompt, acceptedModels } = request.body;
     const { identity, timings, journal } = this.options;
     const quorum = new Quorum({ request, identity, canVerify: this.options.verifier.canVerify(securityFrame.embeddingModel), ...(timings ? { timings } : {}) });
-    this.open.set(requestId, { quorum, mine, resendable: [], ...handle });
+    this.open.set(requestId, { quorum, mine, ...handle });
     journal.open(requestId, now, saved);
     this.options.emit('request', { requestId, from: request.from, prompt, frame: securityFrame, acceptedModels, mine });
     this.changedSoon(requestId);
@@ -139,13 +137,14 @@ export class OpenRequests {
     }
   }
 
-  /**
-   * Packets are sent once; a node that links up later (a reload, a slow WebRTC link) would never hear
-   * a request, commit, reveal or attestation it missed, and a missing reveal counts against agreement.
-   * Requests still kept (open, or settled within the retention) are re-sent; peers drop known copies.
-   */
-  resendAll(): void {
-    for (const open of this.open.values()) for (const packet of open.resendable) this.options.send(packet);
+  /** What this node holds about a request it follows, for reconciliation. */
+  holdings(requestId: string): Holdings | undefined {
+    return this.open.get(requestId)?.quorum.holdings;
+  }
+
+  /** Requests to reconcile: open ones, and those settled within `lingerMs` (observers still gather attestations). */
+  active(now: number, lingerMs: number): string[] {
+    return [...this.open].filter(([, open]) => open.settledAt === undefined || now - open.settledAt < lingerMs).map(([requestId]) => requestId);
   }
 
   /** Stops the streams of every request (the node is stopping). */
@@ -162,7 +161,6 @@ export class OpenRequests {
   }
 
   private sent(requestId: string, packet: Packet, now: number): void {
-    this.open.get(requestId)!.resendable.push(packet);
     this.options.send(packet);
     this.options.journal.log(requestId, packet, now);
   }

@@ -20,6 +20,7 @@ import { RakisError } from './errors.js';
 import { resolveIdentity, type IdentityOptions } from './identity.js';
 import type { NodeStatus, RakisNodeEvents } from './node-events.js';
 import { OpenRequests } from './open-requests.js';
+import { Reconciler } from './reconciler.js';
 import { RequestJournal } from './request-journal.js';
 import { EventStream, type RequestEvent, type RequestHandle, type RequestResult } from './request-handle.js';
 import { assertFrame, assertParams, DEFAULT_MAX_TOKENS, type RequestParams } from './security-frame.js';
@@ -60,6 +61,8 @@ export interface NodeSeams {
 }
 
 const TICK_MS = 200;
+/** How long a settled request is still reconciled: nodes that cannot verify gather attestations after it. */
+const RECONCILE_LINGER_MS = 10_000;
 
 /**
  * A Rakis node: one identity, one mesh, the worker and verifier roles, the requests it follows and
@@ -76,6 +79,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
   private readonly journal: RequestJournal;
   private readonly requestsFollowed: OpenRequests;
   private readonly beacon: StatusBeacon;
+  private readonly reconciler: Reconciler;
   private readonly options: RakisNodeOptions;
   private tickTimer: TimerHandle | undefined;
   private contributing: AbortController | undefined;
@@ -128,6 +132,13 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
       emit,
       ...(options.timings ? { timings: options.timings } : {}),
       ...(options.settledRetentionMs !== undefined ? { settledRetentionMs: options.settledRetentionMs } : {}),
+    });
+    this.reconciler = new Reconciler({
+      self: identity.synthientId,
+      holdings: (requestId) => this.requestsFollowed.holdings(requestId),
+      active: (now) => this.requestsFollowed.active(now, RECONCILE_LINGER_MS),
+      publish: (body) => this.mesh.publish(body),
+      forward: (packet) => this.mesh.send(packet),
     });
     this.beacon = new StatusBeacon(this.scheduler, () => this.status, (status) => this.emit('status', status));
     this.mesh.onPacket((packet) => this.onPacket(packet, this.scheduler.now()));
@@ -273,6 +284,8 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
 
   private onPacket(packet: Packet, now: number): void {
     const body = packet.body;
+    if (body.type === 'digest') return this.reconciler.onDigest(packet.from, body, now);
+    if (body.type === 'want') return this.reconciler.onWant(packet.from, body, now);
     if (body.type === 'inferenceRequest') {
       if (this.requestsFollowed.has(body.requestId)) return;
       this.requestsFollowed.track(packet as Packet<InferenceRequestBody>, now, false);
@@ -286,7 +299,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     const ids = new Set(peers.map((peer) => peer.synthientId));
     const joined = peers.filter((peer) => !this.knownPeerIds.has(peer.synthientId));
     for (const peer of joined) this.emit('peer-joined', peer);
-    if (joined.length > 0) this.requestsFollowed.resendAll();
+    if (joined.length > 0) this.reconciler.peerJoined();
     for (const id of this.knownPeerIds) if (!ids.has(id)) this.emit('peer-left', { synthientId: id });
     this.knownPeerIds = ids;
     this.emit('peers', peers);
@@ -316,7 +329,9 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
   private scheduleTick(): void {
     this.tickTimer = this.scheduler.setTimeout(() => {
       if (this.stopped) return;
-      this.requestsFollowed.tick(this.scheduler.now());
+      const now = this.scheduler.now();
+      this.requestsFollowed.tick(now);
+      this.reconciler.tick(now);
       this.beacon.check();
       this.scheduleTick();
     }, TICK_MS);

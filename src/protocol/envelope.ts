@@ -40,6 +40,11 @@ export function packetId(packet: Omit<Packet, 'sig'>): string {
   return sha256Hex(signedBytes(packet));
 }
 
+/** The short id digests name a packet by: the first 8 bytes of its packet id (second preimages stay out of reach). */
+export function shortPacketId(id: string): string {
+  return id.slice(0, 16);
+}
+
 export function signPacket<B extends PacketBody>(identity: Identity, body: B, createdAt: number): Packet<B> {
   const unsigned = { v: PROTOCOL_VERSION, from: identity.synthientId, createdAt, body } as const;
   return { ...unsigned, sig: bytesToHex(signBytes(signedBytes(unsigned), identity.secretKey)) };

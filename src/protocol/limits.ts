@@ -12,6 +12,10 @@ export const LIMITS = {
   clientChars: 64,
   detailChars: 256,
   knownPeers: 64,
+  /** Short ids in one digest: a request's commits, list, reveals and attestations fit. */
+  digestIds: 2048,
+  /** Short ids asked for in one want. */
+  wantIds: 256,
   /** Largest quorum a request may ask for. */
   quorum: 256,
   /** Largest fixed reveal list (commits beyond the quorum are welcome, up to this). */

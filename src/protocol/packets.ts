@@ -118,6 +118,29 @@ export type ConsensusBody =
       reason: ConsensusFailureReason;
     };
 
+/**
+ * What a node holds about a request, so peers can send what it misses: the request, the commits, the
+ * adopted reveal list, the kept reveals and the tallied attestations, named by short id (the first 8
+ * bytes of each packet id, hex). `hash` is SHA-256 over the sorted short ids' bytes, so two nodes that
+ * hold the same packets can tell from a small digest; `ids`, sorted ascending, comes only in a full
+ * digest, sent when the hashes differ.
+ */
+export interface DigestBody {
+  type: 'digest';
+  requestId: string;
+  count: number;
+  hash: string;
+  ids?: string[];
+}
+
+/** Asks `holder`, whose digest listed them, for these packets (short ids) about a request. */
+export interface WantBody {
+  type: 'want';
+  requestId: string;
+  holder: string;
+  ids: string[];
+}
+
 export type PeerRole = 'worker' | 'observer';
 
 export interface PeerStatusFields {
@@ -160,7 +183,9 @@ export type PacketBody =
   | ConsensusBody
   | HelloBody
   | StatusBody
-  | KnownPeersBody;
+  | KnownPeersBody
+  | DigestBody
+  | WantBody;
 
 export type PacketType = PacketBody['type'];
 
@@ -174,6 +199,8 @@ export const PACKET_TYPES: readonly PacketType[] = [
   'hello',
   'status',
   'knownPeers',
+  'digest',
+  'want',
 ];
 
 export interface Packet<B extends PacketBody = PacketBody> {

@@ -15,6 +15,8 @@ const PRINTABLE = /^[\x20-\x7e]*$/;
 const modelId = str(LIMITS.modelIdChars, MODEL_ID, 1);
 const hash = hex(32);
 const synthientId = hex(32);
+/** A packet's short id in digests: the first 8 bytes of its id. */
+const shortId = hex(8);
 const timestamp = int(0, Number.MAX_SAFE_INTEGER);
 
 /** Sizes (bytes) of every binary embedding some registered model produces, Matryoshka prefixes included. */
@@ -113,6 +115,14 @@ const BODY_CHECKS: Record<PacketType, Check> = {
         })(value, path),
   hello: obj({ type: literal('hello'), ...peerStatus }),
   status: obj({ type: literal('status'), ...peerStatus }),
+  digest: obj({
+    type: literal('digest'),
+    requestId: hash,
+    count: int(0, LIMITS.digestIds),
+    hash,
+    ids: optional(arr(shortId, LIMITS.digestIds, { unique: true })),
+  }),
+  want: obj({ type: literal('want'), requestId: hash, holder: synthientId, ids: arr(shortId, LIMITS.wantIds, { minItems: 1, unique: true }) }),
   knownPeers: obj({
     type: literal('knownPeers'),
     peers: arr(

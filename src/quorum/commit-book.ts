@@ -32,20 +32,23 @@ export class CommitBook {
     return [...this.byCommitter.values()].find((entry) => entry.inferenceId === inferenceId);
   }
 
-  /** Takes one commit; `listFixed` says a reveal list was already adopted, so no commit can join any more. */
-  receive(packet: Packet<CommitBody>, now: number, listFixed: boolean): void {
+  /** Takes one commit, and says whether it counts; `listFixed` says a reveal list was already adopted, so no commit can join any more. */
+  receive(packet: Packet<CommitBody>, now: number, listFixed: boolean): boolean {
     const { from } = packet;
     const { inferenceId, commitment, model } = packet.body;
-    const reject = (reason: CommitRejectionReason) => this.emit({ type: 'commit-rejected', from, inferenceId, reason });
+    const reject = (reason: CommitRejectionReason) => {
+      this.emit({ type: 'commit-rejected', from, inferenceId, reason });
+      return false;
+    };
     const known = this.byCommitter.get(from);
     if (known) {
-      if (known.commitment === commitment) this.emit({ type: 'duplicate', packetType: 'commit', from });
-      else {
+      if (known.commitment !== commitment) {
         // Keep the first commitment; a node that commits twice to one request is marked.
         this.flagged.add(from);
-        reject('equivocation');
+        return reject('equivocation');
       }
-      return;
+      this.emit({ type: 'duplicate', packetType: 'commit', from });
+      return false;
     }
     if (computeInferenceId(this.request.body.requestId, from, commitment) !== inferenceId) return reject('bad-inference-id');
     if (!this.request.body.acceptedModels.includes(model)) return reject('model-not-accepted');
@@ -55,6 +58,7 @@ export class CommitBook {
     this.byCommitter.set(from, entry);
     this.knownSigs.add(commitKey(entry));
     this.emit({ type: 'commit', from, inferenceId, model });
+    return true;
   }
 
   snapshot(): QuorumSnapshot['commits'] {

@@ -2,3 +2,4 @@ export * from './events.js';
 export * from './quorum.js';
 export * from './snapshot.js';
 export * from './timings.js';
+export * from './holdings.js';

@@ -18,6 +18,7 @@ import {
   type RevealRequestBody,
 } from '../protocol/index.js';
 import { AttestationTally } from './attestation-tally.js';
+import { Holdings } from './holdings.js';
 import { CommitBook } from './commit-book.js';
 import { decideVerified, followAttestations } from './decision.js';
 import type { OwnAnswer, OwnReveal, QuorumDecision, QuorumEvent, QuorumFailureReason, QuorumPhase, QuorumStep } from './events.js';
@@ -70,9 +71,13 @@ export class Quorum {
   private readonly rejections = new RejectionLog();
   private decision?: QuorumDecision;
   private failure?: { reason: QuorumFailureReason; explanation: string };
-  /** What the step being computed sends, in order: bodies are signed when the step is handed out. */
-  private outbox: (PacketBody | Packet)[] = [];
+  /** The packets that shape this node's result, for reconciliation with peers. */
+  readonly holdings = new Holdings();
+  private listId: string | undefined;
+  /** What the step being computed sends, in order, and the instant it is computed at. */
+  private outbox: Packet[] = [];
   private events: QuorumEvent[] = [];
+  private stepNow = 0;
 
   constructor(options: QuorumOptions) {
     const { request } = options;
@@ -95,7 +100,9 @@ export class Quorum {
       toleranceBits: this.toleranceBits,
       canVerify: this.canVerify,
       out: { emit: (event) => this.emit(event), send: (body) => this.send(body) },
+      holdings: this.holdings,
     });
+    this.holdings.add(request);
   }
 
   get currentPhase(): QuorumPhase {
@@ -112,11 +119,12 @@ export class Quorum {
 
   /** Feeds one verified packet about this request. */
   receive(packet: Packet, now: number): QuorumStep {
+    this.stepNow = now;
     const body = packet.body;
     if ('requestId' in body && body.requestId === this.requestId) {
       switch (body.type) {
         case 'commit':
-          this.commits.receive(packet as Packet<CommitBody>, now, this.list !== undefined);
+          this.onCommit(packet as Packet<CommitBody>, now);
           break;
         case 'revealRequest':
           this.onRevealRequest(packet as Packet<RevealRequestBody>, now);
@@ -128,7 +136,7 @@ export class Quorum {
           this.emit({ type: 'remote-rejection', from: packet.from, inferenceId: body.inferenceId, reason: body.reason });
           break;
         case 'consensus':
-          this.onAttestation(packet.from, body);
+          this.onAttestation(packet as Packet<ConsensusBody>);
           break;
         default:
           break;
@@ -139,6 +147,7 @@ export class Quorum {
 
   /** Moves time forward: closes windows, fixes lists, decides or fails when their moment comes. */
   tick(now: number): QuorumStep {
+    this.stepNow = now;
     return this.advance(now);
   }
 
@@ -147,21 +156,21 @@ export class Quorum {
    * it to send, with the secret opening that must be kept (on disk) to reveal it later.
    */
   commitOwn(answer: OwnAnswer, salt: Uint8Array, now: number): { step: QuorumStep; ownReveal: OwnReveal } {
+    this.stepNow = now;
     const { output, bEmbedding, model } = answer;
     const commitment = computeCommitment({ requestId: this.requestId, synthientId: this.self, output, bEmbedding, salt });
     const inferenceId = computeInferenceId(this.requestId, this.self, commitment);
     const ownReveal = { inferenceId, output, bEmbedding, salt };
     this.ownReveal = ownReveal;
-    // Signed here, not when the step is handed out: the commit's signature goes into the reveal list.
-    const commit = signPacket(this.identity, { type: 'commit', requestId: this.requestId, inferenceId, commitment, model }, now);
-    this.outbox.push(commit);
-    this.commits.receive(commit, now, this.list !== undefined);
+    const commit = this.send({ type: 'commit', requestId: this.requestId, inferenceId, commitment, model });
+    this.onCommit(commit, now);
     this.sendOwnRevealIfListed(now);
     return { step: this.advance(now), ownReveal };
   }
 
   /** Restores this node's own answer (after a reload); it is revealed once a reveal list that includes it is fixed. */
   setOwnReveal(reveal: OwnReveal, now: number): QuorumStep {
+    this.stepNow = now;
     this.ownReveal = reveal;
     this.sendOwnRevealIfListed(now);
     return this.advance(now);
@@ -169,6 +178,7 @@ export class Quorum {
 
   /** The driver's re-embedding of a revealed output (after a `needs-embedding` event). */
   supplyEmbedding(inferenceId: string, embedding: Uint8Array, now: number): QuorumStep {
+    this.stepNow = now;
     if (embedding.length * 8 !== this.bits) {
       throw new RangeError(`re-embedding has ${embedding.length * 8} bits, the frame needs ${this.bits}`);
     }
@@ -214,13 +224,15 @@ export class Quorum {
     this.events.push(event);
   }
 
-  private send(body: PacketBody): void {
-    this.outbox.push(body);
+  /** Signs `body` as this node at the step's instant, and queues it for the driver to send. */
+  private send<B extends PacketBody>(body: B): Packet<B> {
+    const packet = signPacket(this.identity, body, this.stepNow);
+    this.outbox.push(packet);
+    return packet;
   }
 
-  private flush(now: number): QuorumStep {
-    const send = this.outbox.map((item) => ('sig' in item ? item : signPacket(this.identity, item, now)));
-    const step = { send, events: this.events };
+  private flush(): QuorumStep {
+    const step = { send: this.outbox, events: this.events };
     this.outbox = [];
     this.events = [];
     return step;
@@ -234,6 +246,10 @@ export class Quorum {
 
   private get settled(): boolean {
     return this.phase === 'decided' || this.phase === 'failed';
+  }
+
+  private onCommit(packet: Packet<CommitBody>, now: number): void {
+    if (this.commits.receive(packet, now, this.list !== undefined)) this.holdings.add(packet);
   }
 
   // ---- reveal lists ----
@@ -256,11 +272,13 @@ export class Quorum {
       if (candidate.listHash === this.list.listHash) this.emit({ type: 'duplicate', packetType: 'revealRequest', from: packet.from });
       return;
     }
-    this.adoptList(candidate, now);
+    this.adoptList(candidate, packet, now);
   }
 
-  private adoptList(list: RevealList, now: number): void {
+  private adoptList(list: RevealList, packet: Packet<RevealRequestBody>, now: number): void {
     this.list = list;
+    if (this.listId) this.holdings.remove(this.listId);
+    this.listId = this.holdings.add(packet);
     this.emit({ type: 'reveal-list', from: list.from, size: list.entries.length, listHash: list.listHash, byRequester: list.byRequester });
     if (this.phase === 'collecting') this.setPhase('revealing');
     this.reveals.rejudge(list);
@@ -270,9 +288,9 @@ export class Quorum {
   private issueList(now: number): void {
     const entries = listFromCommits(this.commits.entries());
     this.listSent = true;
-    this.send({ type: 'revealRequest', requestId: this.requestId, commits: entries });
+    const packet = this.send({ type: 'revealRequest', requestId: this.requestId, commits: entries });
     const candidate = revealList(this.self, this.isRequester, entries);
-    if (!this.list || prefersList(candidate, this.list)) this.adoptList(candidate, now);
+    if (!this.list || prefersList(candidate, this.list)) this.adoptList(candidate, packet, now);
   }
 
   // ---- reveals ----
@@ -282,17 +300,16 @@ export class Quorum {
     if (!own || this.ownRevealSent || !this.list) return;
     if (!this.list.entries.some((entry) => entry.inferenceId === own.inferenceId)) return;
     this.ownRevealSent = true;
-    const body: RevealBody = {
+    const reveal = this.send<RevealBody>({
       type: 'reveal',
       requestId: this.requestId,
       inferenceId: own.inferenceId,
       output: own.output,
       bEmbedding: bytesToHex(own.bEmbedding),
       salt: bytesToHex(own.salt),
-    };
-    this.send(body);
+    });
     this.reveals.knowEmbedding(own.inferenceId, own.bEmbedding);
-    this.onReveal({ v: 1, from: this.self, createdAt: now, body, sig: '' }, now);
+    this.onReveal(reveal, now);
   }
 
   private onReveal(packet: Packet<RevealBody>, now: number): void {
@@ -332,7 +349,7 @@ export class Quorum {
     if (this.phase === 'deciding' && !this.canVerify && now >= s.attestationDeadline) {
       this.fail('no-attestations', 'no node that could verify attested a decision in time');
     }
-    return this.flush(now);
+    return this.flush();
   }
 
   private commitShortfall(): string {
@@ -348,7 +365,7 @@ export class Quorum {
   private decide(): void {
     const outcome = decideVerified({ requestId: this.requestId, list: this.list!, reveals: this.reveals.records, frame: this.request.body.securityFrame, bits: this.bits });
     this.attestations.recordOwn(this.self, outcome.attestation);
-    this.send(outcome.attestation);
+    this.holdings.add(this.send(outcome.attestation));
     if ('failure' in outcome) this.fail(outcome.failure.reason, outcome.failure.explanation, outcome.failure);
     else this.settle(outcome.decision);
   }
@@ -362,9 +379,10 @@ export class Quorum {
 
   // ---- attestations ----
 
-  private onAttestation(from: string, body: ConsensusBody): void {
-    const event = this.attestations.receive(from, body);
-    if (event.type === 'attestation-conflict') this.commits.flagged.add(from);
+  private onAttestation(packet: Packet<ConsensusBody>): void {
+    const event = this.attestations.receive(packet.from, packet.body);
+    if (event.type === 'attestation-conflict') this.commits.flagged.add(packet.from);
+    if (event.type === 'attestation') this.holdings.add(packet);
     this.emit(event);
   }
 

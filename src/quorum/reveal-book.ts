@@ -1,6 +1,7 @@
 import { hammingDistance } from '../consensus/index.js';
 import { bytesToHex, hexToBytes, LIMITS, revealMatchesCommitment, type Packet, type PacketBody, type RevealBody, type RevealRejectionReason } from '../protocol/index.js';
 import type { QuorumEvent } from './events.js';
+import type { Holdings } from './holdings.js';
 import type { RevealList } from './reveal-list.js';
 import type { QuorumSnapshot, RevealStatus } from './snapshot.js';
 
@@ -25,6 +26,8 @@ export interface RevealBookOptions {
   toleranceBits: number;
   canVerify: boolean;
   out: QuorumOutput;
+  /** Openings kept are held for reconciliation; one that replaces a failed opening releases it. */
+  holdings: Holdings;
 }
 
 /**
@@ -32,7 +35,7 @@ export interface RevealBookOptions {
  * judged record per listed inference, and this node's re-embeddings that verify them.
  */
 export class RevealBook {
-  private readonly received = new Map<string, Packet<RevealBody>>();
+  private readonly received = new Map<string, { packet: Packet<RevealBody>; id: string }>();
   private judged = new Map<string, RevealRecord>();
   private readonly ownEmbeddings = new Map<string, Uint8Array>();
 
@@ -45,7 +48,7 @@ export class RevealBook {
 
   /** The opening received from `from` for `inferenceId`, judged or not. */
   openingOf(from: string, inferenceId: string): RevealBody | undefined {
-    return this.received.get(revealKey(from, inferenceId))?.body;
+    return this.received.get(revealKey(from, inferenceId))?.packet.body;
   }
 
   /**
@@ -57,7 +60,8 @@ export class RevealBook {
     const key = revealKey(packet.from, inferenceId);
     const previous = this.received.get(key);
     if (previous) {
-      const same = previous.body.output === packet.body.output && previous.body.salt === packet.body.salt && previous.body.bEmbedding === packet.body.bEmbedding;
+      const { body } = previous.packet;
+      const same = body.output === packet.body.output && body.salt === packet.body.salt && body.bEmbedding === packet.body.bEmbedding;
       if (same) {
         this.options.out.emit({ type: 'duplicate', packetType: 'reveal', from: packet.from });
         return;
@@ -76,14 +80,15 @@ export class RevealBook {
       return;
     }
     if (!previous && this.received.size >= LIMITS.revealList * 2) return;
-    this.received.set(key, packet);
+    if (previous) this.options.holdings.remove(previous.id);
+    this.received.set(key, { packet, id: this.options.holdings.add(packet) });
     if (list) this.judge(packet, list, true);
   }
 
   /** Judges every reveal received so far again, against a newly adopted list. */
   rejudge(list: RevealList): void {
     this.judged = new Map();
-    for (const packet of this.received.values()) this.judge(packet, list, true);
+    for (const { packet } of this.received.values()) this.judge(packet, list, true);
   }
 
   /** This node's own answer needs no re-embedding: it computed it. */

@@ -1,0 +1,143 @@
+import { LIMITS, type DigestBody, type Packet, type WantBody } from '../protocol/index.js';
+import { holdingsSummary, type Holdings } from '../quorum/index.js';
+
+/** A small digest at least this often while a request's holdings change… */
+const CHANGED_DIGEST_MS = 1_000;
+/** …and this often while they do not, so a node that missed a packet hears of it. */
+const IDLE_DIGEST_MS = 5_000;
+/** Full digests (with ids) per request, at least this far apart, doubling while peers keep differing. */
+const FULL_DIGEST_MIN_MS = 500;
+const FULL_DIGEST_MAX_MS = 8_000;
+/** Times one missing packet is asked for before it is taken as one this node turns down. */
+const ASKS_PER_PACKET = 3;
+/** Wants per request and holder, at least this far apart. */
+const WANT_INTERVAL_MS = 300;
+/** Packets sent in answer to one node's wants per second. */
+const ANSWERS_PER_SECOND = 512;
+/** Requests not followed (yet) whose digests are still answered, and requesters whose wants are counted. */
+const TABLE_LIMIT = 256;
+
+interface RequestSync {
+  lastDigestAt: number;
+  lastCount: number;
+  lastFullAt: number;
+  fullIntervalMs: number;
+  /** Times each missing short id was asked for. */
+  asked: Map<string, number>;
+  lastWantAt: Map<string, number>;
+}
+
+export interface ReconcilerOptions {
+  self: string;
+  /** What this node holds about a request, or undefined when it does not follow it. */
+  holdings(requestId: string): Holdings | undefined;
+  /** Requests to keep reconciling now (open, or settled a short while ago). */
+  active(now: number): string[];
+  /** Signs and broadcasts a digest or want of this node. */
+  publish(body: DigestBody | WantBody): void;
+  /** Re-sends a packet (signed by its author) to peers that miss it. */
+  forward(packet: Packet): void;
+}
+
+/**
+ * Brings the nodes that follow a request to hold the same packets about it, whatever was lost and
+ * however the mesh is shaped. Each node announces a small digest of what it holds; a node whose
+ * holdings differ answers with the full list of short ids; a node that lacks some asks their holder,
+ * which re-sends them (packets are signed by their authors, so anyone may forward them). A node
+ * linked to one peer learns of a request through that peer's digests and pulls it whole. Every
+ * table and answer is bounded.
+ */
+export class Reconciler {
+  private readonly sync = new Map<string, RequestSync>();
+  private readonly answered = new Map<string, { second: number; count: number }>();
+  private digestAllSoon = false;
+
+  constructor(private readonly options: ReconcilerOptions) {}
+
+  /** A peer linked: it may miss everything, so every active request is announced at the next tick. */
+  peerJoined(): void {
+    this.digestAllSoon = true;
+  }
+
+  tick(now: number): void {
+    const active = new Set(this.options.active(now));
+    for (const requestId of active) {
+      const held = this.options.holdings(requestId);
+      if (!held) continue;
+      const state = this.state(requestId);
+      const since = now - state.lastDigestAt;
+      const changed = held.size !== state.lastCount;
+      if (this.digestAllSoon || (changed && since >= CHANGED_DIGEST_MS) || since >= IDLE_DIGEST_MS) this.digest(requestId, held, state, now, false);
+    }
+    this.digestAllSoon = false;
+    for (const requestId of this.sync.keys()) if (!active.has(requestId) && this.options.holdings(requestId)) this.sync.delete(requestId);
+  }
+
+  onDigest(from: string, body: DigestBody, now: number): void {
+    const held = this.options.holdings(body.requestId);
+    const ids = held?.ids() ?? [];
+    if (holdingsSummary(ids).hash === body.hash) return;
+    const state = this.state(body.requestId);
+    if (body.ids) this.want(from, body.requestId, body.ids, held, state, now);
+    // The sender may lack what this node holds: tell it, so it can ask in turn.
+    const senderLacks = body.ids ? ids.some((id) => !body.ids!.includes(id)) : true;
+    if (senderLacks && now - state.lastFullAt >= state.fullIntervalMs) {
+      this.digest(body.requestId, held, state, now, true);
+      state.fullIntervalMs = Math.min(FULL_DIGEST_MAX_MS, state.fullIntervalMs * 2);
+    }
+  }
+
+  onWant(from: string, body: WantBody, now: number): void {
+    if (body.holder !== this.options.self) return;
+    const held = this.options.holdings(body.requestId);
+    if (!held) return;
+    const second = Math.floor(now / 1000);
+    let budget = this.answered.get(from);
+    if (!budget || budget.second !== second) {
+      if (!budget && this.answered.size >= TABLE_LIMIT) this.answered.delete(this.answered.keys().next().value!);
+      this.answered.set(from, (budget = { second, count: 0 }));
+    }
+    for (const id of body.ids) {
+      const packet = held.get(id);
+      if (!packet || budget.count >= ANSWERS_PER_SECOND) continue;
+      budget.count++;
+      this.options.forward(packet);
+    }
+  }
+
+  private want(holder: string, requestId: string, offered: string[], held: Holdings | undefined, state: RequestSync, now: number): void {
+    if (now - (state.lastWantAt.get(holder) ?? -Infinity) < WANT_INTERVAL_MS) return;
+    const ids: string[] = [];
+    for (const id of offered) {
+      if (ids.length >= LIMITS.wantIds) break;
+      const asked = state.asked.get(id) ?? 0;
+      if (held?.has(id) || asked >= ASKS_PER_PACKET) continue;
+      if (state.asked.size < LIMITS.digestIds * 2) state.asked.set(id, asked + 1);
+      ids.push(id);
+    }
+    if (ids.length === 0) return;
+    state.lastWantAt.set(holder, now);
+    this.options.publish({ type: 'want', requestId, holder, ids });
+  }
+
+  private digest(requestId: string, held: Holdings | undefined, state: RequestSync, now: number, full: boolean): void {
+    const ids = held?.ids() ?? [];
+    const { count, hash } = holdingsSummary(ids);
+    if (count !== state.lastCount) state.fullIntervalMs = FULL_DIGEST_MIN_MS;
+    state.lastDigestAt = now;
+    state.lastCount = count;
+    if (full) state.lastFullAt = now;
+    this.options.publish({ type: 'digest', requestId, count, hash, ...(full ? { ids: ids.slice(0, LIMITS.digestIds) } : {}) });
+  }
+
+  private state(requestId: string): RequestSync {
+    let state = this.sync.get(requestId);
+    if (!state) {
+      // Requests this node does not follow are bounded: the oldest are forgotten first.
+      if (this.sync.size >= TABLE_LIMIT * 4) this.sync.delete(this.sync.keys().next().value!);
+      state = { lastDigestAt: -Infinity, lastCount: -1, lastFullAt: -Infinity, fullIntervalMs: FULL_DIGEST_MIN_MS, asked: new Map(), lastWantAt: new Map() };
+      this.sync.set(requestId, state);
+    }
+    return state;
+  }
+}
