@@ -16,10 +16,10 @@ import type { Browser } from 'playwright-core';
 import { EmbeddingEngine } from '../src/engines/embedding-engine.js';
 import { TransformersLlmEngine } from '../src/engines/transformers-llm-engine.js';
 import { embeddingModel } from '../src/protocol/embedding-models.js';
-import { embedInPage, generateInPage, openEnginesPage, type OpenedPage } from '../tests/browser/engines/drive.js';
-import { buildEnginesFixture, startEnginesServer } from '../tests/browser/engines/fixture.js';
-import { AGREEMENT_TEXTS } from '../tests/browser/engines/texts.js';
-import { launchChromium, newContext } from '../tests/browser/support/chromium.js';
+import { embedInPage, generateInPage, openEnginesPage, type OpenedPage } from '../testkit/engines/drive.js';
+import { buildEnginesFixture, startEnginesServer } from '../testkit/engines/fixture.js';
+import { AGREEMENT_TEXTS } from '../testkit/engines/texts.js';
+import { launchChromium, newContext } from '../testkit/chromium.js';
 
 const json = process.argv.includes('--json');
 const MODELS = fileURLToPath(new URL('../models/', import.meta.url));

@@ -1,7 +1,14 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { MeshPageApi, MeshPageInfo } from '../network/mesh-page-api.js';
+import type { MeshPageApi, MeshPageInfo } from './pages/mesh-page-api.js';
+import { fileURLToPath } from 'node:url';
 import { newContext } from './chromium.js';
-import { waitFor } from './fixture-server.js';
+import { buildAndServeFixture, type FixtureServer } from './fixture-server.js';
+import { waitFor } from './wait-for.js';
+
+/** Builds pages/mesh-page.html and serves it on 127.0.0.1 (open it with meshPageUrl). */
+export function serveMeshPages(): Promise<FixtureServer> {
+  return buildAndServeFixture(fileURLToPath(new URL('./pages/', import.meta.url)), ['mesh-page.html']);
+}
 
 /** A fixture page running a mesh node, seen from Node. */
 export interface MeshPage {

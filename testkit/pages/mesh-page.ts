@@ -1,7 +1,7 @@
 // A bare node for the network's browser tests and benchmark: a Mesh over the signaling networks and
 // BroadcastChannel, configured from the query string, driven from Node through window.rakisMesh.
-import { createIdentity, encodePacket, packetId, signPacket, verifyPacketAsync, type Packet } from '../../../src/protocol/index.js';
-import { MemoryBus, Mesh, networkTransports, type MeshOptions, type SignalingStrategy } from '../../../src/network/index.js';
+import { createIdentity, encodePacket, packetId, signPacket, verifyPacketAsync, type Packet } from '../../src/protocol/index.js';
+import { MemoryBus, Mesh, networkTransports, type MeshOptions, type SignalingStrategy } from '../../src/network/index.js';
 import type { MeshPageApi } from './mesh-page-api.js';
 
 const params = new URLSearchParams(location.search);

@@ -5,10 +5,10 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { EmbeddingEngine } from '../../src/engines/embedding-engine.js';
 import type { LoadProgress } from '../../src/engines/progress.js';
 import { embeddingModel } from '../../src/protocol/embedding-models.js';
-import { launchChromium, newContext } from './support/chromium.js';
-import { embedInPage, generateInPage, openEnginesPage, type OpenedPage } from './engines/drive.js';
-import { startEnginesServer, type EnginesServer } from './engines/fixture.js';
-import { AGREEMENT_TEXTS } from './engines/texts.js';
+import { launchChromium, newContext } from '../../testkit/chromium.js';
+import { embedInPage, generateInPage, openEnginesPage, type OpenedPage } from '../../testkit/engines/drive.js';
+import { startEnginesServer, type EnginesServer } from '../../testkit/engines/fixture.js';
+import { AGREEMENT_TEXTS } from '../../testkit/engines/texts.js';
 
 const MODELS = fileURLToPath(new URL('../../models/', import.meta.url));
 const TOLERANCE = embeddingModel('rakis-test/encoder-mini')!.verifyToleranceBits;

@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, newContext } from './support/chromium.js';
-import { buildAndServeFixture, waitFor, type FixtureServer } from './support/fixture-server.js';
+import { launchChromium, newContext } from '../../testkit/chromium.js';
+import { buildAndServeFixture, type FixtureServer } from '../../testkit/fixture-server.js';
+import { waitFor } from '../../testkit/wait-for.js';
 import type { StorePageApi } from './store/store-page-api.js';
 import { storeScenarios } from '../support/store-behaviour.js';
 

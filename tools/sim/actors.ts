@@ -16,7 +16,7 @@ import {
   type PacketBody,
   type RevealBody,
 } from '../../src/protocol/index.js';
-import { randomBytes, randomHex } from '../../tests/support/random.js';
+import { randomBytes, randomHex } from '../../testkit/random.js';
 import { garbageText, SIM_MODEL, wrongAnswer } from './answers.js';
 
 /** Byzantine behaviours played by raw actors: they sign and send crafted packets through their own mesh. */

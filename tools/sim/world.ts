@@ -3,7 +3,7 @@ import { radiusBits } from '../../src/consensus/thresholds.js';
 import { MemoryBus, Mesh, type MeshDropReason } from '../../src/network/index.js';
 import { RakisNode, type Embedder, type TextGenerator } from '../../src/node/index.js';
 import { embeddingBits, importIdentity, type Identity, type SecurityFrame } from '../../src/protocol/index.js';
-import { randomHex, seededRandom } from '../../tests/support/random.js';
+import { randomHex, seededRandom } from '../../testkit/random.js';
 import { ACTOR_KINDS, RawActor, type ActorKind } from './actors.js';
 import { GarbageGenerator, honestAnswer, LyingEmbedder, SIM_MODEL, wrongAnswer } from './answers.js';
 import { HeapScheduler } from './heap-scheduler.js';
