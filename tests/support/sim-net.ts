@@ -1,4 +1,5 @@
-import { ManualClock, MemoryBus } from '../../src/network/index.js';
+import { MemoryBus } from '../../src/network/index.js';
+import { ManualClock } from '../../testkit/manual-clock.js';
 import { RakisNode, type RakisNodeOptions } from '../../src/node/index.js';
 import { verifyPacket } from '../../src/protocol/index.js';
 import { ScriptedEmbedder, ScriptedGenerator, type ScriptedGeneratorOptions } from '../../tools/sim/scripted-engines.js';

@@ -1,4 +1,4 @@
-import type { Mesh, Scheduler } from '../../src/network/index.js';
+import type { Scheduler } from '../../src/network/index.js';
 import type { Embedder } from '../../src/node/index.js';
 import {
   bytesToHex,
@@ -16,6 +16,7 @@ import {
   type PacketBody,
   type RevealBody,
 } from '../../src/protocol/index.js';
+import type { MeshHarness } from '../../testkit/mesh-harness.js';
 import { randomBytes, randomHex } from '../../testkit/random.js';
 import { garbageText, SIM_MODEL, wrongAnswer } from './answers.js';
 
@@ -87,7 +88,7 @@ export class RawActor {
   constructor(
     readonly kind: ActorKind,
     readonly identity: Identity,
-    private readonly mesh: Mesh,
+    private readonly mesh: MeshHarness,
     private readonly ctx: ActorContext,
   ) {
     mesh.onPacket((packet) => this.onPacket(packet));
