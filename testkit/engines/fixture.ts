@@ -3,12 +3,9 @@
  * chunks), cached by a hash of its sources so test files and the bench build it once, and served
  * together with the model server on one 127.0.0.1 origin, optionally under a strict CSP.
  */
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createModelHandler, serveFile } from '../../tools/model-server.js';
+import { createModelHandler } from '../../tools/model-server.js';
+import { serveStatic } from '../static-server.js';
 import { buildFixture } from '../vite-fixture.js';
 
 const PAGES = fileURLToPath(new URL('../pages/', import.meta.url));
@@ -45,29 +42,9 @@ export async function startEnginesServer({ csp = false }: { csp?: boolean } = {}
   const headers: Record<string, string> = csp ? { 'content-security-policy': STRICT_CSP } : {};
   const models = createModelHandler({ headers });
   const requests: string[] = [];
-  const server: Server = createServer((req, res) => {
+  const server = await serveStatic([dir], headers, (req, res) => {
     requests.push(`${req.url ?? '/'}${req.headers.range ? ' [range]' : ''}`);
-    if (models(req, res)) return;
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path.endsWith('.html')) {
-      void readFile(join(dir, path)).then(
-        (body) => res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' }).end(body),
-        () => res.writeHead(404).end('not found'),
-      );
-      return;
-    }
-    void serveFile(req, res, dir, path.slice(1), headers);
+    return models(req, res);
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    origin,
-    page: `${origin}/engines-page.html`,
-    requests,
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
-  };
+  return { ...server, page: `${server.origin}/engines-page.html`, requests };
 }
