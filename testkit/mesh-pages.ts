@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { MeshPageApi, MeshPageInfo } from './pages/mesh-page-api.js';
 import { fileURLToPath } from 'node:url';
 import { newContext } from './chromium.js';
+import { callInPage } from './page-call.js';
 import { buildAndServeFixture, type FixtureServer } from './fixture-server.js';
 import { waitFor } from './wait-for.js';
 
@@ -37,15 +38,7 @@ export async function openMeshPage(context: BrowserContext, url: string): Promis
   page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
   await page.goto(url);
   const synthientId = await waitFor('the mesh page', () => page.evaluate(() => window.rakisMesh?.synthientId), 15_000, 50);
-  const run = <R, A>(call: (api: MeshPageApi, arg: A) => R | Promise<R>, arg?: A): Promise<R> =>
-    page.evaluate(
-      async ({ source, arg }) => {
-        // The call is shipped as source: page.evaluate cannot carry closures.
-        const fn = new Function(`return (${source})`)() as (api: MeshPageApi, arg: unknown) => unknown;
-        return fn(window.rakisMesh!, arg);
-      },
-      { source: call.toString(), arg },
-    ) as Promise<R>;
+  const run = <R, A>(call: (api: MeshPageApi, arg: A) => R | Promise<R>, arg?: A): Promise<R> => callInPage(page, 'rakisMesh', call, arg);
   return { page, synthientId, info: () => run((api) => api.info()), run };
 }
 
