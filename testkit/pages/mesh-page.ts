@@ -1,5 +1,6 @@
-// A bare node for the network's browser tests and benchmark: a Mesh over the signaling networks and
+// A bare node for the network's browser tests and benchmark: a mesh over the signaling networks and
 // BroadcastChannel, configured from the query string, driven from Node through window.rakisMesh.
+// A MeshHarness, so the hostile calls can send raw (forged, oversized, garbage) bytes.
 import { createIdentity, encodePacket, packetId, signPacket, verifyPacketAsync, type Packet } from '../../src/protocol/index.js';
 import { MemoryBus, Mesh, networkTransports, type MeshOptions, type SignalingStrategy } from '../../src/network/index.js';
 import { MeshHarness } from '../mesh-harness.js';
