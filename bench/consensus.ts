@@ -7,7 +7,7 @@
  */
 import { decide, type ConsensusPoint } from '../src/consensus/index.js';
 import { bytesToHex } from '../src/protocol/index.js';
-import { flipBits, randomBytes, seededRandom } from '../tests/support/random.js';
+import { flipBits, randomBytes, seededRandom } from '../testkit/random.js';
 import { originalRakisClusterSizes } from './consensus-baseline.js';
 
 const BITS = 768;

@@ -16,10 +16,10 @@ import type { Browser } from 'playwright-core';
 import { EmbeddingEngine } from '../src/engines/embedding-engine.js';
 import { TransformersLlmEngine } from '../src/engines/transformers-llm-engine.js';
 import { embeddingModel } from '../src/protocol/embedding-models.js';
-import { embedInPage, generateInPage, openEnginesPage, type OpenedPage } from '../tests/browser/engines/drive.js';
-import { buildEnginesFixture, startEnginesServer } from '../tests/browser/engines/fixture.js';
-import { AGREEMENT_TEXTS } from '../tests/browser/engines/texts.js';
-import { launchChromium, newContext } from '../tests/browser/support/chromium.js';
+import { embedInPage, generateInPage, openEnginesPage, type OpenedPage } from '../testkit/engines/drive.js';
+import { buildEnginesFixture, startEnginesServer } from '../testkit/engines/fixture.js';
+import { AGREEMENT_TEXTS, maxDisagreement } from '../testkit/engines/agreement.js';
+import { launchChromium, newContext } from '../testkit/chromium.js';
 
 const json = process.argv.includes('--json');
 const MODELS = fileURLToPath(new URL('../models/', import.meta.url));
@@ -44,19 +44,6 @@ const PROMPTS = [
 const LM_TOKENS = 48;
 const SAMPLED_TEXTS = 96;
 const AGREEMENT_TOKENS = 24;
-
-function hamming(a: readonly number[], b: Uint8Array): number {
-  let bits = 0;
-  for (let i = 0; i < a.length; i++) {
-    let x = a[i]! ^ b[i]!;
-    for (; x; x &= x - 1) bits++;
-  }
-  return bits;
-}
-
-function maxDisagreement(rows: readonly (readonly number[])[], reference: readonly Uint8Array[]): number {
-  return Math.max(...rows.map((row, i) => hamming(row, reference[i]!)));
-}
 
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 

@@ -14,12 +14,11 @@
  *   competing for the cores.
  */
 import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { startRelays } from '../tools/relay/relays.js';
-import { launchChromium } from '../tests/browser/support/chromium.js';
-import { buildAndServeFixture, waitFor } from '../tests/browser/support/fixture-server.js';
-import { meshPageUrl, openMeshPage, waitForFullMesh, webrtcContext, type MeshPage } from '../tests/browser/support/mesh-pages.js';
+import { launchChromium } from '../testkit/chromium.js';
+import { waitFor } from '../testkit/wait-for.js';
+import { meshPageUrl, openMeshPage, serveMeshPages, waitForFullMesh, webrtcContext, type MeshPage } from '../testkit/mesh-pages.js';
 
 const json = process.argv.includes('--json');
 const LATENCY_PACKETS = 200;
@@ -33,7 +32,7 @@ const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const relays = await startRelays();
-const fixture = await buildAndServeFixture(fileURLToPath(new URL('../tests/browser/network/', import.meta.url)), ['mesh-page.html']);
+const fixture = await serveMeshPages();
 const browsers: Browser[] = await Promise.all([launchChromium({ webrtc: true }), launchChromium({ webrtc: true })]);
 try {
   const url = meshPageUrl({ origin: fixture.origin, relays: relays.urls, network: `bench-${Date.now()}`, limits: LIMITS });

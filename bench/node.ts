@@ -20,7 +20,7 @@ import { honestAnswer } from '../tools/sim/answers.js';
 import { SCENARIOS } from '../tools/sim/scenarios.js';
 import { ScriptedEmbedder } from '../tools/sim/scripted-engines.js';
 import { runScenario } from '../tools/sim/world.js';
-import { randomBytes, seededRandom } from '../tests/support/random.js';
+import { randomBytes, seededRandom } from '../testkit/random.js';
 
 const json = process.argv.includes('--json');
 /** `--sizes 5,50` runs fewer sizes. */

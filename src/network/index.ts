@@ -15,7 +15,7 @@
  * Local relays (`npm start`, tests): `networkTransports({ strategies: ['torrent', 'mqtt'], relayUrls: localRelayUrls() })`.
  * Simulations: `new MemoryBus({ scheduler, latencyMs, lossRate }).transport()` per node.
  */
-export { ManualClock, systemScheduler, type Scheduler, type TimerHandle } from './clock.js';
+export { systemScheduler, type Scheduler, type TimerHandle } from './clock.js';
 export { broadcastChannelTransport } from './broadcast-channel.js';
 export { MemoryBus, type MemoryBusOptions } from './memory-bus.js';
 export {
@@ -30,7 +30,7 @@ export {
 export type { PeerInfo } from './peer-table.js';
 export type { RateLimits } from './rate-limit.js';
 export { APP_ID, DEFAULT_NETWORK, roomOf } from './room.js';
-export { restartDelayMs, type RestartPolicy, type TransportHealth, type TransportState } from './supervised-transport.js';
+export { type RestartPolicy, type TransportHealth, type TransportState } from './supervised-transport.js';
 export type { RelayStatus, Transport, TransportFactory } from './transport.js';
 export { LOCAL_RELAY_PORTS, localRelayUrls, networkTransports, type NetworkTransportOptions } from './network-transports.js';
 export { trysteroTransport, type SignalingStrategy, type TrysteroTransportOptions } from './trystero.js';

@@ -61,8 +61,6 @@ export interface MeshOptions {
   limits?: Partial<Omit<MeshLimits, 'rate' | 'restart'>> & { rate?: Partial<RateLimits>; restart?: Partial<RestartPolicy> };
   /** What this node announces in hello/status; without it the mesh stays silent about itself. */
   presence?: () => PeerStatusFields;
-  /** Signature check; defaults to WebCrypto Ed25519 with a noble fallback. */
-  verify?: (packet: Packet) => boolean | Promise<boolean>;
 }
 
 /** Where and how an accepted packet arrived. */
@@ -110,7 +108,6 @@ export class Mesh {
   private readonly scheduler: Scheduler;
   private readonly limits: MeshLimits;
   private readonly presence: (() => PeerStatusFields) | undefined;
-  private readonly verify: (packet: Packet) => boolean | Promise<boolean>;
   private readonly transports: SupervisedTransport[];
   private readonly seen: RecentIds;
   /** Signatures of packets this node sent (ed25519 signatures are deterministic, so one names a packet), to ignore their echoes. */
@@ -152,7 +149,6 @@ export class Mesh {
       restart: { ...DEFAULT_MESH_LIMITS.restart, ...restart },
     };
     this.presence = options.presence;
-    this.verify = options.verify ?? verifyPacketAsync;
     this.seen = new RecentIds(this.limits.dedupWindowMs, this.limits.dedupMaxIds);
     this.heardBytes = new RecentIds(this.limits.dedupWindowMs, this.limits.dedupMaxIds);
     this.sentSigs = new RecentIds(this.limits.dedupWindowMs, this.limits.dedupMaxIds);
@@ -191,11 +187,11 @@ export class Mesh {
   /** Sends an already signed packet (e.g. from `signRequest`), on every live transport. */
   send(packet: Packet): void {
     this.sentSigs.add(packet.sig, this.scheduler.now());
-    this.sendBytes(encodePacket(packet));
+    this.sendRaw(encodePacket(packet));
   }
 
   /** Sends bytes as they are, on every live transport, at the end of this tick; the receivers judge them. */
-  sendBytes(bytes: Uint8Array): void {
+  protected sendRaw(bytes: Uint8Array): void {
     this.counters.sent++;
     if (this.outbox.push(bytes) === 1) queueMicrotask(() => this.flush());
   }
@@ -224,7 +220,7 @@ export class Mesh {
   }
 
   /** Every node heard of, directly or through gossip, freshest first. */
-  knownPeers(): KnownPeer[] {
+  protected knownPeerList(): KnownPeer[] {
     return this.peerTable.known();
   }
 
@@ -274,7 +270,7 @@ export class Mesh {
     this.verifying.add(signedCopy);
     let valid: boolean;
     try {
-      valid = await this.verify(packet);
+      valid = await this.verifySignature(packet);
     } catch {
       valid = false;
     } finally {
@@ -291,6 +287,11 @@ export class Mesh {
     this.seen.add(id, this.scheduler.now());
     this.counters.accepted++;
     this.accept(packet, { id, transport, link });
+  }
+
+  /** Checks a packet's signature: WebCrypto Ed25519 where present, noble otherwise. */
+  protected verifySignature(packet: Packet): boolean | Promise<boolean> {
+    return verifyPacketAsync(packet);
   }
 
   private accept(packet: Packet, delivery: Delivery): void {

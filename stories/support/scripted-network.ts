@@ -2,7 +2,7 @@ import { MemoryBus } from '../../src/network/index.js';
 import { RakisError, RakisNode, type EngineLoader, type RakisNodeOptions } from '../../src/node/index.js';
 import type { QuorumTimings } from '../../src/quorum/index.js';
 import { ScriptedEmbedder, ScriptedGenerator } from '../../tools/sim/scripted-engines.js';
-import { seededRandom } from '../../tests/support/random.js';
+import { seededRandom } from '../../testkit/random.js';
 
 /**
  * The scripted network stories and element tests run on: real `RakisNode`s on an in-memory bus with

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDemoStack, type DemoStack } from '../../tools/demo-stack.js';
-import { launchChromium, newContext } from './support/chromium.js';
-import { waitFor } from './support/fixture-server.js';
+import { launchChromium, newContext } from '../../testkit/chromium.js';
+import { waitFor } from '../../testkit/wait-for.js';
 import { collectErrors, seriousViolations } from './support/page-checks.js';
 
 // The demo pages as `npm start` serves them (script-tag bundle, local relays on the ports the pages

@@ -2,10 +2,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { StoryEntry } from './elements/stories-page-api.js';
-import { launchChromium, newContext } from './support/chromium.js';
-import { buildAndServeFixture, waitFor } from './support/fixture-server.js';
+import { launchChromium, newContext } from '../../testkit/chromium.js';
+import { buildAndServeFixture } from '../../testkit/fixture-server.js';
+import { waitFor } from '../../testkit/wait-for.js';
 import { collectErrors, seriousViolations } from './support/page-checks.js';
-import { serveStatic, type StaticServer } from './support/static-server.js';
+import { serveStatic, type StaticServer } from '../../testkit/static-server.js';
 
 // Every Storybook story rendered in Chromium (on its scripted in-memory network): it reaches its
 // state without console errors, and axe-core finds no serious accessibility violation in it, in

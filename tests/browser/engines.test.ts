@@ -5,26 +5,13 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { EmbeddingEngine } from '../../src/engines/embedding-engine.js';
 import type { LoadProgress } from '../../src/engines/progress.js';
 import { embeddingModel } from '../../src/protocol/embedding-models.js';
-import { launchChromium, newContext } from './support/chromium.js';
-import { embedInPage, generateInPage, openEnginesPage, type OpenedPage } from './engines/drive.js';
-import { startEnginesServer, type EnginesServer } from './engines/fixture.js';
-import { AGREEMENT_TEXTS } from './engines/texts.js';
+import { launchChromium, newContext } from '../../testkit/chromium.js';
+import { embedInPage, generateInPage, openEnginesPage, type OpenedPage } from '../../testkit/engines/drive.js';
+import { startEnginesServer, type EnginesServer } from '../../testkit/engines/fixture.js';
+import { AGREEMENT_TEXTS, maxDisagreement } from '../../testkit/engines/agreement.js';
 
 const MODELS = fileURLToPath(new URL('../../models/', import.meta.url));
 const TOLERANCE = embeddingModel('rakis-test/encoder-mini')!.verifyToleranceBits;
-
-function hamming(a: readonly number[], b: Uint8Array | readonly number[]): number {
-  let bits = 0;
-  for (let i = 0; i < a.length; i++) {
-    let x = a[i]! ^ b[i]!;
-    for (; x; x &= x - 1) bits++;
-  }
-  return bits;
-}
-
-function maxDisagreement(a: readonly (readonly number[])[], b: readonly (Uint8Array | readonly number[])[]): number {
-  return Math.max(...a.map((row, i) => hamming(row, b[i]!)));
-}
 
 function expectProgressWellFormed(progress: readonly LoadProgress[]): void {
   expect(progress.length).toBeGreaterThan(1);

@@ -1,14 +1,13 @@
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startRelays, type Relays } from '../../tools/relay/relays.js';
-import { launchChromium } from './support/chromium.js';
-import { buildAndServeFixture, waitFor, type FixtureServer } from './support/fixture-server.js';
-import { meshPageUrl, openMeshPage, waitForFullMesh, webrtcContext, type MeshPage } from './support/mesh-pages.js';
+import { launchChromium } from '../../testkit/chromium.js';
+import type { FixtureServer } from '../../testkit/fixture-server.js';
+import { waitFor } from '../../testkit/wait-for.js';
+import { meshPageUrl, openMeshPage, serveMeshPages, waitForFullMesh, webrtcContext, type MeshPage } from '../../testkit/mesh-pages.js';
 
 // Four nodes in two Chromium processes (two pages each, so each pair of tabs also shares a BroadcastChannel),
 // joined over two local signaling networks (torrent tracker and MQTT broker), all on loopback.
-const FIXTURE_ROOT = fileURLToPath(new URL('./network/', import.meta.url));
 // A hostile page is throttled quickly, then ignored.
 const LIMITS = { rate: { burst: 100, perSecond: 20, strikes: 50, banMs: 120_000 } };
 
@@ -21,7 +20,7 @@ let url: string;
 beforeAll(async () => {
   [relays, fixture, ...browsers] = await Promise.all([
     startRelays(),
-    buildAndServeFixture(FIXTURE_ROOT, ['mesh-page.html']),
+    serveMeshPages(),
     launchChromium({ webrtc: true }),
     launchChromium({ webrtc: true }),
   ]);

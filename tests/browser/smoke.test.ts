@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium, newContext } from './support/chromium.js';
+import { launchChromium, newContext } from '../../testkit/chromium.js';
 
 let server: Server;
 let browser: Browser;

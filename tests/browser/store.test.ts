@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, newContext } from './support/chromium.js';
-import { buildAndServeFixture, waitFor, type FixtureServer } from './support/fixture-server.js';
+import { launchChromium, newContext } from '../../testkit/chromium.js';
+import { buildAndServeFixture, type FixtureServer } from '../../testkit/fixture-server.js';
+import { callInPage } from '../../testkit/page-call.js';
+import { waitFor } from '../../testkit/wait-for.js';
 import type { StorePageApi } from './store/store-page-api.js';
 import { storeScenarios } from '../support/store-behaviour.js';
 
@@ -36,13 +38,7 @@ async function load(target: Page, reload = false): Promise<void> {
 
 /** Runs `call` against the page's window.rakisStore (shipped as source: evaluate cannot carry closures). */
 function run<R, A = undefined>(call: (api: StorePageApi, arg: A) => R | Promise<R>, arg?: A, on: Page = page): Promise<R> {
-  return on.evaluate(
-    async ({ source, arg }) => {
-      const fn = new Function(`return (${source})`)() as (api: StorePageApi, arg: unknown) => unknown;
-      return fn(window.rakisStore!, arg);
-    },
-    { source: call.toString(), arg },
-  ) as Promise<R>;
+  return callInPage(on, 'rakisStore', call, arg);
 }
 
 describe('IndexedDB store: the shared behaviour', () => {

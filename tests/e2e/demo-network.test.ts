@@ -2,8 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDemoStack, type DemoStack } from '../../tools/demo-stack.js';
-import { launchChromium, newContext } from '../browser/support/chromium.js';
-import { waitFor } from '../browser/support/fixture-server.js';
+import { launchChromium, newContext } from '../../testkit/chromium.js';
+import { waitFor } from '../../testkit/wait-for.js';
 
 // The whole product on one machine with no internet: `npm start`'s stack (local tracker and MQTT
 // relays, pages, bundle and model files), blog pages in two Chromium processes contributing with the

@@ -10,7 +10,7 @@ import {
   type Packet,
   type PacketBody,
 } from '../../src/protocol/index.js';
-import { randomBytes, randomHex } from './random.js';
+import { randomBytes, randomHex } from '../../testkit/random.js';
 
 /**
  * Hostile inbound messages for fuzzing a node: each call of `next()` returns the bytes one transport

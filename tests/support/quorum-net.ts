@@ -11,7 +11,7 @@ import {
   type SecurityFrame,
 } from '../../src/protocol/index.js';
 import { Quorum, type QuorumEvent, type QuorumStep, type QuorumTimings, type OwnReveal } from '../../src/quorum/index.js';
-import { randomBytes, seededRandom } from './random.js';
+import { randomBytes, seededRandom } from '../../testkit/random.js';
 
 export const T0 = 1_800_000_000_000;
 export const MODEL = 'rakis-test/lm-mini';

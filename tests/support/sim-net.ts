@@ -1,4 +1,6 @@
-import { ManualClock, MemoryBus, Mesh } from '../../src/network/index.js';
+import { MemoryBus } from '../../src/network/index.js';
+import { ManualClock } from '../../testkit/manual-clock.js';
+import { MeshHarness } from '../../testkit/mesh-harness.js';
 import { RakisNode, type RakisNodeOptions } from '../../src/node/index.js';
 import { verifyPacket } from '../../src/protocol/index.js';
 import { ScriptedEmbedder, ScriptedGenerator, type ScriptedGeneratorOptions } from '../../tools/sim/scripted-engines.js';
@@ -33,7 +35,7 @@ export class SimNet {
     const node = await RakisNode.create(
       { transports: [this.bus.transport()], scheduler: this.clock, generators, embedders: [new ScriptedEmbedder()], ...rest },
       // Synchronous verification keeps fake-clock runs deterministic (WebCrypto completes off-thread, in real time).
-      { createMesh: (mesh) => new Mesh({ ...mesh, verify: verifyPacket }) },
+      { createMesh: (mesh) => new MeshHarness({ ...mesh, verify: verifyPacket }) },
     );
     this.nodes.push(node);
     return node;

@@ -14,7 +14,7 @@ import {
   type DecideInput,
 } from '../../src/consensus/index.js';
 import { bytesToHex, compareHex, concatBytes, hexToBytes } from '../../src/protocol/index.js';
-import { flipBits, randomBytes, randomHex, seededRandom, shuffled } from '../support/random.js';
+import { flipBits, randomBytes, randomHex, seededRandom, shuffled } from '../../testkit/random.js';
 
 function naiveHamming(a: Uint8Array, b: Uint8Array): number {
   let count = 0;

@@ -3,7 +3,7 @@ import { bytesToHex } from '../../src/protocol/index.js';
 import type { QuorumSnapshot } from '../../src/quorum/index.js';
 import { classicalMds, type Point2 } from '../../elements/rakis-quorum/mds.js';
 import { describePicture, quorumPicture } from '../../elements/rakis-quorum/picture.js';
-import { seededRandom } from '../support/random.js';
+import { seededRandom } from '../../testkit/random.js';
 
 const distance = (a: Point2, b: Point2) => Math.hypot(a.x - b.x, a.y - b.y);
 

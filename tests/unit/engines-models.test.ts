@@ -5,21 +5,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { binarize } from '../../src/consensus/binary-embedding.js';
+import { hammingDistance as hamming } from '../../src/consensus/hamming.js';
 import { EmbeddingEngine } from '../../src/engines/embedding-engine.js';
 import { EngineError } from '../../src/engines/errors.js';
 import type { LoadProgress } from '../../src/engines/progress.js';
 import { TransformersLlmEngine } from '../../src/engines/transformers-llm-engine.js';
 
 const MODELS = fileURLToPath(new URL('../../models/', import.meta.url));
-
-function hamming(a: Uint8Array, b: Uint8Array): number {
-  let bits = 0;
-  for (let i = 0; i < a.length; i++) {
-    let x = a[i]! ^ b[i]!;
-    for (; x; x &= x - 1) bits++;
-  }
-  return bits;
-}
 
 describe('rakis-test/encoder-mini in Node', () => {
   const engine = new EmbeddingEngine('rakis-test/encoder-mini', { modelBaseUrl: MODELS, thread: 'main' });

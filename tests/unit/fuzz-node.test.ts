@@ -8,7 +8,7 @@ import { importIdentity } from '../../src/protocol/index.js';
 import { HeapScheduler } from '../../tools/sim/heap-scheduler.js';
 import { ScriptedEmbedder, ScriptedGenerator } from '../../tools/sim/scripted-engines.js';
 import { PacketFuzzer } from '../support/fuzz-packets.js';
-import { randomHex, seededRandom } from '../support/random.js';
+import { randomHex, seededRandom } from '../../testkit/random.js';
 
 const PACKETS = 100_000;
 const BATCH = 250;

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { createIdentity, encodePacket, signPacket, type Identity, type Packet, type PeerStatusFields } from '../../src/protocol/index.js';
-import { ManualClock, MemoryBus, Mesh, type MeshOptions } from '../../src/network/index.js';
+import { MemoryBus, Mesh } from '../../src/network/index.js';
+import { ManualClock } from '../../testkit/manual-clock.js';
+import { MeshHarness, type MeshHarnessOptions } from '../../testkit/mesh-harness.js';
 import { FRAME_MARKER, decodeFrame, encodeFrame, packFrames } from '../../src/network/frame.js';
 
 const presence = (models: string[] = ['tiny-llm']): PeerStatusFields => ({
@@ -11,7 +13,7 @@ const presence = (models: string[] = ['tiny-llm']): PeerStatusFields => ({
   client: 'test/1',
 });
 
-const meshes: Mesh[] = [];
+const meshes: MeshHarness[] = [];
 afterEach(async () => {
   await Promise.all(meshes.splice(0).map((mesh) => mesh.close()));
 });
@@ -29,9 +31,9 @@ async function settle(): Promise<void> {
   }
 }
 
-function meshOn(clock: ManualClock, buses: MemoryBus[], options: Partial<MeshOptions> = {}) {
+function meshOn(clock: ManualClock, buses: MemoryBus[], options: Partial<MeshHarnessOptions> = {}) {
   const identity = options.identity ?? createIdentity();
-  const mesh = new Mesh({
+  const mesh = new MeshHarness({
     identity,
     transports: buses.map((bus, i) => bus.transport(`bus${i}`)),
     scheduler: clock,

@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { copyKey } from '../../src/network/copy-key.js';
 import { RecentIds } from '../../src/network/recent-ids.js';
 import { SenderRateLimiter } from '../../src/network/rate-limit.js';
-import { localRelayUrls, networkTransports, restartDelayMs, roomOf } from '../../src/network/index.js';
+import { localRelayUrls, networkTransports, roomOf } from '../../src/network/index.js';
+import { restartDelayMs } from '../../src/network/supervised-transport.js';
 
 describe('RecentIds', () => {
   test('forgets ids once they are older than the window', () => {

@@ -21,7 +21,7 @@ import {
   type Packet,
   type PacketBody,
 } from '../../src/protocol/index.js';
-import { randomBytes, seededRandom } from '../support/random.js';
+import { randomBytes, seededRandom } from '../../testkit/random.js';
 
 const NOW = 1_800_000_000_000;
 const alice = createIdentity();

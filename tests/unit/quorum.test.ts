@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { bytesToHex, createIdentity, signPacket, type Packet, type RevealRequestBody } from '../../src/protocol/index.js';
 import type { QuorumEvent } from '../../src/quorum/index.js';
 import { QuorumNet, T0 } from '../support/quorum-net.js';
-import { flipBits, randomBytes, seededRandom } from '../support/random.js';
+import { flipBits, randomBytes, seededRandom } from '../../testkit/random.js';
 
 // Frame: quorum 3, window 10 s, secDistance 0.1 (12 of 128 bits), secPercentage 0.6.
 // Default timings: commits until T0+10 s (+1.5 s grace), fallback list at T0+13.5 s, reveals until T0+19.5 s.

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { computeInferenceId, computeResultHash, createIdentity, signPacket, type RevealBody } from '../../src/protocol/index.js';
 import type { QuorumEvent } from '../../src/quorum/index.js';
 import { MODEL, QuorumNet, T0 } from '../support/quorum-net.js';
-import { flipBits, randomBytes, seededRandom } from '../support/random.js';
+import { flipBits, randomBytes, seededRandom } from '../../testkit/random.js';
 
 // Attacks the simulation found against the quorum state machine, reduced to a handful of nodes.
 const random = seededRandom(7);

@@ -1,4 +1,4 @@
-import type { Mesh, Scheduler } from '../../src/network/index.js';
+import type { Scheduler } from '../../src/network/index.js';
 import type { Embedder } from '../../src/node/index.js';
 import {
   bytesToHex,
@@ -16,7 +16,8 @@ import {
   type PacketBody,
   type RevealBody,
 } from '../../src/protocol/index.js';
-import { randomBytes, randomHex } from '../../tests/support/random.js';
+import type { MeshHarness } from '../../testkit/mesh-harness.js';
+import { randomBytes, randomHex } from '../../testkit/random.js';
 import { garbageText, SIM_MODEL, wrongAnswer } from './answers.js';
 
 /** Byzantine behaviours played by raw actors: they sign and send crafted packets through their own mesh. */
@@ -87,7 +88,7 @@ export class RawActor {
   constructor(
     readonly kind: ActorKind,
     readonly identity: Identity,
-    private readonly mesh: Mesh,
+    private readonly mesh: MeshHarness,
     private readonly ctx: ActorContext,
   ) {
     mesh.onPacket((packet) => this.onPacket(packet));

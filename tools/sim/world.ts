@@ -1,9 +1,10 @@
 import { binarize } from '../../src/consensus/index.js';
 import { radiusBits } from '../../src/consensus/thresholds.js';
-import { MemoryBus, Mesh, type MeshDropReason } from '../../src/network/index.js';
+import { MemoryBus, type MeshDropReason } from '../../src/network/index.js';
 import { RakisNode, type Embedder, type TextGenerator } from '../../src/node/index.js';
 import { embeddingBits, importIdentity, type Identity, type SecurityFrame } from '../../src/protocol/index.js';
-import { randomHex, seededRandom } from '../../tests/support/random.js';
+import { MeshHarness } from '../../testkit/mesh-harness.js';
+import { randomHex, seededRandom } from '../../testkit/random.js';
 import { ACTOR_KINDS, RawActor, type ActorKind } from './actors.js';
 import { GarbageGenerator, honestAnswer, LyingEmbedder, SIM_MODEL, wrongAnswer } from './answers.js';
 import { HeapScheduler } from './heap-scheduler.js';
@@ -125,7 +126,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
 
   const identity = (): Identity => importIdentity(randomHex(random, 32));
   const create = (generators: TextGenerator[], embedders: Embedder[]) =>
-    RakisNode.create({ identity: identity(), transports: [meter.wrap(bus.transport())], scheduler, generators, embedders }, { createMesh: (mesh) => new Mesh({ ...mesh, verify }) });
+    RakisNode.create({ identity: identity(), transports: [meter.wrap(bus.transport())], scheduler, generators, embedders }, { createMesh: (mesh) => new MeshHarness({ ...mesh, verify }) });
 
   const honest: Honest[] = [];
   const requester = await create([], [embedder]);
@@ -157,7 +158,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   for (const kind of ACTOR_KINDS) {
     for (let i = 0; i < (mix[kind as ActorKind] ?? 0); i++) {
       const id = identity();
-      const mesh = new Mesh({ identity: id, transports: [meter.wrap(bus.transport())], scheduler, verify });
+      const mesh = new MeshHarness({ identity: id, transports: [meter.wrap(bus.transport())], scheduler, verify });
       actors.push(new RawActor(kind, id, mesh, { scheduler, random: seededRandom(random() * 2 ** 32), embedder }));
     }
   }

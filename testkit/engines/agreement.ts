@@ -1,3 +1,5 @@
+import { hammingDistance } from '../../src/consensus/hamming.js';
+
 /** Texts embedded in every environment to measure bit disagreement (pairs of paraphrases, then unrelated ones). */
 export const AGREEMENT_TEXTS = [
   'Return the number of items in the list.',
@@ -19,3 +21,8 @@ export const AGREEMENT_TEXTS = [
   'Unicode: naïve café — 東京 — emoji 🚀',
   'x',
 ] as const;
+
+/** The most bits any embedding in `rows` (as a page returns them: plain arrays) differs from its counterpart in `reference`. */
+export function maxDisagreement(rows: readonly (readonly number[])[], reference: readonly (Uint8Array | readonly number[])[]): number {
+  return Math.max(...rows.map((row, i) => hammingDistance(Uint8Array.from(row), Uint8Array.from(reference[i]!))));
+}

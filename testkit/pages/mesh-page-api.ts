@@ -1,4 +1,4 @@
-import type { MeshStats, PeerInfo, TransportHealth } from '../../../src/network/index.js';
+import type { MeshStats, PeerInfo, TransportHealth } from '../../src/network/index.js';
 
 /** What a mesh fixture page exposes to the Node side as `window.rakisMesh`. */
 export interface MeshPageApi {

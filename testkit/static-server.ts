@@ -2,26 +2,21 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
+import { CONTENT_TYPES, type RequestHandler } from '../tools/model-server.js';
 
 export interface StaticServer {
   origin: string;
   close(): Promise<void>;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-};
-
 /**
  * Serves files from several directories (the first that has the path wins) on 127.0.0.1, with extra
- * response headers on every answer (e.g. a Content-Security-Policy).
+ * response headers on every answer (e.g. a Content-Security-Policy). `handle` sees every request
+ * first (e.g. the model server's routes, or a request log).
  */
-export async function serveStatic(dirs: string[], headers: Record<string, string> = {}): Promise<StaticServer> {
+export async function serveStatic(dirs: string[], headers: Record<string, string> = {}, handle?: RequestHandler): Promise<StaticServer> {
   const server: Server = createServer(async (req, res) => {
+    if (handle?.(req, res)) return;
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     // Browsers ask for it unprompted; an empty answer keeps the page's console clean.
     if (path === '/favicon.ico') return void res.writeHead(204, headers).end();

@@ -1,7 +1,15 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { MeshPageApi, MeshPageInfo } from '../network/mesh-page-api.js';
+import type { MeshPageApi, MeshPageInfo } from './pages/mesh-page-api.js';
+import { fileURLToPath } from 'node:url';
 import { newContext } from './chromium.js';
-import { waitFor } from './fixture-server.js';
+import { callInPage } from './page-call.js';
+import { buildAndServeFixture, type FixtureServer } from './fixture-server.js';
+import { waitFor } from './wait-for.js';
+
+/** Builds pages/mesh-page.html and serves it on 127.0.0.1 (open it with meshPageUrl). */
+export function serveMeshPages(): Promise<FixtureServer> {
+  return buildAndServeFixture(fileURLToPath(new URL('./pages/', import.meta.url)), ['mesh-page.html']);
+}
 
 /** A fixture page running a mesh node, seen from Node. */
 export interface MeshPage {
@@ -30,15 +38,7 @@ export async function openMeshPage(context: BrowserContext, url: string): Promis
   page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
   await page.goto(url);
   const synthientId = await waitFor('the mesh page', () => page.evaluate(() => window.rakisMesh?.synthientId), 15_000, 50);
-  const run = <R, A>(call: (api: MeshPageApi, arg: A) => R | Promise<R>, arg?: A): Promise<R> =>
-    page.evaluate(
-      async ({ source, arg }) => {
-        // The call is shipped as source: page.evaluate cannot carry closures.
-        const fn = new Function(`return (${source})`)() as (api: MeshPageApi, arg: unknown) => unknown;
-        return fn(window.rakisMesh!, arg);
-      },
-      { source: call.toString(), arg },
-    ) as Promise<R>;
+  const run = <R, A>(call: (api: MeshPageApi, arg: A) => R | Promise<R>, arg?: A): Promise<R> => callInPage(page, 'rakisMesh', call, arg);
   return { page, synthientId, info: () => run((api) => api.info()), run };
 }
 

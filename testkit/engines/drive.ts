@@ -3,8 +3,8 @@
  * runs engines inside it. Everything crossing `page.evaluate` is plain JSON.
  */
 import type { BrowserContext, Page } from 'playwright-core';
-import type { EngineErrorCode, EngineThread, LoadProgress, TransformersDevice } from '../../../src/engines/index.js';
-import './engines-page-api.js';
+import type { EngineErrorCode, EngineThread, LoadProgress, TransformersDevice } from '../../src/engines/index.js';
+import '../pages/engines-page-api.js';
 
 export interface OpenedPage {
   page: Page;

@@ -1,7 +1,9 @@
-// A bare node for the network's browser tests and benchmark: a Mesh over the signaling networks and
+// A bare node for the network's browser tests and benchmark: a mesh over the signaling networks and
 // BroadcastChannel, configured from the query string, driven from Node through window.rakisMesh.
-import { createIdentity, encodePacket, packetId, signPacket, verifyPacketAsync, type Packet } from '../../../src/protocol/index.js';
-import { MemoryBus, Mesh, networkTransports, type MeshOptions, type SignalingStrategy } from '../../../src/network/index.js';
+// A MeshHarness, so the hostile calls can send raw (forged, oversized, garbage) bytes.
+import { createIdentity, encodePacket, packetId, signPacket, verifyPacketAsync, type Packet } from '../../src/protocol/index.js';
+import { MemoryBus, Mesh, networkTransports, type MeshOptions, type SignalingStrategy } from '../../src/network/index.js';
+import { MeshHarness } from '../mesh-harness.js';
 import type { MeshPageApi } from './mesh-page-api.js';
 
 const params = new URLSearchParams(location.search);
@@ -14,7 +16,7 @@ const strategies = Object.keys(relayUrls) as SignalingStrategy[];
 const limits = JSON.parse(params.get('limits') ?? '{}') as MeshOptions['limits'];
 
 const identity = createIdentity();
-const mesh = new Mesh({
+const mesh = new MeshHarness({
   identity,
   transports: networkTransports({
     network: params.get('network') ?? 'rakis-test',

@@ -1,5 +1,5 @@
 /** What the engines fixture page exposes to Playwright's `page.evaluate` (as `window.rakisEngines`). */
-import type * as engines from '../../../src/engines/index.js';
+import type * as engines from '../../src/engines/index.js';
 
 export type EnginesPageApi = typeof engines;
 
