@@ -50,10 +50,6 @@ export class OpenRequests {
     return this.open.has(requestId);
   }
 
-  /** Requests not settled yet. */
-  get pending(): number {
-    return [...this.open.values()].filter((request) => request.settledAt === undefined).length;
-  }
 
   snapshot(requestId: string): QuorumSnapshot | undefined {
     return this.open.get(requestId)?.quorum.snapshot();
@@ -142,9 +138,9 @@ export class OpenRequests {
     return this.open.get(requestId)?.quorum.holdings;
   }
 
-  /** Requests to reconcile: open ones, and those settled within `lingerMs` (observers still gather attestations). */
-  active(now: number, lingerMs: number): string[] {
-    return [...this.open].filter(([, open]) => open.settledAt === undefined || now - open.settledAt < lingerMs).map(([requestId]) => requestId);
+  /** Requests not settled yet. */
+  unsettled(): string[] {
+    return [...this.open].filter(([, open]) => open.settledAt === undefined).map(([requestId]) => requestId);
   }
 
   /** Stops the streams of every request (the node is stopping). */

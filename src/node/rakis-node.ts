@@ -61,8 +61,6 @@ export interface NodeSeams {
 }
 
 const TICK_MS = 200;
-/** How long a settled request is still reconciled: nodes that cannot verify gather attestations after it. */
-const RECONCILE_LINGER_MS = 10_000;
 
 /**
  * A Rakis node: one identity, one mesh, the worker and verifier roles, the requests it follows and
@@ -136,7 +134,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     this.reconciler = new Reconciler({
       self: identity.synthientId,
       holdings: (requestId) => this.requestsFollowed.holdings(requestId),
-      active: (now) => this.requestsFollowed.active(now, RECONCILE_LINGER_MS),
+      active: () => this.requestsFollowed.unsettled(),
       publish: (body) => this.mesh.publish(body),
       forward: (packet) => this.mesh.send(packet),
     });
@@ -173,7 +171,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
       embeddingModels: this.embedders.map((e) => e.model),
       queue: this.worker.status(),
       tokensServed: this.tokensServed,
-      openRequests: this.requestsFollowed.pending,
+      openRequests: this.requestsFollowed.unsettled().length,
       packets: this.mesh.stats(),
       storage: this.journal.kind,
     };

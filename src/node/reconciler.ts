@@ -10,8 +10,10 @@ const FULL_DIGEST_MIN_MS = 500;
 const FULL_DIGEST_MAX_MS = 8_000;
 /** Times one missing packet is asked for before it is taken as one this node turns down. */
 const ASKS_PER_PACKET = 3;
-/** Wants per request and holder, at least this far apart. */
-const WANT_INTERVAL_MS = 300;
+/** A packet a digest names but this node lacks is asked for only this long after: it may be on its way. */
+const WANT_GRACE_MS = 500;
+/** Holders whose offers wait to be asked for, per request. */
+const PENDING_HOLDERS = 16;
 /** Packets sent in answer to one node's wants per second. */
 const ANSWERS_PER_SECOND = 512;
 /** Requests not followed (yet) whose digests are still answered, and requesters whose wants are counted. */
@@ -24,15 +26,16 @@ interface RequestSync {
   fullIntervalMs: number;
   /** Times each missing short id was asked for. */
   asked: Map<string, number>;
-  lastWantAt: Map<string, number>;
+  /** Short ids holders offered that this node lacked, to ask for once the grace passed. */
+  offered: Map<string, { ids: string[]; dueAt: number }>;
 }
 
 export interface ReconcilerOptions {
   self: string;
   /** What this node holds about a request, or undefined when it does not follow it. */
   holdings(requestId: string): Holdings | undefined;
-  /** Requests to keep reconciling now (open, or settled a short while ago). */
-  active(now: number): string[];
+  /** Requests this node still needs packets for: it announces its digests of these. */
+  active(): string[];
   /** Signs and broadcasts a digest or want of this node. */
   publish(body: DigestBody | WantBody): void;
   /** Re-sends a packet (signed by its author) to peers that miss it. */
@@ -60,7 +63,7 @@ export class Reconciler {
   }
 
   tick(now: number): void {
-    const active = new Set(this.options.active(now));
+    const active = new Set(this.options.active());
     for (const requestId of active) {
       const held = this.options.holdings(requestId);
       if (!held) continue;
@@ -69,6 +72,7 @@ export class Reconciler {
       const changed = held.size !== state.lastCount;
       if (this.digestAllSoon || (changed && since >= CHANGED_DIGEST_MS) || since >= IDLE_DIGEST_MS) this.digest(requestId, held, state, now, false);
     }
+    for (const [requestId, state] of this.sync) this.askDue(requestId, state, now);
     this.digestAllSoon = false;
     for (const requestId of this.sync.keys()) if (!active.has(requestId) && this.options.holdings(requestId)) this.sync.delete(requestId);
   }
@@ -78,9 +82,10 @@ export class Reconciler {
     const ids = held?.ids() ?? [];
     if (holdingsSummary(ids).hash === body.hash) return;
     const state = this.state(body.requestId);
-    if (body.ids) this.want(from, body.requestId, body.ids, held, state, now);
-    // The sender may lack what this node holds: tell it, so it can ask in turn.
-    const senderLacks = body.ids ? ids.some((id) => !body.ids!.includes(id)) : true;
+    if (body.ids) this.offer(from, body.ids, held, state, now);
+    // The sender may lack what this node holds: tell it, so it can ask in turn. A sender that holds
+    // more learns what this node lacks from this node's own digests, and answers those.
+    const senderLacks = body.ids ? ids.some((id) => !body.ids!.includes(id)) : body.count <= ids.length;
     if (senderLacks && now - state.lastFullAt >= state.fullIntervalMs) {
       this.digest(body.requestId, held, state, now, true);
       state.fullIntervalMs = Math.min(FULL_DIGEST_MAX_MS, state.fullIntervalMs * 2);
@@ -105,19 +110,28 @@ export class Reconciler {
     }
   }
 
-  private want(holder: string, requestId: string, offered: string[], held: Holdings | undefined, state: RequestSync, now: number): void {
-    if (now - (state.lastWantAt.get(holder) ?? -Infinity) < WANT_INTERVAL_MS) return;
-    const ids: string[] = [];
-    for (const id of offered) {
-      if (ids.length >= LIMITS.wantIds) break;
-      const asked = state.asked.get(id) ?? 0;
-      if (held?.has(id) || asked >= ASKS_PER_PACKET) continue;
-      if (state.asked.size < LIMITS.digestIds * 2) state.asked.set(id, asked + 1);
-      ids.push(id);
+  private offer(holder: string, ids: string[], held: Holdings | undefined, state: RequestSync, now: number): void {
+    if (state.offered.has(holder) || ids.every((id) => held?.has(id))) return;
+    if (state.offered.size >= PENDING_HOLDERS) state.offered.delete(state.offered.keys().next().value!);
+    state.offered.set(holder, { ids, dueAt: now + WANT_GRACE_MS });
+  }
+
+  /** Asks each holder whose grace passed for what this node still lacks of what it offered. */
+  private askDue(requestId: string, state: RequestSync, now: number): void {
+    const held = this.options.holdings(requestId);
+    for (const [holder, { ids: offered, dueAt }] of state.offered) {
+      if (now < dueAt) continue;
+      state.offered.delete(holder);
+      const ids: string[] = [];
+      for (const id of offered) {
+        if (ids.length >= LIMITS.wantIds) break;
+        const asked = state.asked.get(id) ?? 0;
+        if (held?.has(id) || asked >= ASKS_PER_PACKET) continue;
+        if (state.asked.size < LIMITS.digestIds * 2) state.asked.set(id, asked + 1);
+        ids.push(id);
+      }
+      if (ids.length > 0) this.options.publish({ type: 'want', requestId, holder, ids });
     }
-    if (ids.length === 0) return;
-    state.lastWantAt.set(holder, now);
-    this.options.publish({ type: 'want', requestId, holder, ids });
   }
 
   private digest(requestId: string, held: Holdings | undefined, state: RequestSync, now: number, full: boolean): void {
@@ -135,7 +149,7 @@ export class Reconciler {
     if (!state) {
       // Requests this node does not follow are bounded: the oldest are forgotten first.
       if (this.sync.size >= TABLE_LIMIT * 4) this.sync.delete(this.sync.keys().next().value!);
-      state = { lastDigestAt: -Infinity, lastCount: -1, lastFullAt: -Infinity, fullIntervalMs: FULL_DIGEST_MIN_MS, asked: new Map(), lastWantAt: new Map() };
+      state = { lastDigestAt: -Infinity, lastCount: -1, lastFullAt: -Infinity, fullIntervalMs: FULL_DIGEST_MIN_MS, asked: new Map(), offered: new Map() };
       this.sync.set(requestId, state);
     }
     return state;
