@@ -23,6 +23,7 @@ import {
   hexToBytes,
   importIdentity,
   signRequest,
+  verifyPacketAsync,
   SALT_BYTES,
   type Identity,
   type InferenceRequestBody,
@@ -553,10 +554,13 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     } catch (error) {
       this.emit('error', { code: 'storage', message: `could not read saved requests: ${(error as Error).message}` });
     }
-    for (const stored of saved) {
+    // Stored packets pass the signature rule again (the store is not trusted, and the rule may be stricter than when they were kept).
+    const verdicts = await Promise.all(saved.map((stored) => Promise.all(stored.packets.map(({ wire, receivedAt }) => { const d = decodePacket(new TextEncoder().encode(wire), { now: receivedAt }); return d.ok && verifyPacketAsync(d.packet); }))));
+    for (const [index, stored] of saved.entries()) {
+      const verified = verdicts[index]!;
       const [first, ...rest] = stored.packets;
       const decoded = first && decodePacket(new TextEncoder().encode(first.wire), { now: first.receivedAt });
-      if (!decoded?.ok || decoded.packet.body.type !== 'inferenceRequest') continue;
+      if (!decoded?.ok || decoded.packet.body.type !== 'inferenceRequest' || !verified[0]) continue;
       const request = decoded.packet as Packet<InferenceRequestBody>;
       const open = this.track(request, first!.receivedAt, request.from === this.synthientId);
       open.stored = { ...stored, packets: [...stored.packets] };
@@ -565,9 +569,9 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
         const own = stored.ownReveal;
         this.apply(request.body.requestId, open.quorum.setOwnReveal({ inferenceId: own.inferenceId, output: own.output, bEmbedding: hexToBytes(own.bEmbedding), salt: hexToBytes(own.salt) }, first!.receivedAt));
       }
-      for (const entry of rest) {
+      for (const [i, entry] of rest.entries()) {
         const packet = decodePacket(new TextEncoder().encode(entry.wire), { now: entry.receivedAt });
-        if (packet.ok) this.apply(request.body.requestId, open.quorum.receive(packet.packet, entry.receivedAt));
+        if (packet.ok && verified[i + 1]) this.apply(request.body.requestId, open.quorum.receive(packet.packet, entry.receivedAt));
       }
     }
   }
