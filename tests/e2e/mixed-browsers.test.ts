@@ -159,7 +159,8 @@ describe('a mixed Chromium and Firefox network', () => {
     const firefoxId = views[2]!.synthientId;
     const onNft = views[3]!.quorum!;
     expect(onNft.committers, 'the Firefox page committed').toContain(firefoxId);
-    expect(onNft.verifiedReveals, 'its reveal verified').toContain(firefoxId);
+    // The marketplace cannot embed (it follows attestations); the Chromium contributors re-embed reveals.
+    for (const view of views.slice(0, 2)) expect(view!.quorum!.verifiedReveals, 'its reveal verified on a Chromium page').toContain(firefoxId);
   }, 300_000);
 
   test('a packet under a key Chromium accepts and Firefox rejects is dropped as bad-signature by every page', async () => {
@@ -180,7 +181,7 @@ describe('a mixed Chromium and Firefox network', () => {
     const before = await Promise.all(receivers.map(async ({ page }) => (await nodeView(page))!.badSignatures));
     const wire = [...encodePacket(packet)];
     await dashboard.evaluate((bytes) => {
-      const node = (document.querySelector('rakis-node') as HTMLElement & { node: { mesh: { sendBytes(bytes: Uint8Array): void } } }).node;
+      const node = (document.querySelector('rakis-node') as unknown as { node: { mesh: { sendBytes(bytes: Uint8Array): void } } }).node;
       node.mesh.sendBytes(new Uint8Array(bytes));
     }, wire);
     await waitFor(
