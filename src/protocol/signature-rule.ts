@@ -17,9 +17,10 @@ import { bytesToHex, concatBytes, hexToBytes } from './bytes.js';
  * With `A` torsion-free the cofactorless equation holds only when `R` is torsion-free too, so the
  * rule equals the cofactored equation plus "R has no small-order component": cofactored and
  * cofactorless implementations agree on every input that passes 1–3. Native WebCrypto Ed25519
- * (BoringSSL in Chromium, OpenSSL in Node, NSS in Firefox; all cofactorless) is therefore asked
- * only after the pre-checks pass, where the C2SP CCTV vectors show no disagreement
- * (`tests/unit/signature-rule.test.ts`, `tests/browser/signature-rule.test.ts`).
+ * (BoringSSL in Chromium, OpenSSL in Node, NSS in Firefox; all cofactorless) may therefore do step 4:
+ * it is asked only on canonical encodings (the byte checks of 1 and 3), where it accepts everything
+ * the rule accepts, and its accept counts only once `A` passes step 2. The C2SP CCTV vectors show no
+ * disagreement (`tests/unit/signature-rule.test.ts`, `tests/browser/signature-rule.test.ts`).
  */
 
 const P = 2n ** 255n - 19n;
@@ -91,16 +92,21 @@ export function isAcceptablePublicKey(publicKey: Uint8Array | string): boolean {
   return acceptedPublicKey(bytes) !== null;
 }
 
+/** The byte-level checks of steps 1–3 (no curve arithmetic): lengths, `S < L`, `y < p` of A and R, R not small-order. */
+function encodingPrechecks(signature: Uint8Array, publicKey: Uint8Array): boolean {
+  if (signature.length !== 64 || publicKey.length !== 32) return false;
+  const r = signature.subarray(0, 32);
+  if (littleEndian(signature.subarray(32)) >= L) return false;
+  if (!canonicalY(r) || SMALL_ORDER_ENCODINGS.has(bytesToHex(r))) return false;
+  return canonicalY(publicKey);
+}
+
 /**
  * Steps 1–3, everything but the equation: what must hold before any implementation, native or not,
- * is asked. Returns the decoded key, or null when the signature is rejected outright.
+ * may decide. Returns the decoded key, or null when the signature is rejected outright.
  */
 export function signaturePrechecks(signature: Uint8Array, publicKey: Uint8Array): Point | null {
-  if (signature.length !== 64 || publicKey.length !== 32) return null;
-  const r = signature.subarray(0, 32);
-  if (littleEndian(signature.subarray(32)) >= L) return null;
-  if (!canonicalY(r) || SMALL_ORDER_ENCODINGS.has(bytesToHex(r))) return null;
-  return acceptedPublicKey(publicKey);
+  return encodingPrechecks(signature, publicKey) ? acceptedPublicKey(publicKey) : null;
 }
 
 /** The rule in pure JavaScript (noble's curve arithmetic): the reference every path must agree with. */
@@ -149,16 +155,19 @@ export async function verifySignatureAsync(
   options: VerifyOptions = {},
 ): Promise<boolean> {
   if (options.native === false || native === 'no' || !globalThis.crypto?.subtle) return verifySignature(signature, message, publicKey);
-  if (!signaturePrechecks(signature, publicKey)) return false;
+  if (!encodingPrechecks(signature, publicKey)) return false;
   try {
     const key = await importNativeKey(publicKey);
     const ok = await crypto.subtle.verify({ name: 'Ed25519' }, key, signature as Uint8Array<ArrayBuffer>, message as Uint8Array<ArrayBuffer>);
     native = 'yes';
-    return ok;
+    // On canonical encodings every native verifier accepts what the rule accepts, so a native reject is
+    // final; a native accept still needs the key's order check (step 2, cached), done only now so that
+    // garbage under throwaway keys costs no JavaScript curve arithmetic.
+    return ok && acceptedPublicKey(publicKey) !== null;
   } catch (error) {
     nativeKeys.delete(bytesToHex(publicKey));
-    // No native Ed25519 here: the pure equation from now on. Any other failure on a key the
-    // pre-checks accepted is the platform's, not the packet's: the pure equation decides.
+    // No native Ed25519 here: the pure rule from now on. Any other failure (e.g. a key that does not
+    // decode) is left to the pure rule, so the verdict never depends on the platform.
     if (native === 'unknown' && (error as Error)?.name === 'NotSupportedError') native = 'no';
     return verifySignature(signature, message, publicKey);
   }

@@ -1,6 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { bytesToHex, createIdentity, hexToBytes, signPacket, utf8ToBytes, verifyPacket, verifyPacketAsync, type BodyOf } from '../../src/protocol/index.js';
+import {
+  bytesToHex,
+  computeInferenceId,
+  createIdentity,
+  encodePacket,
+  hexToBytes,
+  signPacket,
+  signRequest,
+  utf8ToBytes,
+  verifyPacket,
+  verifyPacketAsync,
+  type BodyOf,
+  type Packet,
+} from '../../src/protocol/index.js';
 import { isAcceptablePublicKey, PUBLIC_KEY_CACHE_SIZE, verifySignature, verifySignatureAsync } from '../../src/protocol/signature-rule.js';
 import { memoizedVerifier } from '../../tools/sim/memo-verify.js';
 import { byzantinePacket, forgeUnderSplitKey, SPLIT_KEY } from '../../testkit/byzantine-ed25519.js';
@@ -108,5 +121,43 @@ describe('the rule on honest and byzantine signatures', () => {
     }
     expect(isAcceptablePublicKey(honest.synthientId)).toBe(true);
     expect(isAcceptablePublicKey(SPLIT_KEY)).toBe(false);
+  });
+});
+
+describe('the rule on replay from the store', () => {
+  test('a reloaded node replays stored packets only if they pass the rule', async () => {
+    const { createMemoryStore } = await import('../../src/store/index.js');
+    const { SimNet } = await import('../support/sim-net.js');
+    const { securityFrame } = await import('../../src/node/index.js');
+    const net = new SimNet();
+    const now = net.clock.now();
+    const asker = createIdentity();
+    const honest = createIdentity();
+    const request = signRequest(
+      asker,
+      { prompt: 'Why is the sky blue?', acceptedModels: ['rakis-test/lm-mini'], maxTokens: 64, temperature: 0, securityFrame: securityFrame('balanced', { maxTimeMs: 60_000 }, 'rakis-test/encoder-mini') },
+      now,
+    );
+    const { requestId } = request.body;
+    const commitBy = (synthientId: string): BodyOf<'commit'> => {
+      const commitment = bytesToHex(crypto.getRandomValues(new Uint8Array(32)));
+      return { type: 'commit', requestId, inferenceId: computeInferenceId(requestId, synthientId, commitment), commitment, model: 'rakis-test/lm-mini' };
+    };
+    const wire = (packet: Packet) => new TextDecoder().decode(encodePacket(packet));
+    const store = createMemoryStore();
+    await store.saveQuorum({
+      requestId,
+      packets: [
+        { wire: wire(request), receivedAt: now },
+        { wire: wire(signPacket(honest, commitBy(honest.synthientId), now + 100)), receivedAt: now + 150 },
+        { wire: wire(byzantinePacket(commitBy(SPLIT_KEY), now + 100)), receivedAt: now + 150 },
+      ],
+      updatedAt: now + 150,
+    });
+    const node = await net.add({ store });
+    await node.start();
+    const committers = node.quorum(requestId)?.commits.map((commit) => commit.from);
+    expect(committers).toEqual([honest.synthientId]);
+    await node.stop();
   });
 });
