@@ -161,3 +161,25 @@ describe('the rule on replay from the store', () => {
     await node.stop();
   });
 });
+
+describe('the rule on reveal-list entries', () => {
+  test('a list whose entry is signed under the split key is refused as bad-entry-signature', async () => {
+    const { QuorumNet, T0 } = await import('../support/quorum-net.js');
+    const net = new QuorumNet();
+    net.add('requester');
+    net.add('observer');
+    const { requestId } = net.request.body;
+    const commitment = bytesToHex(new Uint8Array(32).fill(7));
+    const forged = byzantinePacket({ type: 'commit', requestId, inferenceId: computeInferenceId(requestId, SPLIT_KEY, commitment), commitment, model: 'rakis-test/lm-mini' }, T0 + 1_000);
+    const real = [9, 10].map((fill) => {
+      const honest = createIdentity();
+      const c = bytesToHex(new Uint8Array(32).fill(fill));
+      return signPacket(honest, { type: 'commit', requestId, inferenceId: computeInferenceId(requestId, honest.synthientId, c), commitment: c, model: 'rakis-test/lm-mini' }, T0 + 1_000);
+    });
+    // Sorted by commitment, as lists are: the forged entry (07…) comes first.
+    const entries = [forged, ...real].map((c) => ({ from: c.from, createdAt: c.createdAt, inferenceId: c.body.inferenceId, commitment: c.body.commitment, model: c.body.model, sig: c.sig }));
+    net.advanceTo(T0 + 11_500);
+    net.broadcast(signPacket(net.requester, { type: 'revealRequest', requestId, commits: entries }, T0 + 11_500), 'observer');
+    expect(net.eventsOf('observer', 'reveal-list-rejected')).toEqual([expect.objectContaining({ reason: 'bad-entry-signature', detail: expect.stringMatching(/entry 0/) })]);
+  });
+});
