@@ -1,4 +1,5 @@
 import { hexToBytes, utf8ToBytes } from '../src/protocol/bytes.js';
+import { createIdentity, signBytes } from '../src/protocol/identity.js';
 import { verifySignature, verifySignatureAsync } from '../src/protocol/signature-rule.js';
 
 /** One vector of C2SP's CCTV Ed25519 edge-case set (`tests/data/cctv-ed25519/`). */
@@ -56,4 +57,22 @@ export async function cctvVerdicts(vectors: CctvVector[]): Promise<CctvVerdicts>
     if (await verifySignatureAsync(sig, msg, key)) ruleNative.push(vector.number);
   }
   return { nativeRaw: hasNative ? nativeRaw : null, rulePure, ruleNative };
+}
+
+/** Fresh keys signing random messages: how many the rule accepts as signed and once tampered, per path. */
+export async function honestVerdicts(count: number): Promise<{ pure: number; native: number; tamperedPure: number; tamperedNative: number }> {
+  const tally = { pure: 0, native: 0, tamperedPure: 0, tamperedNative: 0 };
+  for (let i = 0; i < count; i++) {
+    const identity = createIdentity();
+    const message = crypto.getRandomValues(new Uint8Array(16 + i));
+    const signature = signBytes(message, identity.secretKey);
+    const key = hexToBytes(identity.synthientId);
+    const tampered = message.slice();
+    tampered[i % tampered.length]! ^= 1;
+    if (verifySignature(signature, message, key)) tally.pure++;
+    if (await verifySignatureAsync(signature, message, key)) tally.native++;
+    if (verifySignature(signature, tampered, key)) tally.tamperedPure++;
+    if (await verifySignatureAsync(signature, tampered, key)) tally.tamperedNative++;
+  }
+  return tally;
 }

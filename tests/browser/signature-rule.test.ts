@@ -12,6 +12,9 @@ import { buildAndServeFixture, waitFor, type FixtureServer } from './support/fix
 // (tests/unit/signature-rule.test.ts); the browsers' own WebCrypto verdicts differ, and are printed.
 const FIXTURES = fileURLToPath(new URL('./signature-rule/', import.meta.url));
 
+const HONEST = 32;
+const HONEST_TALLY = { pure: HONEST, native: HONEST, tamperedPure: 0, tamperedNative: 0 };
+
 let fixture: FixtureServer;
 
 beforeAll(async () => {
@@ -48,6 +51,7 @@ describe('Chromium', () => {
     const verdicts = await page.evaluate(() => window.rakisCctv!());
     report(`Chromium ${browser.version()}`, verdicts);
     expectRule(verdicts);
+    expect(await page.evaluate((n) => window.rakisHonest!(n), HONEST), 'honest signatures').toEqual(HONEST_TALLY);
   });
 });
 
@@ -67,5 +71,6 @@ describe('Firefox', () => {
     const verdicts = await page.evaluate(() => window.rakisCctv!());
     report(`Firefox ${await firefox.browser.version()}`, verdicts);
     expectRule(verdicts);
+    expect(await page.evaluate((n) => window.rakisHonest!(n), HONEST), 'honest signatures').toEqual(HONEST_TALLY);
   });
 });

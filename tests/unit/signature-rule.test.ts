@@ -17,7 +17,7 @@ import {
 import { isAcceptablePublicKey, PUBLIC_KEY_CACHE_SIZE, verifySignature, verifySignatureAsync } from '../../src/protocol/signature-rule.js';
 import { memoizedVerifier } from '../../tools/sim/memo-verify.js';
 import { byzantinePacket, forgeUnderSplitKey, SPLIT_KEY } from '../../testkit/byzantine-ed25519.js';
-import { CCTV_RULE_ACCEPTS, cctvVerdicts, nativeVerify, type CctvVector } from '../../testkit/cctv-ed25519.js';
+import { CCTV_RULE_ACCEPTS, cctvVerdicts, honestVerdicts, nativeVerify, type CctvVector } from '../../testkit/cctv-ed25519.js';
 
 // C2SP CCTV's 914 Ed25519 edge-case vectors (tests/data/cctv-ed25519/): the rule accepts exactly the
 // one vector with no edge-case flag, with native WebCrypto and with the pure fallback alike. The
@@ -45,6 +45,7 @@ describe('the rule on the CCTV vectors', () => {
     console.info(`Node ${process.version} CCTV: WebCrypto raw ${verdicts.nativeRaw!.length}, rule (pure) ${verdicts.rulePure.length}, rule (WebCrypto) ${verdicts.ruleNative.length} of ${vectors.length}`);
     expect(verdicts.rulePure).toEqual(CCTV_RULE_ACCEPTS);
     expect(verdicts.ruleNative).toEqual(CCTV_RULE_ACCEPTS);
+    expect(await honestVerdicts(32)).toEqual({ pure: 32, native: 32, tamperedPure: 0, tamperedNative: 0 });
     // Whatever the rule accepts, native WebCrypto accepts too: the pre-checks only ever take away.
     expect(CCTV_RULE_ACCEPTS.every((n) => verdicts.nativeRaw!.includes(n))).toBe(true);
   });
