@@ -1,10 +1,10 @@
 import type { Scheduler } from '../network/index.js';
-import { decodePacket, hexToBytes, type Identity, type InferenceRequestBody, type Packet } from '../protocol/index.js';
+import { hexToBytes, type Identity, type InferenceRequestBody, type Packet } from '../protocol/index.js';
 import { Quorum, type Holdings, type OwnAnswer, type QuorumSnapshot, type QuorumStep, type QuorumTimings } from '../quorum/index.js';
 import type { StoredQuorum, StoredResult } from '../store/types.js';
 import { EarlyPackets } from './early-packets.js';
 import type { EmitNodeEvent } from './node-events.js';
-import type { RequestJournal } from './request-journal.js';
+import type { RequestJournal, SavedRequest } from './request-journal.js';
 import { EventStream, type RequestEvent, type RequestResult } from './request-handle.js';
 import { SettledResults } from './settled-results.js';
 import type { VerifierRole } from './verifier-role.js';
@@ -100,23 +100,19 @@ export class OpenRequests {
     committed();
   }
 
-  /** Rebuilds a saved request by replaying its packets (after a reload); returns its id. */
-  restore(saved: StoredQuorum): string | undefined {
-    const [first, ...rest] = saved.packets;
-    const decoded = first && decodePacket(new TextEncoder().encode(first.wire), { now: first.receivedAt });
-    if (!decoded?.ok || decoded.packet.body.type !== 'inferenceRequest') return undefined;
-    const request = decoded.packet as Packet<InferenceRequestBody>;
+  /** Rebuilds a saved request by replaying its verified packets (after a reload); returns its id. */
+  restore({ record, packets }: SavedRequest): string | undefined {
+    const [first, ...rest] = packets;
+    if (first?.packet.body.type !== 'inferenceRequest') return undefined;
+    const request = first.packet as Packet<InferenceRequestBody>;
     const requestId = request.body.requestId;
-    this.track(request, first!.receivedAt, request.from === this.options.identity.synthientId, undefined, saved);
+    this.track(request, first.receivedAt, request.from === this.options.identity.synthientId, undefined, record);
     const quorum = this.open.get(requestId)!.quorum;
-    if (saved.ownReveal) {
-      const own = saved.ownReveal;
-      this.apply(requestId, quorum.setOwnReveal({ inferenceId: own.inferenceId, output: own.output, bEmbedding: hexToBytes(own.bEmbedding), salt: hexToBytes(own.salt) }, first!.receivedAt));
+    if (record.ownReveal) {
+      const own = record.ownReveal;
+      this.apply(requestId, quorum.setOwnReveal({ inferenceId: own.inferenceId, output: own.output, bEmbedding: hexToBytes(own.bEmbedding), salt: hexToBytes(own.salt) }, first.receivedAt));
     }
-    for (const entry of rest) {
-      const packet = decodePacket(new TextEncoder().encode(entry.wire), { now: entry.receivedAt });
-      if (packet.ok) this.apply(requestId, quorum.receive(packet.packet, entry.receivedAt));
-    }
+    for (const { packet, receivedAt } of rest) this.apply(requestId, quorum.receive(packet, receivedAt));
     return requestId;
   }
 

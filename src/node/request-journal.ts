@@ -1,9 +1,20 @@
 import type { Scheduler, TimerHandle } from '../network/index.js';
-import { bytesToHex, encodePacket, type Packet } from '../protocol/index.js';
+import { bytesToHex, decodePacket, encodePacket, verifyPacketAsync, type Packet } from '../protocol/index.js';
 import type { OwnReveal } from '../quorum/index.js';
 import { StoreError, type NodeStore, type StoredQuorum, type StoredResult } from '../store/types.js';
 
 const SAVE_DEBOUNCE_MS = 500;
+
+/** A saved request: its record, and the saved packets that still decode and verify, in receipt order. */
+export interface SavedRequest {
+  record: StoredQuorum;
+  packets: { packet: Packet; receivedAt: number }[];
+}
+
+async function verifiedEntry({ wire, receivedAt }: StoredQuorum['packets'][number]): Promise<SavedRequest['packets'][number] | undefined> {
+  const decoded = decodePacket(new TextEncoder().encode(wire), { now: receivedAt });
+  return decoded.ok && (await verifyPacketAsync(decoded.packet)) ? { packet: decoded.packet, receivedAt } : undefined;
+}
 const RESULTS_KEPT = 200;
 
 export interface JournalOptions {
@@ -28,16 +39,26 @@ export class RequestJournal {
     return this.options.store?.kind ?? 'none';
   }
 
-  /** Saved requests and results, to resume from. */
-  async load(): Promise<{ quorums: StoredQuorum[]; results: StoredResult[] }> {
+  /**
+   * Saved requests and results, to resume from. Each saved packet is decoded and passes the signature
+   * rule again (the store is not trusted, and the rule may be stricter than when it was kept); those
+   * that fail are left out.
+   */
+  async load(): Promise<{ quorums: SavedRequest[]; results: StoredResult[] }> {
     const store = this.options.store;
     if (!store) return { quorums: [], results: [] };
+    let saved: StoredQuorum[] = [];
+    let results: StoredResult[] = [];
     try {
-      return { quorums: await store.loadQuorums(), results: (await store.loadResults()).slice(0, RESULTS_KEPT) };
+      saved = await store.loadQuorums();
+      results = (await store.loadResults()).slice(0, RESULTS_KEPT);
     } catch (error) {
       this.options.onError(`could not read saved requests: ${(error as Error).message}`);
-      return { quorums: [], results: [] };
     }
+    const quorums = await Promise.all(
+      saved.map(async (record) => ({ record, packets: (await Promise.all(record.packets.map(verifiedEntry))).filter((entry) => entry !== undefined) })),
+    );
+    return { quorums, results };
   }
 
   /** Starts the record of a request (a saved one when resuming). */

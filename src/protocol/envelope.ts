@@ -2,6 +2,7 @@ import { bytesToHex, hexToBytes, sha256Hex, utf8Decode } from './bytes.js';
 import { canonicalBytes } from './canonical.js';
 import { computeRequestId } from './commitment.js';
 import { signBytes, verifyBytes, type Identity } from './identity.js';
+import { verifySignatureAsync } from './signature-rule.js';
 import { LIMITS, PROTOCOL_VERSION, TIME_WINDOW } from './limits.js';
 import type { BodyOf, Packet, PacketBody, PacketType } from './packets.js';
 import { checkBody, checkEnvelopeFields } from './validate.js';
@@ -72,40 +73,17 @@ export function verifyPacket(packet: Packet): boolean {
   return verifyBytes(hexToBytes(packet.sig), signedBytes(packet), hexToBytes(packet.from));
 }
 
-type WebCryptoKeyCache = Map<string, Promise<CryptoKey>>;
-const webCryptoKeys: WebCryptoKeyCache = new Map();
-const WEBCRYPTO_KEY_CACHE = 1024;
-let webCryptoEd25519: boolean | undefined;
-
-function importEd25519Key(publicKeyHex: string): Promise<CryptoKey> {
-  let key = webCryptoKeys.get(publicKeyHex);
-  if (!key) {
-    if (webCryptoKeys.size >= WEBCRYPTO_KEY_CACHE) webCryptoKeys.delete(webCryptoKeys.keys().next().value!);
-    key = crypto.subtle.importKey('raw', hexToBytes(publicKeyHex), { name: 'Ed25519' }, false, ['verify']);
-    webCryptoKeys.set(publicKeyHex, key);
-  }
-  return key;
-}
-
 /**
- * Verifies with the platform's native Ed25519 (WebCrypto) where it exists, many times faster than
- * JavaScript curve arithmetic; falls back to noble where it does not.
+ * The same rule as `verifyPacket` (`signature-rule.ts`), with the curve equation done by the
+ * platform's native Ed25519 (WebCrypto) where it exists, many times faster than JavaScript curve
+ * arithmetic, and only after the rule's pre-checks, so the verdict is the same in every browser.
  */
 export async function verifyPacketAsync(packet: Packet): Promise<boolean> {
-  if (webCryptoEd25519 !== false && globalThis.crypto?.subtle) {
-    try {
-      const key = await importEd25519Key(packet.from);
-      const ok = await crypto.subtle.verify({ name: 'Ed25519' }, key, hexToBytes(packet.sig), signedBytes(packet));
-      webCryptoEd25519 = true;
-      return ok;
-    } catch (error) {
-      webCryptoKeys.delete(packet.from);
-      // An unsupported algorithm means no native Ed25519 here; any other error is this packet's key.
-      if (webCryptoEd25519 === undefined && (error as Error)?.name === 'NotSupportedError') webCryptoEd25519 = false;
-      else if (webCryptoEd25519 === true) return false;
-    }
+  try {
+    return await verifySignatureAsync(hexToBytes(packet.sig), signedBytes(packet), hexToBytes(packet.from));
+  } catch {
+    return false;
   }
-  return verifyPacket(packet);
 }
 
 /**

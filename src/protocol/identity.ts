@@ -1,6 +1,7 @@
 import * as ed from '@noble/ed25519';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes, isHex } from './bytes.js';
+import { verifySignature } from './signature-rule.js';
 
 // noble/ed25519 ships async-only unless given a sha512; the protocol signs and verifies synchronously.
 ed.hashes.sha512 = sha512;
@@ -47,10 +48,10 @@ export function signBytes(message: Uint8Array, secretKey: Uint8Array): Uint8Arra
   return ed.sign(message, secretKey);
 }
 
-/** RFC 8032 strict verification (not ZIP-215), the rule WebCrypto's Ed25519 also follows. */
+/** The protocol's one signature rule (`signature-rule.ts`), in pure JavaScript. */
 export function verifyBytes(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
   try {
-    return ed.verify(signature, message, publicKey, { zip215: false });
+    return verifySignature(signature, message, publicKey);
   } catch {
     return false;
   }

@@ -10,7 +10,7 @@ interface Verdict {
 
 /**
  * Signature checks shared by every node of one simulation process. Each distinct signed packet is
- * verified for real (noble ed25519, ~2 ms here) once; later copies reaching other nodes reuse the
+ * verified for real (`verifyPacket`: the protocol's signature rule, in pure JavaScript, ~2 ms here) once; later copies reaching other nodes reuse the
  * verdict. Sound because verification is a pure function of the signed fields and the signature:
  * a cached verdict is reused only when the signature is the same and `{from, createdAt, body}` is
  * structurally equal (with `v`) to what was verified (equal JSON values have equal canonical bytes), so a
