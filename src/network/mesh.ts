@@ -22,7 +22,7 @@ import { SupervisedTransport, type RestartPolicy, type TransportHealth } from '.
 import type { TransportFactory } from './transport.js';
 
 /** Why the mesh dropped an inbound packet. */
-export type MeshDropReason = DecodeDropReason | 'bad-frame' | 'duplicate' | 'rate-limited' | 'banned' | 'bad-signature';
+export type MeshDropReason = DecodeDropReason | 'bad-frame' | 'duplicate' | 'link-limited' | 'rate-limited' | 'banned' | 'bad-signature';
 
 export interface MeshLimits {
   maxPacketBytes: number;
@@ -32,7 +32,13 @@ export interface MeshLimits {
   dedupWindowMs: number;
   /** Ids remembered at most (memory bound under a flood). */
   dedupMaxIds: number;
+  /** Per identity, charged only once a packet's signature verified (a forger cannot spend another node's budget). */
   rate: RateLimits;
+  /**
+   * Per link (the peer a copy came from), charged before verification so unverifiable floods cost
+   * their link and nobody else; generous, since a peer forwards what others miss.
+   */
+  linkRate: RateLimits;
   /** A peer silent this long is forgotten. */
   peerTimeoutMs: number;
   /** How often this node repeats its status (when it has `presence`). */
@@ -48,6 +54,7 @@ export const DEFAULT_MESH_LIMITS: MeshLimits = {
   dedupWindowMs: TIME_WINDOW.maxAgeMs + TIME_WINDOW.futureSkewMs + 60_000,
   dedupMaxIds: 200_000,
   rate: { burst: 400, perSecond: 100, strikes: 200, banMs: 60_000, maxSenders: 4096 },
+  linkRate: { burst: 2_000, perSecond: 1_000, strikes: 2_000, banMs: 60_000, maxSenders: 1024 },
   peerTimeoutMs: 90_000,
   statusIntervalMs: 30_000,
   maxGossipedPeers: 256,
@@ -58,7 +65,7 @@ export interface MeshOptions {
   identity: Identity;
   transports: TransportFactory[];
   scheduler?: Scheduler;
-  limits?: Partial<Omit<MeshLimits, 'rate' | 'restart'>> & { rate?: Partial<RateLimits>; restart?: Partial<RestartPolicy> };
+  limits?: Partial<Omit<MeshLimits, 'rate' | 'linkRate' | 'restart'>> & { rate?: Partial<RateLimits>; linkRate?: Partial<RateLimits>; restart?: Partial<RestartPolicy> };
   /** What this node announces in hello/status; without it the mesh stays silent about itself. */
   presence?: () => PeerStatusFields;
 }
@@ -122,6 +129,7 @@ export class Mesh {
   /** Copies whose signature failed, so their other copies are not verified again. */
   private readonly forged: RecentIds;
   private readonly rateLimiter: SenderRateLimiter;
+  private readonly linkLimiter: SenderRateLimiter;
   private readonly peerTable: PeerTable;
   private readonly packetListeners = new Set<PacketListener>();
   private readonly peersListeners = new Set<PeersListener>();
@@ -141,11 +149,12 @@ export class Mesh {
     this.identity = options.identity;
     this.synthientId = options.identity.synthientId;
     this.scheduler = options.scheduler ?? systemScheduler;
-    const { rate, restart, ...rest } = options.limits ?? {};
+    const { rate, linkRate, restart, ...rest } = options.limits ?? {};
     this.limits = {
       ...DEFAULT_MESH_LIMITS,
       ...rest,
       rate: { ...DEFAULT_MESH_LIMITS.rate, ...rate },
+      linkRate: { ...DEFAULT_MESH_LIMITS.linkRate, ...linkRate },
       restart: { ...DEFAULT_MESH_LIMITS.restart, ...restart },
     };
     this.presence = options.presence;
@@ -154,6 +163,7 @@ export class Mesh {
     this.sentSigs = new RecentIds(this.limits.dedupWindowMs, this.limits.dedupMaxIds);
     this.forged = new RecentIds(this.limits.dedupWindowMs, FORGED_MAX_IDS);
     this.rateLimiter = new SenderRateLimiter(this.limits.rate);
+    this.linkLimiter = new SenderRateLimiter(this.limits.linkRate);
     this.peerTable = new PeerTable(this.synthientId, this.limits.maxGossipedPeers);
     this.transports = options.transports.map(
       (factory) =>
@@ -263,9 +273,8 @@ export class Mesh {
     const signedCopy = `${id}:${packet.sig}`;
     if (this.seen.has(id) || this.sentSigs.has(packet.sig) || this.verifying.has(signedCopy)) return this.drop('duplicate');
     if (this.forged.has(signedCopy)) return this.drop('bad-signature');
-    // Throttled bytes are not remembered: the same packet may come back once the sender has tokens.
-    const verdict = this.rateLimiter.take(packet.from, now);
-    if (verdict !== 'ok') return this.drop(verdict);
+    // Throttled bytes are not remembered: the same packet may come back once its link has tokens.
+    if (this.linkLimiter.take(`${transport}:${link}`, now) !== 'ok') return this.drop('link-limited');
     this.heardBytes.add(bytesKey, now);
     this.verifying.add(signedCopy);
     let valid: boolean;
@@ -284,6 +293,12 @@ export class Mesh {
     }
     // Another copy of the same packet may have been accepted while this one was being verified.
     if (this.seen.has(id)) return this.drop('duplicate');
+    // Only now, with the author proven, is its budget charged; a throttled packet may come again later.
+    const verdict = this.rateLimiter.take(packet.from, this.scheduler.now());
+    if (verdict !== 'ok') {
+      this.heardBytes.delete(bytesKey);
+      return this.drop(verdict);
+    }
     this.seen.add(id, this.scheduler.now());
     this.counters.accepted++;
     this.accept(packet, { id, transport, link });

@@ -36,6 +36,11 @@ export class RecentIds {
     while (this.size > this.maxIds && this.buckets.length > 1) this.dropOldest();
   }
 
+  /** Forgets an id (bytes judged too early: they may be judged again). */
+  delete(id: string): void {
+    for (const bucket of this.buckets) if (bucket.ids.delete(id)) this.size--;
+  }
+
   get count(): number {
     return this.size;
   }

@@ -129,6 +129,31 @@ describe('Mesh over the in-memory bus', () => {
     expect(receiver.mesh.peers().map((peer) => peer.synthientId)).toEqual([victim.synthientId]);
   });
 
+  test('forgeries claiming a victim cost their link, never the victim: its budget is charged only after a signature verifies', async () => {
+    const clock = new ManualClock();
+    const bus = new MemoryBus({ scheduler: clock });
+    const rate = { burst: 10, perSecond: 5, strikes: 20, banMs: 30_000 };
+    const linkRate = { burst: 50, perSecond: 10, strikes: 100, banMs: 30_000 };
+    const receiver = meshOn(clock, [bus], { limits: { rate, linkRate } });
+    const victim = meshOn(clock, [bus]);
+    const forger = meshOn(clock, [bus]);
+    await settle();
+    const real = signPacket(victim.identity, status(), clock.now());
+    for (let i = 0; i < 700; i++) {
+      const forged = signPacket(forger.identity, status(i), clock.now());
+      forger.mesh.sendBytes(encodePacket({ ...forged, from: victim.identity.synthientId }));
+    }
+    await settle();
+    const drops = receiver.mesh.stats().drops;
+    expect(drops['bad-signature']).toBe(50);
+    expect(drops['link-limited']).toBe(650);
+    expect(drops['rate-limited'] ?? 0).toBe(0);
+    expect(drops.banned ?? 0).toBe(0);
+    victim.mesh.send(real);
+    await settle();
+    expect(receiver.received.filter((packet) => packet.from === victim.identity.synthientId && packet.body.type === 'status').map((packet) => packet.sig)).toContain(real.sig);
+  });
+
   test('a flooding sender is throttled, then ignored for a while; others are unaffected', async () => {
     const clock = new ManualClock();
     const bus = new MemoryBus({ scheduler: clock });
