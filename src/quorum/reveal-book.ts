@@ -107,10 +107,16 @@ export class RevealBook {
     return [...this.judged.values()].some((record) => record.status === 'pending');
   }
 
+  /**
+   * Whether every listed commitment has its final verdict: verified, or opened but with a claimed
+   * embedding this node's re-embedding refutes (a commitment has one opening, so nothing can change
+   * that). A reveal that fails to open its commitment is not final: the committer's valid opening may
+   * still come, and would replace it.
+   */
   allJudged(list: RevealList): boolean {
     return list.entries.every((entry) => {
-      const status = this.judged.get(entry.inferenceId)?.status;
-      return status === 'verified' || status === 'rejected';
+      const record = this.judged.get(entry.inferenceId);
+      return record?.status === 'verified' || record?.rejection?.reason === 'embedding-mismatch';
     });
   }
 

@@ -127,6 +127,28 @@ describe('quorum lifecycle', () => {
     expect(net.node('requester').quorum.snapshot().decision!.validInferenceIds).toHaveLength(2);
   });
 
+  test('a committer that sends a wrong opening before its valid one to some nodes, and after it to others, cannot split them', () => {
+    const net = network();
+    net.add('b', { embed });
+    HONEST.forEach((output, i) => net.commit(`w${i}`, output, embed(output)));
+    // b's answer agrees with the honest ones, so whether its opening counts changes the cluster.
+    const { own } = net.commit('b', 'Blue, the sky is.', embed('Blue, the sky is.'));
+    net.node('b').silent = true;
+    net.run(T0 + 11_600);
+    const b = net.node('b').identity;
+    const reveal = (output: string) =>
+      signPacket(b, { type: 'reveal', requestId: net.request.body.requestId, inferenceId: own.inferenceId, output, bEmbedding: bytesToHex(own.bEmbedding), salt: bytesToHex(own.salt) }, net.now);
+    const wrong = reveal('Bananas are yellow.');
+    const valid = reveal(own.output);
+    for (const name of ['requester', 'w0']) [wrong, valid].forEach((packet) => net.broadcast(packet, name));
+    for (const name of ['w1', 'w2', 'observer']) [valid, wrong].forEach((packet) => net.broadcast(packet, name));
+    net.run(T0 + 30_000);
+    const decisions = ['requester', 'w0', 'w1', 'w2'].map((name) => net.node(name).quorum.snapshot().decision!);
+    expect(new Set(decisions.map((decision) => decision.resultHash)).size).toBe(1);
+    expect(decisions[0]!.validInferenceIds).toContain(own.inferenceId);
+    expect(net.node('observer').quorum.snapshot().decision?.resultHash).toBe(decisions[0]!.resultHash);
+  });
+
   test('a claimed embedding that does not match the re-embedding is rejected', () => {
     const net = network();
     HONEST.slice(0, 2).forEach((output, i) => net.commit(`w${i}`, output, embed(output)));
