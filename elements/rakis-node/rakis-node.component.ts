@@ -1,6 +1,7 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { createNodeFromAttributes, parseNodeAttributes, type NodeStatus, type RakisError, type RakisNode } from '../../src/node/index.js';
+import { checked } from '../shared/attributes.js';
 import { emit } from '../shared/events.js';
 import { formatBytes, percent, shortId } from '../shared/format.js';
 import { NodeController, type LocatedNode, type NodeProvider } from '../shared/node-controller.js';
@@ -80,7 +81,7 @@ export class RakisNodeElement extends RakisElement implements NodeProvider {
   @state() private lastError: { code: string; message: string } | undefined;
   @state() private warning: string | undefined;
 
-  private readonly connection = new NodeController(this, {
+  protected readonly connection = new NodeController(this, {
     check: () => void this.readConfig(),
     locate: () => this.build(),
     subscribe: (node) => this.subscribe(node),
@@ -92,15 +93,6 @@ export class RakisNodeElement extends RakisElement implements NodeProvider {
     failed: (error) => emit(this, 'rakis-error', { code: error.code, message: error.message }),
   });
   private readonly contribution = new Contribution(this, () => this.showState());
-
-  /** The `RakisNode` this element hosts, once started. Assign one to host a node the page built itself. */
-  get node(): RakisNode | undefined {
-    return this.connection.node;
-  }
-
-  set node(node: RakisNode | undefined) {
-    this.connection.assign(node);
-  }
 
   /** Resolves with the started node; rejects with the reason the node could not start. */
   whenNode(): Promise<RakisNode> {
@@ -133,11 +125,7 @@ export class RakisNodeElement extends RakisElement implements NodeProvider {
   }
 
   private config(): ContributeConfig | undefined {
-    try {
-      return this.readConfig();
-    } catch {
-      return undefined;
-    }
+    return checked(() => this.readConfig()).value;
   }
 
   /** Builds the node the attributes describe (stopped when this element lets go of it). */

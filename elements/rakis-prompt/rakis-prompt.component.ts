@@ -51,7 +51,6 @@ let instances = 0;
  * @attr {string} placeholder - Placeholder of the prompt field.
  * @attr {string} value - The prompt text.
  * @attr {boolean} advanced - Shows the advanced frame panel (the five frame values) open.
- * @attr {string} state - Reflected, read-only: `connecting`, `idle`, `in-flight`, `decided`, `failed` or `error`.
  *
  * @event {CustomEvent<{requestId: string, prompt: string, frame: SecurityFrame, acceptedModels: string[]}>} rakis-submit - A request was sent.
  * @event {CustomEvent<RequestResult>} rakis-answer - The network decided; `detail.output` is the chosen answer.
@@ -68,7 +67,8 @@ let instances = 0;
  * @csspart progress - The live progress of a request in flight.
  * @csspart answer - The chosen answer.
  * @csspart attestations - The attestation line under the answer.
- * @csspart error - Every error panel. */
+ * @csspart error - Every error panel.
+ */
 export class RakisPromptElement extends NodeViewElement {
   static override styles = [sharedStyles, rakisPromptStyles];
 
@@ -190,9 +190,9 @@ export class RakisPromptElement extends NodeViewElement {
   }
 
   private checkedFrame(config: PromptConfig): SecurityFrame | undefined {
-    const checked = frameFromFields(this.fields ?? fieldsFromFrame(securityFrame(config.preset, {}, config.embeddingModel)));
-    this.fieldErrors = checked.errors;
-    return checked.frame;
+    const { frame, errors } = frameFromFields(this.fields ?? fieldsFromFrame(securityFrame(config.preset, {}, config.embeddingModel)));
+    this.fieldErrors = errors;
+    return frame;
   }
 
   /** Models on offer: the attribute's list, else what contributing peers advertise. */
@@ -216,8 +216,7 @@ export class RakisPromptElement extends NodeViewElement {
 
   private onField(name: keyof FrameFields, value: string): void {
     this.fields = { ...this.fields!, [name]: value };
-    const checked = frameFromFields(this.fields);
-    this.fieldErrors = checked.errors;
+    this.fieldErrors = frameFromFields(this.fields).errors;
   }
 
   private onPreset(preset: string): void {

@@ -22,10 +22,10 @@ export function renderPicture(picture: QuorumPicture, uid: string): TemplateResu
     </svg>
     <figcaption>
       <ul class="legend" aria-hidden="true">
-        <li><span class="key member"></span>agreeing</li>
-        <li><span class="key outlier"></span>outlier</li>
-        <li><span class="key rejected"></span>rejected</li>
-        <li><span class="key chosen"></span>chosen</li>
+        <li><span class="dot member"></span>agreeing</li>
+        <li><span class="dot outlier"></span>outlier</li>
+        <li><span class="dot rejected"></span>rejected</li>
+        <li><span class="dot chosen"></span>chosen</li>
       </ul>
       <p class="muted">${description}</p>
     </figcaption>

@@ -1,6 +1,7 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { QuorumSnapshot, RakisNode } from '../../src/node/index.js';
+import { checked } from '../shared/attributes.js';
 import { emit } from '../shared/events.js';
 import { secondsLeft, shortId } from '../shared/format.js';
 import { NodeViewElement, type RequestViewState } from '../shared/node-view-element.js';
@@ -23,7 +24,6 @@ let instances = 0;
  * @summary A live view of one request's commit-reveal consensus and the agreeing cluster.
  *
  * @attr {string} request-id - The request to show (64 hex characters); default: follow the latest request the node sees.
- * @attr {string} state - Reflected, read-only: `connecting`, `idle`, `in-flight`, `decided`, `failed` or `error`.
  *
  * @event {CustomEvent<{requestId: string}>} rakis-follow - The view switched to another request.
  *
@@ -35,7 +35,8 @@ let instances = 0;
  * @csspart rejections - The list of rejections and their reasons.
  * @csspart decision - The decided answer or the failure.
  * @csspart picture - The embedding-space figure.
- * @csspart error - Every error panel. */
+ * @csspart error - Every error panel.
+ */
 export class RakisQuorumElement extends NodeViewElement {
   static override styles = [sharedStyles, rakisQuorumStyles];
 
@@ -50,7 +51,7 @@ export class RakisQuorumElement extends NodeViewElement {
 
   /** The request shown: the `request-id` attribute, else the latest one the node saw. */
   get shownRequestId(): string | undefined {
-    return this.configProblem() ? undefined : (readRequestId(this.requestId) ?? this.followed);
+    return checked(() => readRequestId(this.requestId)).value ?? this.followed;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -133,7 +134,7 @@ export class RakisQuorumElement extends NodeViewElement {
   private renderHeader(id: string, phase: string, prompt: string | undefined, snapshot?: QuorumSnapshot): TemplateResult {
     const left = snapshot?.phase === 'collecting' ? secondsLeft(snapshot.schedule.commitDeadline, Date.now()) : undefined;
     return html`<header part="header">
-      <h2>Request <code title=${id}>${shortId(id, 12)}</code> <span class="phase ${phase}">${phase}</span></h2>
+      <h2>Request <code title=${id}>${shortId(id, 12)}</code> <span class="badge phase ${phase}">${phase}</span></h2>
       ${prompt ? html`<p class="prompt">“${prompt}”</p>` : nothing}
       ${left !== undefined ? html`<p class="muted">Commit window: ${left} s left</p>` : nothing}
     </header>`;

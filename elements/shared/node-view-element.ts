@@ -21,7 +21,7 @@ export abstract class NodeViewElement extends RakisElement {
   @property({ attribute: 'node' }) nodeId: string | null = null;
   @property() network: string | null = null;
   @property() relays: string | null = null;
-  /** What the element shows (reflected as the `state` attribute). */
+  /** What the element shows, reflected as the read-only `state` attribute: `connecting`, `idle`, `in-flight`, `decided`, `failed` or `error`. */
   @property({ reflect: true }) state: RequestViewState = 'connecting';
 
   /** Ticks the seconds left of a commit window: a display clock (the request's state comes from the node's events). */
@@ -32,15 +32,6 @@ export abstract class NodeViewElement extends RakisElement {
     locate: (controller) => nearestNode(this, controller),
     subscribe: (node) => this.subscribe(node),
   });
-
-  /** The node this element reads; assign one to skip finding it. */
-  get node(): RakisNode | undefined {
-    return this.connection.node;
-  }
-
-  set node(node: RakisNode | undefined) {
-    this.connection.assign(node);
-  }
 
   /** The element's own attributes, checked; throws `RakisError('invalid-options')` naming a bad one. */
   protected abstract readConfig(): unknown;

@@ -1,8 +1,10 @@
 import { html, LitElement, type TemplateResult } from 'lit';
+import type { RakisNode } from '../../src/node/index.js';
+import type { NodeController } from './node-controller.js';
 
 /**
- * What every Rakis element shares: the theme's custom properties (declared once, for all three, in
- * `sharedStyles`) and the error panel.
+ * What every Rakis element shares: its node (its `NodeController`), the theme's custom properties
+ * (declared once, for all three, in `sharedStyles`) and the error panel.
  *
  * @cssprop --rakis-color-text - Text colour.
  * @cssprop --rakis-color-surface - Background.
@@ -19,7 +21,18 @@ import { html, LitElement, type TemplateResult } from 'lit';
  * @cssprop --rakis-font-family - Font.
  * @cssprop --rakis-font-size - Base font size.
  */
-export class RakisElement extends LitElement {}
+export abstract class RakisElement extends LitElement {
+  protected abstract readonly connection: NodeController;
+
+  /** The `RakisNode` this element uses, once started. Assign one the page built to use it instead of building or finding one. */
+  get node(): RakisNode | undefined {
+    return this.connection.node;
+  }
+
+  set node(node: RakisNode | undefined) {
+    this.connection.assign(node);
+  }
+}
 
 /** The error panel every element shows: what went wrong in bold, then why (and what to do). */
 export function errorPanel(title: unknown, ...why: unknown[]): TemplateResult {
