@@ -63,10 +63,13 @@ export class RakisQuorumElement extends NodeViewElement {
     return readRequestId(this.requestId);
   }
 
-  protected subscribe(node: RakisNode): () => void {
+  protected override nodeReady(node: RakisNode): void {
     const latest = node.requests()[0];
     if (latest) this.followed = latest.requestId;
     this.refresh();
+  }
+
+  protected subscribe(node: RakisNode): () => void {
     const offs = [
       node.on('request', ({ requestId }) => {
         if (this.requestId || this.followed === requestId) return;

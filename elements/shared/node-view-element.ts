@@ -31,6 +31,7 @@ export abstract class NodeViewElement extends RakisElement {
     check: () => void this.readConfig(),
     locate: (controller) => nearestNode(this, controller),
     subscribe: (node) => this.subscribe(node),
+    ready: (node) => this.nodeReady(node),
   });
 
   /** The element's own attributes, checked; throws `RakisError('invalid-options')` naming a bad one. */
@@ -39,6 +40,8 @@ export abstract class NodeViewElement extends RakisElement {
   protected abstract readonly configProperties: readonly PropertyKey[];
   /** Wires the element to the node; returns how to unwire it. */
   protected abstract subscribe(node: RakisNode): () => void;
+  /** The node started (the requests it restored are there now). */
+  protected nodeReady(_node: RakisNode): void {}
   /** The state once a node is there and the attributes are fine. */
   protected abstract requestState(): RequestViewState;
 
