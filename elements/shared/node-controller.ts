@@ -85,8 +85,12 @@ export class NodeController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    // Moving an element re-connects it in the same task; only a real removal releases the node.
-    queueMicrotask(() => this.host.isConnected || this.release());
+    // Moving an element re-connects it in the same task; only a real removal releases the node (and abandons a connection under way).
+    queueMicrotask(() => {
+      if (this.host.isConnected) return;
+      this.attempt++;
+      this.release();
+    });
   }
 
   /** Resolves with the started node; rejects with the reason there is none. */
