@@ -1,5 +1,5 @@
-import { EMBEDDING_MODELS, LIMITS } from '../../src/protocol/index.js';
-import { DEFAULT_EMBEDDING_MODEL, listAttribute, RakisError, type ContributeOptions } from '../../src/node/index.js';
+import { DEFAULT_EMBEDDING_MODEL, listAttribute, type ContributeOptions } from '../../src/node/index.js';
+import { checkEmbeddingModel, invalid, modelList } from '../shared/attributes.js';
 
 /** How the site offers compute: not at all, by asking the visitor, or with consent it already has. */
 export type ContributeMode = 'off' | 'ask' | 'auto';
@@ -17,26 +17,16 @@ export interface ContributeAttributes {
   modelBaseUrl: string | null;
 }
 
-const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._\-/]{0,127}$/;
-
-function invalid(attribute: string, message: string): RakisError {
-  return new RakisError('invalid-options', `${attribute}: ${message}`);
-}
-
 /** Reads the contribution attributes of `<rakis-node>`; throws `RakisError('invalid-options')` naming the bad one. */
 export function readContributeConfig(attributes: ContributeAttributes, baseUrl: string): ContributeConfig {
   const value = attributes.contribute;
   const mode: ContributeMode | undefined = value === null ? 'off' : value === '' || value === 'ask' ? 'ask' : value === 'auto' ? 'auto' : undefined;
   if (!mode) throw invalid('contribute', `"${value}" is not one of: (absent), ask, auto`);
 
-  const models = listAttribute(attributes.models);
-  for (const model of models) if (!MODEL_ID.test(model)) throw invalid('models', `"${model}" is not a model id`);
-  if (models.length > LIMITS.acceptedModels) throw invalid('models', `at most ${LIMITS.acceptedModels} models`);
+  const models = modelList('models', attributes.models, true);
 
   const embeddingModels = attributes.embeddingModels === null ? [DEFAULT_EMBEDDING_MODEL] : listAttribute(attributes.embeddingModels);
-  for (const model of embeddingModels) {
-    if (!Object.hasOwn(EMBEDDING_MODELS, model)) throw invalid('embedding-models', `"${model}" is not a known embedding model (known: ${Object.keys(EMBEDDING_MODELS).join(', ')})`);
-  }
+  for (const model of embeddingModels) checkEmbeddingModel('embedding-models', model);
 
   let modelBaseUrl: string | undefined;
   if (attributes.modelBaseUrl !== null && attributes.modelBaseUrl.trim() !== '') {

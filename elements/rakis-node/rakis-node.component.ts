@@ -1,30 +1,23 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import {
-  createNodeFromAttributes,
-  parseNodeAttributes,
-  RakisError,
-  type EngineProgress,
-  type NodeStatus,
-  type RakisNode,
-} from '../../src/node/index.js';
+import { createNodeFromAttributes, parseNodeAttributes, type NodeStatus, type RakisError, type RakisNode } from '../../src/node/index.js';
+import { checked } from '../shared/attributes.js';
 import { emit } from '../shared/events.js';
 import { formatBytes, percent, shortId } from '../shared/format.js';
-import { Deferred, type NodeProvider } from '../shared/node-provider.js';
+import { NodeController, type LocatedNode, type NodeProvider } from '../shared/node-controller.js';
+import { errorPanel, RakisElement } from '../shared/rakis-element.js';
 import { sharedStyles } from '../shared/styles.js';
 import { readContributeConfig, type ContributeConfig } from './contribute-config.js';
+import { Contribution } from './contribution.js';
 import { rakisNodeStyles } from './rakis-node.styles.js';
 
 /** What the widget is doing, as the `state` attribute reflects it for styling. */
 export type RakisNodeState = 'starting' | 'running' | 'asking' | 'loading' | 'contributing' | 'error';
 
-type ContributeState = 'off' | 'asking' | 'loading' | 'contributing' | 'failed';
-
 const ATTRIBUTES_THAT_CHOOSE_THE_NODE = ['network', 'relays', 'transports', 'storage', 'nodeOptions'] as const;
 
 /** What a page may add to the options of the node `<rakis-node>` builds from its attributes. */
 export type NodeOptionsFromPage = Parameters<typeof createNodeFromAttributes>[1];
-const STATUS_REFRESH_MS = 2_000;
 
 /**
  * Hosts a Rakis node in the page: joins the network, shows its status and, once the visitor agrees,
@@ -64,23 +57,8 @@ const STATUS_REFRESH_MS = 2_000;
  * @csspart button - Every button.
  * @csspart error - Every error panel.
  * @csspart peers - The peer list.
- *
- * @cssprop --rakis-color-text - Text colour.
- * @cssprop --rakis-color-surface - Background.
- * @cssprop --rakis-color-muted - Secondary text.
- * @cssprop --rakis-color-border - Borders and rules.
- * @cssprop --rakis-color-accent - Buttons, links, focus rings, progress.
- * @cssprop --rakis-color-on-accent - Text on accent backgrounds.
- * @cssprop --rakis-color-success - Healthy transports, the worker badge.
- * @cssprop --rakis-color-warning - Transports waiting to reconnect.
- * @cssprop --rakis-color-danger - Error text and borders.
- * @cssprop --rakis-color-danger-surface - Error background.
- * @cssprop --rakis-radius - Corner radius.
- * @cssprop --rakis-spacing - Inner spacing.
- * @cssprop --rakis-font-family - Font.
- * @cssprop --rakis-font-size - Base font size.
  */
-export class RakisNodeElement extends LitElement implements NodeProvider {
+export class RakisNodeElement extends RakisElement implements NodeProvider {
   static override styles = [sharedStyles, rakisNodeStyles];
 
   @property({ reflect: true }) network: string | null = null;
@@ -100,87 +78,42 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
    */
   @property({ attribute: false }) nodeOptions: NodeOptionsFromPage | undefined;
 
-  @state() private status: NodeStatus | undefined;
-  @state() private fatal: RakisError | undefined;
-  @state() private contributeState: ContributeState = 'off';
-  @state() private contributeError: string | undefined;
-  @state() private progress = new Map<string, EngineProgress>();
   @state() private lastError: { code: string; message: string } | undefined;
   @state() private warning: string | undefined;
 
-  private current: RakisNode | undefined;
-  private owned = false;
-  private unsubscribe: (() => void) | undefined;
-  private ready = new Deferred<RakisNode>();
-  private bootAttempt = 0;
-  private refreshTimer: ReturnType<typeof setInterval> | undefined;
-
-  /** The `RakisNode` this element hosts, once started. Assign one to host a node the page built itself. */
-  get node(): RakisNode | undefined {
-    return this.current;
-  }
-
-  set node(node: RakisNode | undefined) {
-    void this.adopt(node);
-  }
+  protected readonly connection = new NodeController(this, {
+    check: () => void this.readConfig(),
+    locate: () => this.build(),
+    subscribe: (node) => this.subscribe(node),
+    ready: (node) => {
+      emit(this, 'rakis-ready', { node });
+      this.contribution.begin(node, this.config());
+      this.showState();
+    },
+    failed: (error) => emit(this, 'rakis-error', { code: error.code, message: error.message }),
+  });
+  private readonly contribution = new Contribution(this, () => this.showState());
 
   /** Resolves with the started node; rejects with the reason the node could not start. */
   whenNode(): Promise<RakisNode> {
-    return this.ready.promise;
+    return this.connection.whenNode();
   }
 
   /** Asks the visitor (opens the consent panel), as the "Contribute compute" button does. */
   offerContribution(): void {
-    if (this.contributeState === 'off' || this.contributeState === 'failed') this.setContributeState('asking');
+    this.contribution.offer();
   }
 
   /** Starts contributing right away: call it only once the visitor agreed. */
   async startContributing(): Promise<void> {
-    const node = this.current;
-    const config = this.config();
-    if (!node || !config?.options) return;
-    this.contributeError = undefined;
-    this.progress = new Map();
-    this.setContributeState('loading');
-    try {
-      await node.contribute(config.options);
-      if (this.current === node) this.setContributeState('contributing');
-    } catch (error) {
-      if (this.current !== node) return;
-      // The node already reported the error through its `error` event.
-      this.contributeError = (error as Error).message;
-      this.setContributeState('failed');
-    }
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.refreshTimer = setInterval(() => this.refreshStatus(), STATUS_REFRESH_MS);
-    // Deferred a task so a page script can still assign `.node` before the element builds its own.
-    if (!this.current && !this.fatal) setTimeout(() => this.isConnected && !this.current && void this.boot());
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearInterval(this.refreshTimer);
-    queueMicrotask(() => {
-      if (!this.isConnected) this.release();
-    });
+    await this.contribution.start(this.config()?.options);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     const chosen = ATTRIBUTES_THAT_CHOOSE_THE_NODE.some((name) => changed.has(name));
-    if (chosen && this.hasUpdated && (this.owned || this.fatal)) void this.boot();
-    else if (changed.has('contribute') && this.hasUpdated) this.contributeChanged();
-  }
-
-  /** A site may turn contributing on (or stop asking) after the node started. */
-  private contributeChanged(): void {
-    const config = this.config();
-    if (!config || !this.current || this.current.role === 'worker' || this.contributeState === 'loading') return;
-    if (config.mode === 'auto') void this.startContributing();
-    else if (config.mode === 'ask') this.setContributeState('asking');
-    else if (this.contributeState === 'asking') this.setContributeState('off');
+    if (chosen && this.hasUpdated && (this.connection.ownsNode || this.connection.state === 'error')) void this.connection.connect();
+    else if (changed.has('contribute') && this.hasUpdated) this.contribution.configChanged(this.config());
+    this.showState();
   }
 
   /** The contribution attributes, checked; throws `RakisError('invalid-options')`. */
@@ -192,100 +125,27 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
   }
 
   private config(): ContributeConfig | undefined {
-    try {
-      return this.readConfig();
-    } catch {
-      return undefined;
-    }
+    return checked(() => this.readConfig()).value;
   }
 
-  /** Builds the node the attributes describe, or shows why it cannot. */
-  private async boot(): Promise<void> {
-    const attempt = ++this.bootAttempt;
-    this.release();
-    this.fatal = undefined;
-    this.state = 'starting';
-    try {
-      parseNodeAttributes(this);
-      this.readConfig();
-      const { node, warning } = await createNodeFromAttributes(this, this.nodeOptions);
-      if (attempt !== this.bootAttempt || !this.isConnected) {
-        void node.stop();
-        return;
-      }
-      this.warning = warning;
-      await this.attach(node, true);
-    } catch (error) {
-      if (attempt !== this.bootAttempt) return;
-      this.fail(error);
-    }
-  }
-
-  private async adopt(node: RakisNode | undefined): Promise<void> {
-    const attempt = ++this.bootAttempt;
-    this.release();
-    this.fatal = undefined;
-    if (!node) {
-      if (this.isConnected) void this.boot();
-      return;
-    }
-    try {
-      await this.attach(node, false);
-    } catch (error) {
-      if (attempt === this.bootAttempt) this.fail(error);
-    }
-  }
-
-  /** Starts `node` (built here, or assigned by the page) and offers contributing as the attributes say. */
-  private async attach(node: RakisNode, owned: boolean): Promise<void> {
-    // Bad contribution attributes stop an assigned node's widget just as they stop a built one.
-    const config = this.readConfig();
-    this.current = node;
-    this.owned = owned;
-    this.unsubscribe = this.subscribe(node);
-    await node.start();
-    if (this.current !== node) return;
-    this.status = node.status;
-    this.contributeState = node.role === 'worker' ? 'contributing' : 'off';
-    this.state = this.contributeState === 'contributing' ? 'contributing' : 'running';
-    this.ready.resolve(node);
-    emit(this, 'rakis-ready', { node });
-    if (node.role === 'worker') return;
-    if (config.mode === 'auto') void this.startContributing();
-    else if (config.mode === 'ask') this.setContributeState('asking');
-  }
-
-  private fail(error: unknown): void {
-    this.fatal = error instanceof RakisError ? error : new RakisError('invalid-options', (error as Error).message, { cause: error });
-    this.state = 'error';
-    this.ready.reject(this.fatal);
-    emit(this, 'rakis-error', { code: this.fatal.code, message: this.fatal.message });
-  }
-
-  private release(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-    const previous = this.current;
-    if (previous && this.owned) void previous.stop();
-    this.current = undefined;
-    this.owned = false;
-    this.status = undefined;
-    this.contributeState = 'off';
-    this.progress = new Map();
-    // A node (or failure) already handed out stays as it was for whoever holds it; later callers wait for the next one.
-    if (this.ready.settled) this.ready = new Deferred();
+  /** Builds the node the attributes describe (stopped when this element lets go of it). */
+  private async build(): Promise<LocatedNode> {
+    parseNodeAttributes(this);
+    const { node, warning } = await createNodeFromAttributes(this, this.nodeOptions);
+    this.warning = warning;
+    return { node, owned: true };
   }
 
   private subscribe(node: RakisNode): () => void {
     const offs = [
       node.on('status', (status) => {
-        this.status = status;
+        this.requestUpdate();
         emit(this, 'rakis-status', status);
       }),
       node.on('peer-joined', (peer) => emit(this, 'rakis-peer', { change: 'joined', peer })),
       node.on('peer-left', ({ synthientId }) => emit(this, 'rakis-peer', { change: 'left', synthientId })),
       node.on('engine-progress', (progress) => {
-        this.progress = new Map(this.progress).set(progress.model, progress);
+        this.contribution.progressed(progress);
         emit(this, 'rakis-progress', progress);
       }),
       node.on('request', (request) => emit(this, 'rakis-request', request)),
@@ -293,30 +153,30 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
       node.on('failed', (failure) => emit(this, 'rakis-failed', failure)),
       node.on('error', (error) => {
         // A failed model load is shown by the contribution panel, with its retry button.
-        if (this.contributeState !== 'loading' || error.requestId !== undefined) this.lastError = error;
+        if (this.contribution.state !== 'loading' || error.requestId !== undefined) this.lastError = error;
         emit(this, 'rakis-error', error);
       }),
     ];
-    return () => offs.forEach((off) => off());
+    return () => {
+      offs.forEach((off) => off());
+      this.contribution.reset();
+    };
   }
 
-  private refreshStatus(): void {
-    if (this.current && this.state !== 'starting') this.status = this.current.status;
-  }
-
-  private setContributeState(next: ContributeState): void {
-    this.contributeState = next;
-    if (!this.fatal && this.current) {
-      this.state = next === 'failed' ? 'error' : next === 'off' ? 'running' : next;
-    }
-    emit(this, 'rakis-contribute', { state: next });
+  /** The `state` attribute: the node's, then the contribution's. */
+  private showState(): void {
+    const { state } = this.connection;
+    const contribution = this.contribution.state;
+    this.state = state === 'error' ? 'error' : state === 'connecting' ? 'starting' : contribution === 'failed' ? 'error' : contribution === 'off' ? 'running' : contribution;
+    this.requestUpdate();
   }
 
   // ---- view ----
 
   protected override render(): TemplateResult {
-    if (this.fatal) return this.renderFatal(this.fatal);
-    const status = this.status;
+    const { error, node } = this.connection;
+    if (error) return this.renderFatal(error);
+    const status = this.connection.state === 'ready' ? node?.status : undefined;
     return html`
       <header part="header">
         <span class="title"><slot name="title">Rakis node</slot></span>
@@ -328,21 +188,22 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
       ${this.warning ? html`<p class="muted">${this.warning}</p>` : nothing}
       ${status ? this.renderStatus(status) : nothing} ${this.renderContribution()}
       ${this.lastError
-        ? html`<div class="error" part="error" role="alert">
-            <strong>${this.lastError.code} error</strong>${this.lastError.message}
-            <div><button class="secondary" part="button" @click=${() => (this.lastError = undefined)}>Dismiss</button></div>
-          </div>`
+        ? errorPanel(
+            `${this.lastError.code} error`,
+            this.lastError.message,
+            html`<div><button class="secondary" part="button" @click=${() => (this.lastError = undefined)}>Dismiss</button></div>`,
+          )
         : nothing}
-      ${status ? this.renderPeers() : nothing}
+      ${status ? this.renderPeers(node!) : nothing}
     `;
   }
 
   private renderFatal(error: RakisError): TemplateResult {
-    return html`<div class="error" part="error" role="alert">
-      <strong>This Rakis node cannot start</strong>
-      ${error.message}
-      ${error.code === 'invalid-options' ? html`<p>Fix the attribute on the <code>&lt;rakis-node&gt;</code> tag and reload.</p>` : nothing}
-    </div>`;
+    return errorPanel(
+      'This Rakis node cannot start',
+      error.message,
+      error.code === 'invalid-options' ? html`<p>Fix the attribute on the <code>&lt;rakis-node&gt;</code> tag and reload.</p>` : nothing,
+    );
   }
 
   private renderStatus(status: NodeStatus): TemplateResult {
@@ -375,8 +236,8 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
 
   private renderContribution(): TemplateResult | typeof nothing {
     const config = this.config();
-    if (!this.current) return nothing;
-    switch (this.contributeState) {
+    if (this.connection.state !== 'ready') return nothing;
+    switch (this.contribution.state) {
       case 'off':
         return config?.options
           ? html`<button part="button" class="secondary" @click=${() => this.offerContribution()}>Contribute compute…</button>`
@@ -388,13 +249,14 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
       case 'contributing':
         return nothing;
       case 'failed':
-        return html`<div class="error" part="error" role="alert">
-          <strong>Could not start contributing</strong>${this.contributeError}
-          <div class="row">
+        return errorPanel(
+          'Could not start contributing',
+          this.contribution.error,
+          html`<div class="row">
             <button part="button" @click=${() => void this.startContributing()}>Try again</button>
-            <button part="button" class="secondary" @click=${() => this.setContributeState('off')}>Close</button>
-          </div>
-        </div>`;
+            <button part="button" class="secondary" @click=${() => this.contribution.set('off')}>Close</button>
+          </div>`,
+        );
     }
   }
 
@@ -411,13 +273,13 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
       <slot name="consent"></slot>
       <div class="row">
         <button part="button" @click=${() => void this.startContributing()}>Start contributing</button>
-        <button part="button" class="secondary" @click=${() => this.setContributeState('off')}>Not now</button>
+        <button part="button" class="secondary" @click=${() => this.contribution.set('off')}>Not now</button>
       </div>
     </section>`;
   }
 
   private renderProgress(): TemplateResult {
-    const loads = [...this.progress.values()];
+    const loads = [...this.contribution.progress.values()];
     return html`<section part="progress" aria-labelledby="progress-title">
       <h3 id="progress-title">Loading models…</h3>
       ${loads.length === 0 ? html`<p class="muted" role="status">Preparing…</p>` : nothing}
@@ -428,12 +290,12 @@ export class RakisNodeElement extends LitElement implements NodeProvider {
           </p>
           <progress max="1" .value=${load.progress} aria-label="Loading ${load.model}"></progress>`,
       )}
-      <button part="button" class="secondary" @click=${() => this.current?.cancelContribute()}>Cancel</button>
+      <button part="button" class="secondary" @click=${() => this.contribution.cancel()}>Cancel</button>
     </section>`;
   }
 
-  private renderPeers(): TemplateResult {
-    const peers = this.current?.peers ?? [];
+  private renderPeers(node: RakisNode): TemplateResult {
+    const peers = node.peers;
     return html`<details part="peers" ?open=${this.peersOpen}>
       <summary>Peers (${peers.length})</summary>
       ${peers.length === 0

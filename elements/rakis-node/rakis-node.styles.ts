@@ -10,13 +10,6 @@ export const rakisNodeStyles = css`
   .title {
     font-weight: 600;
   }
-  .badge {
-    display: inline-block;
-    border: 1px solid currentColor;
-    border-radius: 999px;
-    padding: 0 0.6em;
-    font-size: 0.8125em;
-  }
   .badge.worker {
     color: var(--_ok);
   }
@@ -39,14 +32,6 @@ export const rakisNodeStyles = css`
     display: flex;
     flex-wrap: wrap;
     gap: 0.25em 0.75em;
-  }
-  .dot {
-    display: inline-block;
-    width: 0.6em;
-    height: 0.6em;
-    border-radius: 50%;
-    margin-right: 0.3em;
-    background: var(--_muted);
   }
   .dot.live {
     background: var(--_ok);

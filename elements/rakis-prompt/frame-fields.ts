@@ -1,4 +1,5 @@
-import { EMBEDDING_MODELS, LIMITS, checkSecurityFrame, type SecurityFrame } from '../../src/protocol/index.js';
+import { LIMITS, checkSecurityFrame, type SecurityFrame } from '../../src/node/index.js';
+import { EMBEDDING_MODEL_IDS, isEmbeddingModel } from '../shared/attributes.js';
 
 /**
  * The advanced panel's five frame values as the visitor typed them, and their validation: each field
@@ -43,7 +44,7 @@ export function frameFromFields(fields: FrameFields): { frame: SecurityFrame; er
   const secPercentage = number(fields.secPercentage);
   if (!(secPercentage > 0 && secPercentage <= 1)) errors.secPercentage = 'a share above 0 and at most 1 (e.g. 0.66)';
   const embeddingModel = fields.embeddingModel.trim();
-  if (!Object.hasOwn(EMBEDDING_MODELS, embeddingModel)) errors.embeddingModel = `one of ${Object.keys(EMBEDDING_MODELS).join(', ')}`;
+  if (!isEmbeddingModel(embeddingModel)) errors.embeddingModel = `one of ${EMBEDDING_MODEL_IDS}`;
   if (Object.keys(errors).length > 0) return { frame: undefined, errors };
 
   const frame: SecurityFrame = { quorum, maxTimeMs: Math.round(seconds * 1000), secDistance, secPercentage, embeddingModel };

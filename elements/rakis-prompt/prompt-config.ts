@@ -1,5 +1,5 @@
-import { EMBEDDING_MODELS, LIMITS } from '../../src/protocol/index.js';
-import { DEFAULT_EMBEDDING_MODEL, FRAME_PRESETS, listAttribute, RakisError, type FramePreset } from '../../src/node/index.js';
+import { DEFAULT_EMBEDDING_MODEL, DEFAULT_MAX_TOKENS, FRAME_PRESETS, LIMITS, type FramePreset } from '../../src/node/index.js';
+import { checkEmbeddingModel, invalid, modelList } from '../shared/attributes.js';
 
 /** The prompt box's attributes, read and checked. */
 export interface PromptConfig {
@@ -18,21 +18,13 @@ export interface PromptAttributes {
   temperature: string | null;
 }
 
-function invalid(attribute: string, message: string): RakisError {
-  return new RakisError('invalid-options', `${attribute}: ${message}`);
-}
-
 /** Throws `RakisError('invalid-options')` naming the bad attribute. */
 export function readPromptConfig(attributes: PromptAttributes): PromptConfig {
-  const models = listAttribute(attributes.models);
-  if (models.length > LIMITS.acceptedModels) throw invalid('models', `at most ${LIMITS.acceptedModels} models`);
+  const models = modelList('models', attributes.models);
   const preset = (attributes.preset ?? 'balanced').trim() || 'balanced';
   if (!Object.hasOwn(FRAME_PRESETS, preset)) throw invalid('preset', `"${preset}" is not one of ${Object.keys(FRAME_PRESETS).join(', ')}`);
-  const embeddingModel = (attributes.embeddingModel ?? '').trim() || DEFAULT_EMBEDDING_MODEL;
-  if (!Object.hasOwn(EMBEDDING_MODELS, embeddingModel)) {
-    throw invalid('embedding-model', `"${embeddingModel}" is not a known embedding model (known: ${Object.keys(EMBEDDING_MODELS).join(', ')})`);
-  }
-  const maxTokens = attributes.maxTokens === null ? 256 : Number(attributes.maxTokens);
+  const embeddingModel = checkEmbeddingModel('embedding-model', (attributes.embeddingModel ?? '').trim() || DEFAULT_EMBEDDING_MODEL);
+  const maxTokens = attributes.maxTokens === null ? DEFAULT_MAX_TOKENS : Number(attributes.maxTokens);
   if (!Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > LIMITS.maxTokens) throw invalid('max-tokens', `"${attributes.maxTokens}" is not a whole number from 1 to ${LIMITS.maxTokens}`);
   const temperature = attributes.temperature === null ? 0 : Number(attributes.temperature);
   if (!(temperature >= 0 && temperature <= LIMITS.temperature)) throw invalid('temperature', `"${attributes.temperature}" is not a number from 0 to ${LIMITS.temperature}`);

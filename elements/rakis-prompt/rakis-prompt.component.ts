@@ -1,16 +1,27 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { EMBEDDING_MODELS, type SecurityFrame } from '../../src/protocol/index.js';
-import { FRAME_PRESETS, RakisError, securityFrame, type FramePreset, type RakisNode, type RequestHandle, type RequestResult } from '../../src/node/index.js';
+import {
+  EMBEDDING_MODELS,
+  FRAME_PRESETS,
+  RakisError,
+  securityFrame,
+  type FramePreset,
+  type RakisNode,
+  type RequestHandle,
+  type RequestResult,
+  type SecurityFrame,
+} from '../../src/node/index.js';
+import { checked } from '../shared/attributes.js';
 import { emit } from '../shared/events.js';
-import { secondsLeft, shortId } from '../shared/format.js';
-import { NodeConnection } from '../shared/node-connection.js';
+import { NodeViewElement, type RequestViewState } from '../shared/node-view-element.js';
+import { errorPanel } from '../shared/rakis-element.js';
 import { sharedStyles } from '../shared/styles.js';
 import { fieldsFromFrame, frameFromFields, weakAgreement, type FrameFieldErrors, type FrameFields } from './frame-fields.js';
 import { readPromptConfig, type PromptConfig } from './prompt-config.js';
+import { renderProgress, renderResult } from './prompt-view.js';
 import { rakisPromptStyles } from './rakis-prompt.styles.js';
 
-export type RakisPromptState = 'connecting' | 'idle' | 'in-flight' | 'decided' | 'failed' | 'error';
+export type RakisPromptState = RequestViewState;
 
 const FIELD_LABELS: Record<keyof FrameFields, string> = {
   quorum: 'Quorum (answers needed)',
@@ -32,9 +43,6 @@ let instances = 0;
  *
  * @summary Ask the network a question; see the answer, its attestations, or why it failed.
  *
- * @attr {string} node - Id of the `<rakis-node>` to use; default the first on the page, else an observer node of its own.
- * @attr {string} network - Network of its own observer node (only when the page has no `<rakis-node>`).
- * @attr {string} relays - Relays of its own observer node (`torrent=ws://… mqtt=ws://…`).
  * @attr {string} models - Models the visitor may accept (space separated); default the models peers offer.
  * @attr {string} preset - Security frame preset: `fast`, `balanced` (default) or `strict`.
  * @attr {string} embedding-model - Embedding model of the frame. Default `nomic-ai/nomic-embed-text-v1.5`.
@@ -43,7 +51,6 @@ let instances = 0;
  * @attr {string} placeholder - Placeholder of the prompt field.
  * @attr {string} value - The prompt text.
  * @attr {boolean} advanced - Shows the advanced frame panel (the five frame values) open.
- * @attr {string} state - Reflected, read-only: `connecting`, `idle`, `in-flight`, `decided`, `failed` or `error`.
  *
  * @event {CustomEvent<{requestId: string, prompt: string, frame: SecurityFrame, acceptedModels: string[]}>} rakis-submit - A request was sent.
  * @event {CustomEvent<RequestResult>} rakis-answer - The network decided; `detail.output` is the chosen answer.
@@ -61,27 +68,10 @@ let instances = 0;
  * @csspart answer - The chosen answer.
  * @csspart attestations - The attestation line under the answer.
  * @csspart error - Every error panel.
- *
- * @cssprop --rakis-color-text - Text colour.
- * @cssprop --rakis-color-surface - Background.
- * @cssprop --rakis-color-muted - Secondary text.
- * @cssprop --rakis-color-border - Borders.
- * @cssprop --rakis-color-accent - Buttons, focus rings, progress.
- * @cssprop --rakis-color-on-accent - Text on accent backgrounds.
- * @cssprop --rakis-color-success - The decided answer's border.
- * @cssprop --rakis-color-danger - Error text and borders.
- * @cssprop --rakis-color-danger-surface - Error background.
- * @cssprop --rakis-radius - Corner radius.
- * @cssprop --rakis-spacing - Inner spacing.
- * @cssprop --rakis-font-family - Font.
- * @cssprop --rakis-font-size - Base font size.
  */
-export class RakisPromptElement extends LitElement {
+export class RakisPromptElement extends NodeViewElement {
   static override styles = [sharedStyles, rakisPromptStyles];
 
-  @property({ attribute: 'node' }) nodeId: string | null = null;
-  @property() network: string | null = null;
-  @property() relays: string | null = null;
   @property() models: string | null = null;
   @property() preset: string | null = null;
   @property({ attribute: 'embedding-model' }) embeddingModel: string | null = null;
@@ -91,8 +81,6 @@ export class RakisPromptElement extends LitElement {
   @property() value = '';
   /** Shows the advanced frame panel open. */
   @property({ type: Boolean }) advanced = false;
-  /** What the box is doing (reflected as the `state` attribute). */
-  @property({ reflect: true }) state: RakisPromptState = 'connecting';
 
   /**
    * Frame values the page sets instead of the preset's (any of `quorum`, `maxTimeMs`, `secDistance`,
@@ -109,21 +97,9 @@ export class RakisPromptElement extends LitElement {
   @state() private inputError: string | undefined;
   @state() private sendError: string | undefined;
   @state() private handle: RequestHandle | undefined;
-  @state() private commits = 0;
-  private sentFrame: SecurityFrame | undefined;
 
+  protected readonly configProperties = ['preset', 'models', 'embeddingModel', 'maxTokens', 'temperature'] as const;
   private readonly uid = `rakis-prompt-${++instances}`;
-  private readonly connection = new NodeConnection(this, (node) => this.subscribe(node));
-  private clock: ReturnType<typeof setInterval> | undefined;
-
-  /** The node this box asks; assign one to skip finding it. */
-  get node(): RakisNode | undefined {
-    return this.connection.node;
-  }
-
-  set node(node: RakisNode | undefined) {
-    this.connection.assign(node);
-  }
 
   /** Sends the prompt (the field's text unless given); resolves with the request's result. */
   async ask(prompt: string = this.value): Promise<RequestResult | undefined> {
@@ -154,21 +130,13 @@ export class RakisPromptElement extends LitElement {
       return undefined;
     }
     this.handle = handle;
-    this.sentFrame = frame;
     this.result = undefined;
-    this.commits = 0;
-    this.startClock();
+    this.tick();
     emit(this, 'rakis-submit', { requestId: handle.requestId, prompt, frame, acceptedModels });
-    void (async () => {
-      for await (const event of handle.events) {
-        if (event.type === 'commit') this.commits++;
-        this.requestUpdate();
-      }
-    })();
     const result = await handle.result;
     if (this.handle !== handle) return result;
-    this.stopClock();
     this.result = result;
+    this.tick();
     emit(this, result.outcome === 'decided' ? 'rakis-answer' : 'rakis-failed', result);
     return result;
   }
@@ -178,53 +146,40 @@ export class RakisPromptElement extends LitElement {
     this.handle?.cancel();
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.stopClock();
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const chooser = changed.has('nodeId') || changed.has('network') || changed.has('relays');
-    const configFixed = (changed.has('preset') || changed.has('models') || changed.has('embeddingModel') || changed.has('maxTokens') || changed.has('temperature')) && !this.connection.node;
-    if ((chooser || configFixed) && this.hasUpdated && !this.configProblem()) void this.connection.connect();
+    super.willUpdate(changed);
     if (changed.has('preset') || changed.has('embeddingModel') || changed.has('frame') || !this.fields) this.resetFields();
-    this.state = this.currentState();
   }
 
-  private subscribe(node: RakisNode): () => void {
+  protected subscribe(node: RakisNode): () => void {
     const offs = [
+      // Peers announcing models change the accepted models on offer.
       node.on('status', () => this.requestUpdate()),
-      node.on('quorum', (event) => {
-        if (event.requestId === this.result?.requestId && event.type === 'attestation') this.requestUpdate();
+      node.on('request-change', ({ requestId }) => {
+        if (requestId !== this.handle?.requestId) return;
+        this.tick();
+        this.requestUpdate();
       }),
     ];
     return () => offs.forEach((off) => off());
   }
 
-  /** @internal */
-  configProblem(): string | undefined {
-    try {
-      readPromptConfig(this);
-      return undefined;
-    } catch (error) {
-      return (error as Error).message;
-    }
+  protected readConfig(): PromptConfig {
+    return readPromptConfig(this);
   }
 
   private config(): PromptConfig | undefined {
-    try {
-      return readPromptConfig(this);
-    } catch {
-      return undefined;
-    }
+    return checked(() => this.readConfig()).value;
   }
 
-  private currentState(): RakisPromptState {
-    if (this.connection.state === 'error' || !this.config()) return 'error';
-    if (this.connection.state === 'connecting') return 'connecting';
-    if (this.handle && !this.result) return 'in-flight';
+  protected requestState(): RequestViewState {
     if (this.result) return this.result.outcome;
-    return 'idle';
+    return this.handle ? 'in-flight' : 'idle';
+  }
+
+  /** The seconds left tick while the request collects commits. */
+  private tick(): void {
+    this.runClock(!this.result && this.handle?.snapshot()?.phase === 'collecting');
   }
 
   private resetFields(): void {
@@ -235,9 +190,9 @@ export class RakisPromptElement extends LitElement {
   }
 
   private checkedFrame(config: PromptConfig): SecurityFrame | undefined {
-    const checked = frameFromFields(this.fields ?? fieldsFromFrame(securityFrame(config.preset, {}, config.embeddingModel)));
-    this.fieldErrors = checked.errors;
-    return checked.frame;
+    const { frame, errors } = frameFromFields(this.fields ?? fieldsFromFrame(securityFrame(config.preset, {}, config.embeddingModel)));
+    this.fieldErrors = errors;
+    return frame;
   }
 
   /** Models on offer: the attribute's list, else what contributing peers advertise. */
@@ -261,41 +216,19 @@ export class RakisPromptElement extends LitElement {
 
   private onField(name: keyof FrameFields, value: string): void {
     this.fields = { ...this.fields!, [name]: value };
-    const checked = frameFromFields(this.fields);
-    this.fieldErrors = checked.errors;
+    this.fieldErrors = frameFromFields(this.fields).errors;
   }
 
   private onPreset(preset: string): void {
     this.preset = preset;
   }
 
-  private startClock(): void {
-    this.stopClock();
-    this.clock = setInterval(() => this.requestUpdate(), 1000);
-  }
-
-  private stopClock(): void {
-    clearInterval(this.clock);
-    this.clock = undefined;
-  }
-
   // ---- view ----
 
   protected override render(): TemplateResult {
-    let config: PromptConfig;
-    try {
-      config = readPromptConfig(this);
-    } catch (error) {
-      return html`<div class="error" part="error" role="alert">
-        <strong>This prompt box is misconfigured</strong>${(error as Error).message}
-        <p>Fix the attribute on the <code>&lt;rakis-prompt&gt;</code> tag.</p>
-      </div>`;
-    }
-    if (this.connection.state === 'error') {
-      return html`<div class="error" part="error" role="alert">
-        <strong>No Rakis node to ask</strong>${this.connection.error?.message}
-      </div>`;
-    }
+    const problem = this.renderProblem('This prompt box is misconfigured', 'No Rakis node to ask', html`<p>Fix the attribute on the <code>&lt;rakis-prompt&gt;</code> tag.</p>`);
+    if (problem) return problem;
+    const config = this.config()!;
     const node = this.connection.node;
     const busy = this.state === 'in-flight';
     return html`
@@ -328,9 +261,9 @@ export class RakisPromptElement extends LitElement {
           ${busy ? html`<button part="button" class="secondary" type="button" @click=${() => this.cancel()}>Cancel</button>` : nothing}
         </div>
       </form>
-      ${this.sendError ? html`<div class="error" part="error" role="alert"><strong>Could not send</strong>${this.sendError}</div>` : nothing}
-      <div role="status" aria-live="polite">${busy ? this.renderProgress() : nothing}</div>
-      ${this.result ? this.renderResult(this.result, node) : nothing}
+      ${this.sendError ? errorPanel('Could not send', this.sendError) : nothing}
+      <div role="status" aria-live="polite">${busy ? renderProgress(this.handle?.snapshot()) : nothing}</div>
+      ${this.result ? renderResult(this.result, node?.quorum(this.result.requestId)) : nothing}
     `;
   }
 
@@ -380,48 +313,5 @@ export class RakisPromptElement extends LitElement {
       </div>
       ${weakAgreement(fields) ? html`<p class="muted">An agreeing share of half or less no longer guarantees the answer lies near an honest one.</p>` : nothing}
     </details>`;
-  }
-
-  private renderProgress(): TemplateResult {
-    const snapshot = this.handle?.snapshot();
-    const quorum = this.sentFrame?.quorum ?? 0;
-    if (!snapshot) return html`<p part="progress">Sending…</p>`;
-    const commits = Math.max(this.commits, snapshot.commits.length);
-    const now = Date.now();
-    const phase = snapshot.phase;
-    // The status region announces phases and commits; the ticking seconds stay out of it (aria-hidden)
-    // and are read from the progress bar's label instead, so screen readers are not interrupted every second.
-    return html`<div part="progress">
-      <p>
-        ${phase === 'collecting'
-          ? html`Waiting for answers: <strong>${commits}</strong> of ${quorum} committed,
-              <span aria-hidden="true">${secondsLeft(snapshot.schedule.commitDeadline, now)} s left</span>`
-          : phase === 'revealing'
-            ? html`Answers revealed: <strong>${snapshot.reveals.length}</strong> of ${snapshot.list?.inferenceIds.length ?? commits}`
-            : html`Checking that the answers agree…`}
-      </p>
-      <progress
-        max=${Math.max(quorum, 1)}
-        .value=${Math.min(commits, quorum)}
-        aria-label="Commits so far${phase === 'collecting' ? `, ${secondsLeft(snapshot.schedule.commitDeadline, now)} seconds left` : ''}"
-      ></progress>
-    </div>`;
-  }
-
-  private renderResult(result: RequestResult, node: RakisNode | undefined): TemplateResult {
-    if (result.outcome === 'failed') {
-      return html`<div class="error" part="error" role="alert">
-        <strong>No agreed answer (${result.reason})</strong>${result.explanation}
-      </div>`;
-    }
-    const live = node?.quorum(result.requestId)?.attestations.find((entry) => entry.resultHash === result.decision?.resultHash)?.count ?? 0;
-    const attestations = Math.max(live, result.attestations);
-    return html`<section class="answer" aria-label="Agreed answer">
-      <blockquote part="answer">${result.output}</blockquote>
-      <p part="attestations" class="muted">
-        Attested by ${attestations} ${attestations === 1 ? 'node' : 'nodes'} · model <code>${result.decision?.model}</code> · result
-        <code title=${result.decision?.resultHash ?? ''}>${shortId(result.decision?.resultHash ?? '')}</code>
-      </p>
-    </section>`;
   }
 }

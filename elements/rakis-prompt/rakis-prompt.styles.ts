@@ -41,11 +41,6 @@ export const rakisPromptStyles = css`
     justify-content: flex-end;
   }
   .answer blockquote {
-    margin: 0.75em 0 0.25em;
-    padding: 0.5em 0.75em;
-    border-left: 4px solid var(--_ok);
-    white-space: pre-wrap;
-    /* Model output may hold long unbroken runs (numbers, URLs): they wrap instead of overflowing. */
-    overflow-wrap: anywhere;
+    margin-top: 0.75em;
   }
 `;

@@ -1,6 +1,4 @@
-import { hammingDistance } from '../../src/consensus/index.js';
-import { hexToBytes } from '../../src/protocol/index.js';
-import type { QuorumSnapshot } from '../../src/quorum/index.js';
+import { hammingDistance, hexToBytes, type QuorumSnapshot } from '../../src/node/index.js';
 import { classicalMds } from './mds.js';
 
 /**

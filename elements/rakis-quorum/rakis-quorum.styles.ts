@@ -7,13 +7,6 @@ export const rakisQuorumStyles = css`
     gap: 0.5em;
     align-items: baseline;
   }
-  .phase {
-    border: 1px solid currentColor;
-    border-radius: 999px;
-    padding: 0 0.6em;
-    font-size: 0.8125em;
-    font-weight: normal;
-  }
   .phase.decided {
     color: var(--_ok);
   }
@@ -90,34 +83,22 @@ export const rakisQuorumStyles = css`
     margin: 0.35em 0;
     font-size: 0.8125em;
   }
-  .key {
-    display: inline-block;
+  .legend .dot {
     width: 0.75em;
     height: 0.75em;
-    border-radius: 50%;
-    margin-right: 0.3em;
-    background: var(--_muted);
   }
-  .key.member {
+  .dot.member {
     background: var(--_ok);
   }
-  .key.outlier {
+  .dot.outlier {
     background: var(--_warn);
   }
-  .key.rejected {
+  .dot.rejected {
     background: var(--_danger);
   }
-  .key.chosen {
+  .dot.chosen {
     background: transparent;
     border: 2px solid var(--_accent);
-  }
-  .decision blockquote {
-    margin: 0.25em 0;
-    padding: 0.5em 0.75em;
-    border-left: 4px solid var(--_ok);
-    white-space: pre-wrap;
-    /* Model output may hold long unbroken runs (numbers, URLs): they wrap instead of overflowing. */
-    overflow-wrap: anywhere;
   }
   ul {
     margin: 0.25em 0;

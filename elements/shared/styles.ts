@@ -130,13 +130,31 @@ export const sharedStyles = css`
     font-family: var(--rakis-font-family-mono, ui-monospace, 'SFMono-Regular', Menlo, monospace);
     font-size: 0.9em;
   }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
+  /* Pills (the node's role, a request's phase) and colour dots (transport health, the picture's legend). */
+  .badge {
+    display: inline-block;
+    border: 1px solid currentColor;
+    border-radius: 999px;
+    padding: 0 0.6em;
+    font-size: 0.8125em;
+    font-weight: normal;
+  }
+  .dot {
+    display: inline-block;
+    width: 0.6em;
+    height: 0.6em;
+    border-radius: 50%;
+    margin-right: 0.3em;
+    background: var(--_muted);
+  }
+  /* An agreed answer. */
+  blockquote {
+    margin: 0.25em 0;
+    padding: 0.5em 0.75em;
+    border-left: 4px solid var(--_ok);
+    white-space: pre-wrap;
+    /* Model output may hold long unbroken runs (numbers, URLs): they wrap instead of overflowing. */
+    overflow-wrap: anywhere;
   }
   @media (prefers-reduced-motion: reduce) {
     *,

@@ -3,7 +3,7 @@ import { parseNodeAttributes, RakisError } from '../../src/node/index.js';
 import { readContributeConfig } from '../../elements/rakis-node/contribute-config.js';
 import { fieldsFromFrame, frameFromFields } from '../../elements/rakis-prompt/frame-fields.js';
 import { readPromptConfig } from '../../elements/rakis-prompt/prompt-config.js';
-import { rejectionOf, requestIdProblem } from '../../elements/rakis-quorum/quorum-view.js';
+import { REJECTED, requestIdProblem } from '../../elements/rakis-quorum/quorum-view.js';
 import { securityFrame } from '../../src/node/index.js';
 
 const BASE = 'https://blog.example/posts/1.html';
@@ -101,13 +101,8 @@ describe('<rakis-quorum> helpers', () => {
     expect(requestIdProblem('latest')).toMatch(/not a request id/);
   });
 
-  test('rejections carry what was rejected and why', () => {
-    expect(rejectionOf({ requestId: 'r', type: 'reveal-rejected', from: 'f', inferenceId: 'i', reason: 'commitment-mismatch', detail: 'does not open' })).toEqual({
-      from: 'f',
-      what: 'reveal',
-      reason: 'commitment-mismatch',
-      detail: 'does not open',
-    });
-    expect(rejectionOf({ requestId: 'r', type: 'phase', phase: 'revealing' })).toBeUndefined();
+  test('rejections say what was rejected', () => {
+    // The node's snapshot carries the rejections (with their reasons); the view names their kind.
+    expect(REJECTED).toEqual({ commit: 'commit', 'reveal-list': 'reveal list', reveal: 'reveal', 'remote-reveal': 'reveal (reported by a peer)' });
   });
 });
