@@ -1,5 +1,6 @@
 import { compareHex, type ConsensusBody } from '../protocol/index.js';
 import type { QuorumEvent } from './events.js';
+import type { QuorumSnapshot } from './snapshot.js';
 
 export type DecidedAttestation = Extract<ConsensusBody, { outcome: 'decided' }>;
 
@@ -37,6 +38,11 @@ export class AttestationTally {
       else decided.set(attestation.resultHash, (decided.get(attestation.resultHash) ?? 0) + 1);
     }
     return { decided, failed };
+  }
+
+  snapshot(): Pick<QuorumSnapshot, 'attestations' | 'failedAttestations'> {
+    const { decided, failed } = this.counts();
+    return { attestations: [...decided].map(([resultHash, count]) => ({ resultHash, count })).sort((a, b) => b.count - a.count), failedAttestations: failed };
   }
 
   /** How many distinct nodes attested this result hash. */

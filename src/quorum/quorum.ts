@@ -23,7 +23,7 @@ import { CommitBook } from './commit-book.js';
 import { decideVerified, followAttestations } from './decision.js';
 import type { OwnAnswer, OwnReveal, QuorumDecision, QuorumEvent, QuorumFailureReason, QuorumPhase, QuorumStep } from './events.js';
 import { RevealBook } from './reveal-book.js';
-import { checkRevealList, listFromCommits, prefersList, revealList, type RevealList } from './reveal-list.js';
+import { checkRevealList, listFromCommits, listSnapshot, prefersList, revealList, type RevealList } from './reveal-list.js';
 import { RejectionLog, type QuorumSnapshot } from './snapshot.js';
 import { DEFAULT_TIMINGS, scheduleFor, type QuorumSchedule, type QuorumTimings } from './timings.js';
 
@@ -187,7 +187,6 @@ export class Quorum {
   }
 
   snapshot(): QuorumSnapshot {
-    const counts = this.attestations.counts();
     const { prompt, securityFrame, acceptedModels } = this.request.body;
     return {
       requestId: this.requestId,
@@ -199,16 +198,10 @@ export class Quorum {
       schedule: this.schedule,
       commits: this.commits.snapshot(),
       flagged: [...this.commits.flagged],
-      list: this.list && {
-        from: this.list.from,
-        byRequester: this.list.byRequester,
-        listHash: this.list.listHash,
-        inferenceIds: this.list.entries.map((entry) => entry.inferenceId),
-      },
+      list: this.list && listSnapshot(this.list),
       reveals: this.reveals.snapshot(),
       rejections: this.rejections.list(),
-      attestations: [...counts.decided].map(([resultHash, count]) => ({ resultHash, count })).sort((a, b) => b.count - a.count),
-      failedAttestations: counts.failed,
+      ...this.attestations.snapshot(),
       ...(this.decision ? { decision: this.decision } : {}),
       ...(this.failure ? { failure: this.failure } : {}),
     };

@@ -1,5 +1,6 @@
 import { compareHex, computeInferenceId, computeListHash, LIMITS, type CommitBody, type CommitEntry, type InferenceRequestBody, type Packet } from '../protocol/index.js';
 import type { RevealListRejectionReason } from './events.js';
+import type { QuorumSnapshot } from './snapshot.js';
 
 /** A reveal list a node adopted: who fixed it, and its entries in list order. */
 export interface RevealList {
@@ -11,6 +12,10 @@ export interface RevealList {
 
 export function revealList(from: string, byRequester: boolean, entries: CommitEntry[]): RevealList {
   return { from, byRequester, entries, listHash: computeListHash(entries.map((entry) => entry.commitment)) };
+}
+
+export function listSnapshot(list: RevealList): NonNullable<QuorumSnapshot['list']> {
+  return { from: list.from, byRequester: list.byRequester, listHash: list.listHash, inferenceIds: list.entries.map((entry) => entry.inferenceId) };
 }
 
 /** The list a node fixes from the commits it holds: in list order, capped at the protocol's limit. */

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { StoryEntry } from './elements/stories-page-api.js';
+import { listStories, showStory } from './support/stories.js';
 import { launchChromium, newContext } from '../../testkit/chromium.js';
 import { buildAndServeFixture } from '../../testkit/fixture-server.js';
 import { waitFor } from '../../testkit/wait-for.js';
@@ -24,8 +25,7 @@ beforeAll(async () => {
   [browser, fixture] = await Promise.all([launchChromium(), buildAndServeFixture(FIXTURES, ['stories-page.html'])]);
   context = await newContext(browser);
   const page = await context.newPage();
-  await page.goto(`${fixture.origin}/stories-page.html`);
-  stories = await waitFor('the stories page', () => page.evaluate(() => window.rakisStories?.stories), 15_000, 50);
+  stories = await listStories(page, fixture.origin);
   await page.close();
 });
 
@@ -34,17 +34,6 @@ afterAll(async () => {
   await fixture?.close();
 });
 
-async function showStory(page: Page, story: StoryEntry): Promise<void> {
-  await page.goto(`${fixture.origin}/stories-page.html`);
-  await waitFor('the stories page', () => page.evaluate(() => !!window.rakisStories), 15_000, 50);
-  await page.evaluate((id) => window.rakisStories!.show(id), story.id);
-  await waitFor(
-    `${story.id} to reach ${story.state}`,
-    () => page.evaluate(({ element, state }) => document.querySelector(element)?.getAttribute('state') === state, story),
-    15_000,
-    50,
-  );
-}
 
 /** The visible text of an element's shadow root (what a visitor reads). */
 function shadowText(page: Page, selector: string): Promise<string> {
@@ -68,7 +57,7 @@ describe('stories', () => {
       for (const story of stories) {
         errors.length = 0;
         try {
-          await showStory(page, story);
+          await showStory(page, fixture.origin, story);
           const violations = await seriousViolations(page);
           for (const v of violations) failures.push(`${scheme} ${story.id}: ${v.impact} ${v.id} (${v.help}) at ${v.targets.join(', ')}`);
         } catch (error) {
@@ -92,7 +81,7 @@ describe('stories', () => {
       ['rakis-quorum--BadAttribute', 'rakis-quorum', /misconfigured.*request-id: "latest" is not a request id/],
     ];
     for (const [id, element, text] of expectations) {
-      await showStory(page, stories.find((story) => story.id === id)!);
+      await showStory(page, fixture.origin, stories.find((story) => story.id === id)!);
       expect(await shadowText(page, element), id).toMatch(text);
     }
     await page.close();
@@ -100,7 +89,7 @@ describe('stories', () => {
 
   test('the decided quorum view marks the cluster, the outlier and the chosen answer, in the picture and in words', async () => {
     const page = await context.newPage();
-    await showStory(page, stories.find((story) => story.id === 'rakis-quorum--Decided')!);
+    await showStory(page, fixture.origin, stories.find((story) => story.id === 'rakis-quorum--Decided')!);
     const picture = await page.evaluate(() => {
       const root = document.querySelector('rakis-quorum')!.shadowRoot!;
       return {
@@ -118,7 +107,7 @@ describe('stories', () => {
 
   test('the prompt is usable from the keyboard: type, Ctrl+Enter, read the answer', async () => {
     const page = await context.newPage();
-    await showStory(page, stories.find((story) => story.id === 'rakis-prompt--Idle')!);
+    await showStory(page, fixture.origin, stories.find((story) => story.id === 'rakis-prompt--Idle')!);
     await page.locator('rakis-prompt textarea').focus();
     await page.keyboard.type('Why is the sky blue?');
     await page.keyboard.press('Control+Enter');

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Page } from 'puppeteer-core';
 import type { StoryEntry } from './elements/stories-page-api.js';
+import { listStories, showStory } from './support/stories.js';
 import { collectFirefoxErrors, launchFirefox, type Firefox } from '../../testkit/firefox.js';
 import { buildAndServeFixture, type FixtureServer } from '../../testkit/fixture-server.js';
 import { waitFor } from '../../testkit/wait-for.js';
@@ -18,8 +18,7 @@ let stories: StoryEntry[] = [];
 beforeAll(async () => {
   [firefox, fixture] = await Promise.all([launchFirefox(), buildAndServeFixture(FIXTURES, ['stories-page.html'])]);
   const page = await firefox.newPage();
-  await page.goto(`${fixture.origin}/stories-page.html`);
-  stories = await waitFor('the stories page', () => page.evaluate(() => window.rakisStories?.stories), 15_000, 50);
+  stories = await listStories(page, fixture.origin);
   await page.close();
 });
 
@@ -28,17 +27,6 @@ afterAll(async () => {
   await fixture?.close();
 });
 
-async function showStory(page: Page, story: StoryEntry): Promise<void> {
-  await page.goto(`${fixture.origin}/stories-page.html`);
-  await waitFor('the stories page', () => page.evaluate(() => !!window.rakisStories), 15_000, 50);
-  await page.evaluate((id) => window.rakisStories!.show(id), story.id);
-  await waitFor(
-    `${story.id} to reach ${story.state}`,
-    () => page.evaluate(({ element, state }) => document.querySelector(element)?.getAttribute('state') === state, story),
-    15_000,
-    50,
-  );
-}
 
 test('each story renders its state in Firefox without console errors', async () => {
   expect(stories.length).toBeGreaterThan(10);
@@ -58,7 +46,7 @@ test('each story renders its state in Firefox without console errors', async () 
   for (const story of stories) {
     errors.length = 0;
     try {
-      await showStory(page, story);
+      await showStory(page, fixture.origin, story);
       // Let late renders and rejected promises surface before judging the page.
       await new Promise((resolve) => setTimeout(resolve, 100));
     } catch (error) {
