@@ -1,8 +1,4 @@
-/**
- * Frame values are decimals on the wire; comparisons are done on integers so every node, in every
- * engine, draws the line at the same bit. Both values are read at a resolution of 1/10000.
- */
-const SCALE = 10_000;
+import { FRAME_RESOLUTION as SCALE } from '../protocol/limits.js';
 
 /** Largest Hamming distance, in bits, that is still `<= secDistance` for `bits`-bit embeddings. */
 export function radiusBits(secDistance: number, bits: number): number {

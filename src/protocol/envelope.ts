@@ -1,4 +1,5 @@
 import { bytesToHex, hexToBytes, sha256Hex, utf8Decode } from './bytes.js';
+import { jsonTextProblem } from './json-text.js';
 import { canonicalBytes } from './canonical.js';
 import { computeRequestId } from './commitment.js';
 import { signBytes, verifyBytes, type Identity } from './identity.js';
@@ -12,6 +13,8 @@ export type DecodeDropReason =
   | 'too-large'
   | 'not-utf8'
   | 'not-json'
+  | 'duplicate-key'
+  | 'lone-surrogate'
   | 'bad-envelope'
   | 'unsupported-version'
   | 'bad-body'
@@ -103,6 +106,8 @@ export function decodePacket(bytes: Uint8Array, options: DecodeOptions): DecodeR
   } catch {
     return { ok: false, reason: 'not-json', detail: 'not valid JSON' };
   }
+  const textProblem = jsonTextProblem(text);
+  if (textProblem) return { ok: false, ...textProblem };
   const envelopeProblem = checkEnvelopeFields(parsed, 'packet');
   if (envelopeProblem) return { ok: false, reason: 'bad-envelope', detail: envelopeProblem };
   const packet = parsed as Packet;

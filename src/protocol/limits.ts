@@ -28,6 +28,13 @@ export const LIMITS = {
   maxWindowMs: 600_000,
 } as const;
 
+/**
+ * Frame values (secDistance, secPercentage) are decimals on the wire, read as integers of this many
+ * parts (4 decimal places), so every node, in every engine, draws the line at the same bit. A value
+ * finer than that is refused rather than rounded, whichever way the rounding would fall.
+ */
+export const FRAME_RESOLUTION = 10_000;
+
 /** Clock tolerance for `createdAt`: how far in the future, and how old, a packet may claim to be. */
 export const TIME_WINDOW = {
   futureSkewMs: 30_000,

@@ -1,5 +1,5 @@
 import { EMBEDDING_MODELS, embeddingBits } from './embedding-models.js';
-import { LIMITS } from './limits.js';
+import { FRAME_RESOLUTION, LIMITS } from './limits.js';
 import {
   CONSENSUS_FAILURE_REASONS,
   REVEAL_REJECTION_REASONS,
@@ -38,7 +38,11 @@ const securityFrameShape = obj({
 export function checkSecurityFrame(frame: unknown, path = 'securityFrame'): string | undefined {
   const problem = securityFrameShape(frame, path);
   if (problem) return problem;
-  const { embeddingModel, embeddingDims } = frame as SecurityFrame;
+  const { embeddingModel, embeddingDims, secDistance, secPercentage } = frame as SecurityFrame;
+  for (const [name, value] of [['secDistance', secDistance], ['secPercentage', secPercentage]] as const) {
+    // A finer value would be rounded by the integer thresholds: 0.94001 would need the cluster of 0.9400.
+    if (Math.abs(value * FRAME_RESOLUTION - Math.round(value * FRAME_RESOLUTION)) > 1e-6) return `${path}.${name} ${value} has more than 4 decimal places`;
+  }
   if (!Object.hasOwn(EMBEDDING_MODELS, embeddingModel)) return `${path}.embeddingModel ${embeddingModel} is not a known embedding model`;
   if (embeddingBits(embeddingModel, embeddingDims) === undefined) {
     return `${path}.embeddingDims ${embeddingDims} is not a Matryoshka size of ${embeddingModel}`;

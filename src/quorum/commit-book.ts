@@ -53,6 +53,8 @@ export class CommitBook {
     if (computeInferenceId(this.request.body.requestId, from, commitment) !== inferenceId) return reject('bad-inference-id');
     if (!this.request.body.acceptedModels.includes(model)) return reject('model-not-accepted');
     if (packet.createdAt > this.schedule.commitDeadline || now > this.schedule.listAt) return reject('late');
+    // An answer cannot be signed before the question was.
+    if (packet.createdAt < this.request.createdAt) return reject('before-request');
     if (listFixed) return reject('after-list');
     const entry = { from, createdAt: packet.createdAt, inferenceId, commitment, model, sig: packet.sig };
     this.byCommitter.set(from, entry);

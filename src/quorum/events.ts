@@ -3,7 +3,7 @@ import type { Packet, PacketBody, RevealRejectionReason } from '../protocol/inde
 
 export type QuorumPhase = 'collecting' | 'revealing' | 'deciding' | 'decided' | 'failed';
 
-export type CommitRejectionReason = 'late' | 'equivocation' | 'bad-inference-id' | 'model-not-accepted' | 'after-list';
+export type CommitRejectionReason = 'late' | 'before-request' | 'equivocation' | 'bad-inference-id' | 'model-not-accepted' | 'after-list';
 
 export type RevealListRejectionReason =
   | 'too-few-commits'

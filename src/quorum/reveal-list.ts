@@ -69,6 +69,7 @@ export function checkRevealList(entries: CommitEntry[], context: ListCheckContex
     }
     if (!acceptedModels.includes(entry.model)) return { reason: 'bad-entry', detail: `entry ${i} uses a model the request does not accept` };
     if (entry.createdAt > commitDeadline) return { reason: 'entry-after-deadline', detail: `entry ${i} was signed after the commit window` };
+    if (entry.createdAt < request.createdAt) return { reason: 'bad-entry', detail: `entry ${i} was signed before the request` };
     const key = commitKey(entry);
     if (knownCommitSigs.has(key)) continue;
     const commit: Packet<CommitBody> = {

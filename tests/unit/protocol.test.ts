@@ -162,6 +162,11 @@ describe('packets', () => {
       ['bad-body', rawBytes({ ...good, body: { ...sampleBodies()[3]!, output: 'x'.repeat(LIMITS.outputChars + 1) } })],
       ['bad-body', rawBytes({ ...good, body: { ...sampleBodies()[2]!, commits: [] } })],
       ['bad-body', rawBytes({ ...good, body: { ...sampleBodies()[4]!, reason: 'because' } })],
+      ['bad-body', rawBytes({ ...good, body: { ...request.body, securityFrame: { ...frame, secPercentage: 0.00004 } } })],
+      ['bad-body', rawBytes({ ...good, body: { ...request.body, securityFrame: { ...frame, secPercentage: 0.94001 } } })],
+      ['duplicate-key', new TextEncoder().encode(new TextDecoder().decode(encodePacket(good)).replace('{"body":{', '{"body":{"role":"observer",'))],
+      ['duplicate-key', new TextEncoder().encode(new TextDecoder().decode(encodePacket(good)).replace('"v":1', '"v":1,"\\u0076":1'))],
+      ['lone-surrogate', rawBytes({ ...good, body: { ...good.body, client: '\ud800' } })],
       ['bad-request-id', rawBytes({ ...signPacket(alice, request.body, NOW + 1) })],
       ['stale', encodePacket(good), NOW + 16 * 60_000],
       ['future', encodePacket(good), NOW - 60_000],
@@ -214,6 +219,11 @@ describe('security frames', () => {
     expect(checkSecurityFrame({ ...frame, embeddingDims: 72 })).toMatch(/Matryoshka/);
     expect(checkSecurityFrame({ ...frame, secDistance: 1.5 })).toMatch(/secDistance must be at most 1/);
     expect(checkSecurityFrame({ ...frame, maxTimeMs: 10 })).toMatch(/maxTimeMs/);
+    // Values the integer thresholds would round are refused, so the cluster needed is the one asked for (and at least 1).
+    expect(checkSecurityFrame({ ...frame, secPercentage: 0.94001 })).toMatch(/secPercentage .* more than 4 decimal places/);
+    expect(checkSecurityFrame({ ...frame, secPercentage: 0.00004 })).toMatch(/more than 4 decimal places/);
+    expect(checkSecurityFrame({ ...frame, secDistance: 0.123456 })).toMatch(/secDistance .* more than 4 decimal places/);
+    expect(checkSecurityFrame({ ...frame, secPercentage: 0.0001, secDistance: 0.66 })).toBeUndefined();
   });
 });
 

@@ -71,6 +71,13 @@ describe('quorum lifecycle', () => {
     expect(net.node('requester').quorum.currentPhase).toBe('decided');
   });
 
+  test('a commit signed before its request is refused', () => {
+    const net = network(4);
+    net.commit('w3', 'The sky is blue.', embed('The sky is blue.'), { at: T0 - 1 });
+    expect(net.eventsOf('requester', 'commit-rejected')).toEqual([expect.objectContaining({ reason: 'before-request' })]);
+    expect(net.node('requester').quorum.snapshot().commits).toHaveLength(0);
+  });
+
   test('a commit signed in time but delivered after the list was fixed is late too', () => {
     const net = network(4);
     HONEST.forEach((output, i) => net.commit(`w${i}`, output, embed(output)));
