@@ -109,6 +109,12 @@ export type ConsensusBody =
       chosenInferenceId: string;
       /** Binds request, list, cluster and chosen output: equal on every node that decided the same. */
       resultHash: string;
+      /**
+       * How many listed reveals had their final verdict when this node decided: a node that learns
+       * more re-decides and attests again with more, so a later attestation of more inputs replaces
+       * its author's earlier one instead of conflicting with it.
+       */
+      inputs?: number;
     }
   | {
       type: 'consensus';
@@ -116,6 +122,7 @@ export type ConsensusBody =
       outcome: 'failed';
       listHash?: string;
       reason: ConsensusFailureReason;
+      inputs?: number;
     };
 
 /**

@@ -107,6 +107,7 @@ const BODY_CHECKS: Record<PacketType, Check> = {
           outcome: literal('failed'),
           listHash: optional(hash),
           reason: oneOf(CONSENSUS_FAILURE_REASONS),
+          inputs: optional(int(0, LIMITS.revealList)),
         })(value, path)
       : obj({
           type: literal('consensus'),
@@ -116,6 +117,7 @@ const BODY_CHECKS: Record<PacketType, Check> = {
           validInferenceIds: arr(hash, LIMITS.revealList, { minItems: 1, unique: true }),
           chosenInferenceId: hash,
           resultHash: hash,
+          inputs: optional(int(0, LIMITS.revealList)),
         })(value, path),
   hello: obj({ type: literal('hello'), ...peerStatus }),
   status: obj({ type: literal('status'), ...peerStatus }),

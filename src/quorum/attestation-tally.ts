@@ -17,7 +17,11 @@ export class AttestationTally {
     const previous = this.byNode.get(from);
     if (previous) {
       const same = previous.outcome === body.outcome && (previous.outcome === 'failed' || previous.resultHash === (body as DecidedAttestation).resultHash);
-      return same ? { type: 'duplicate', packetType: 'consensus', from } : { type: 'attestation-conflict', from };
+      const [had, has] = [previous.inputs ?? 0, body.inputs ?? 0];
+      // A node that learned more re-decides: its attestation of more inputs replaces the earlier one,
+      // and the earlier one arriving late is stale, not a conflict. Two results of the same inputs conflict.
+      if (same || has < had) return { type: 'duplicate', packetType: 'consensus', from };
+      if (has === had) return { type: 'attestation-conflict', from };
     }
     this.byNode.set(from, body);
     const counts = this.counts();

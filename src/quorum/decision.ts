@@ -27,8 +27,10 @@ export function decideVerified(input: {
   reveals: ReadonlyMap<string, RevealRecord>;
   frame: SecurityFrame;
   bits: number;
+  /** Listed reveals with their final verdict, named in the attestation. */
+  inputs: number;
 }): VerifiedOutcome {
-  const { requestId, list, reveals, frame, bits } = input;
+  const { requestId, list, reveals, frame, bits, inputs } = input;
   const listed = list.entries
     .map((entry) => ({ entry, record: reveals.get(entry.inferenceId) }))
     .filter((item): item is { entry: CommitEntry; record: RevealRecord } => item.record !== undefined);
@@ -42,14 +44,14 @@ export function decideVerified(input: {
     bits,
   });
   if (result.status === 'failed') {
-    return { attestation: { type: 'consensus', requestId, outcome: 'failed', listHash: list.listHash, reason: result.reason }, failure: result };
+    return { attestation: { type: 'consensus', requestId, outcome: 'failed', listHash: list.listHash, reason: result.reason, inputs }, failure: result };
   }
   const chosen = reveals.get(result.chosen)!;
   const entry = list.entries.find((candidate) => candidate.inferenceId === result.chosen)!;
   const validInferenceIds = [...result.members].sort(compareHex);
   const resultHash = computeResultHash({ requestId, listHash: list.listHash, chosenInferenceId: result.chosen, chosenOutput: chosen.output, validInferenceIds });
   return {
-    attestation: { type: 'consensus', requestId, outcome: 'decided', listHash: list.listHash, validInferenceIds, chosenInferenceId: result.chosen, resultHash },
+    attestation: { type: 'consensus', requestId, outcome: 'decided', listHash: list.listHash, validInferenceIds, chosenInferenceId: result.chosen, resultHash, inputs },
     decision: {
       basis: 'verified',
       chosenInferenceId: result.chosen,

@@ -1,5 +1,6 @@
 import type { ConsensusResult } from '../consensus/index.js';
-import type { Packet, PacketBody, RevealRejectionReason } from '../protocol/index.js';
+import type { CommitBody, Identity, InferenceRequestBody, Packet, PacketBody, RevealRejectionReason } from '../protocol/index.js';
+import type { QuorumTimings } from './timings.js';
 
 export type QuorumPhase = 'collecting' | 'revealing' | 'deciding' | 'decided' | 'failed';
 
@@ -73,4 +74,18 @@ export interface OwnAnswer {
   output: string;
   bEmbedding: Uint8Array;
   model: string;
+}
+
+export interface QuorumOptions {
+  /** The request, already verified by the receiver. */
+  request: Packet<InferenceRequestBody>;
+  /** This node: the quorum signs what it asks to send (its commit, reveal, list, rejections, attestation). */
+  identity: Identity;
+  /** Whether this node can re-embed outputs with the frame's embedding model (and so decide itself). */
+  canVerify: boolean;
+  timings?: Partial<QuorumTimings>;
+  /** Bits a re-embedding may differ from a claimed embedding; defaults to the model's tolerance scaled to the prefix. */
+  verifyToleranceBits?: number;
+  /** Signature check for commits that reach this node only inside a reveal list. */
+  verifyCommit?: (packet: Packet<CommitBody>) => boolean;
 }

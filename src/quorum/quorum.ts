@@ -1,8 +1,5 @@
 import type { ConsensusResult } from '../consensus/index.js';
 import {
-  bytesToHex,
-  computeCommitment,
-  computeInferenceId,
   embeddingBits,
   embeddingModel,
   signPacket,
@@ -19,27 +16,14 @@ import {
 } from '../protocol/index.js';
 import { AttestationTally } from './attestation-tally.js';
 import { Holdings } from './holdings.js';
+import { ownCommit, ownRevealBody } from './own-answer.js';
 import { CommitBook } from './commit-book.js';
 import { decideVerified, followAttestations } from './decision.js';
-import type { OwnAnswer, OwnReveal, QuorumDecision, QuorumEvent, QuorumFailureReason, QuorumPhase, QuorumStep } from './events.js';
+import type { OwnAnswer, OwnReveal, QuorumDecision, QuorumEvent, QuorumFailureReason, QuorumOptions, QuorumPhase, QuorumStep } from './events.js';
 import { RevealBook } from './reveal-book.js';
 import { checkRevealList, listFromCommits, listSnapshot, prefersList, revealList, type RevealList } from './reveal-list.js';
 import { RejectionLog, type QuorumSnapshot } from './snapshot.js';
-import { DEFAULT_TIMINGS, scheduleFor, type QuorumSchedule, type QuorumTimings } from './timings.js';
-
-export interface QuorumOptions {
-  /** The request, already verified by the receiver. */
-  request: Packet<InferenceRequestBody>;
-  /** This node: the quorum signs what it asks to send (its commit, reveal, list, rejections, attestation). */
-  identity: Identity;
-  /** Whether this node can re-embed outputs with the frame's embedding model (and so decide itself). */
-  canVerify: boolean;
-  timings?: Partial<QuorumTimings>;
-  /** Bits a re-embedding may differ from a claimed embedding; defaults to the model's tolerance scaled to the prefix. */
-  verifyToleranceBits?: number;
-  /** Signature check for commits that reach this node only inside a reveal list. */
-  verifyCommit?: (packet: Packet<CommitBody>) => boolean;
-}
+import { DEFAULT_TIMINGS, scheduleFor, type QuorumSchedule } from './timings.js';
 
 /**
  * One request's consensus, as a pure state machine: packets and `tick(now)` in, signed packets to send
@@ -71,6 +55,8 @@ export class Quorum {
   private readonly rejections = new RejectionLog();
   private decision?: QuorumDecision;
   private failure?: { reason: QuorumFailureReason; explanation: string };
+  /** The reveal book's version and outcome this node's own decision was made on (unset until it decides itself). */
+  private decided?: { version: number; attestation: ConsensusBody; id: string };
   /** The packets that shape this node's result, for reconciliation with peers. */
   readonly holdings = new Holdings();
   private listId: string | undefined;
@@ -130,7 +116,7 @@ export class Quorum {
           this.onRevealRequest(packet as Packet<RevealRequestBody>, now);
           break;
         case 'reveal':
-          this.onReveal(packet as Packet<RevealBody>, now);
+          this.onReveal(packet as Packet<RevealBody>);
           break;
         case 'revealRejection':
           this.emit({ type: 'remote-rejection', from: packet.from, inferenceId: body.inferenceId, reason: body.reason });
@@ -157,13 +143,9 @@ export class Quorum {
    */
   commitOwn(answer: OwnAnswer, salt: Uint8Array, now: number): { step: QuorumStep; ownReveal: OwnReveal } {
     this.stepNow = now;
-    const { output, bEmbedding, model } = answer;
-    const commitment = computeCommitment({ requestId: this.requestId, synthientId: this.self, output, bEmbedding, salt });
-    const inferenceId = computeInferenceId(this.requestId, this.self, commitment);
-    const ownReveal = { inferenceId, output, bEmbedding, salt };
+    const { commit, ownReveal } = ownCommit(this.requestId, this.self, answer, salt);
     this.ownReveal = ownReveal;
-    const commit = this.send({ type: 'commit', requestId: this.requestId, inferenceId, commitment, model });
-    this.onCommit(commit, now);
+    this.onCommit(this.send(commit), now);
     this.sendOwnRevealIfListed(now);
     return { step: this.advance(now), ownReveal };
   }
@@ -250,7 +232,8 @@ export class Quorum {
   private onRevealRequest(packet: Packet<RevealRequestBody>, now: number): void {
     const byRequester = packet.from === this.request.from;
     const reject = (reason: 'too-early', detail: string) => this.emit({ type: 'reveal-list-rejected', from: packet.from, reason, detail });
-    if (this.settled) return;
+    // A node that decided itself still takes a preferred list (it re-decides); a follower has nothing to re-decide.
+    if (this.settled && !this.decided) return;
     // Only the requester may fix the list before the fallback moment; anyone may after it.
     if (!byRequester && now < this.schedule.fallbackListAt) return reject('too-early', 'only the requester may fix the list yet');
     const problem = checkRevealList(packet.body.commits, {
@@ -293,21 +276,14 @@ export class Quorum {
     if (!own || this.ownRevealSent || !this.list) return;
     if (!this.list.entries.some((entry) => entry.inferenceId === own.inferenceId)) return;
     this.ownRevealSent = true;
-    const reveal = this.send<RevealBody>({
-      type: 'reveal',
-      requestId: this.requestId,
-      inferenceId: own.inferenceId,
-      output: own.output,
-      bEmbedding: bytesToHex(own.bEmbedding),
-      salt: bytesToHex(own.salt),
-    });
+    const reveal = this.send(ownRevealBody(this.requestId, own));
     this.reveals.knowEmbedding(own.inferenceId, own.bEmbedding);
-    this.onReveal(reveal, now);
+    this.onReveal(reveal);
   }
 
-  private onReveal(packet: Packet<RevealBody>, now: number): void {
-    const accepting = now <= this.schedule.revealDeadline && !this.settled && this.phase !== 'deciding';
-    this.reveals.receive(packet, this.list, accepting);
+  /** A reveal counts when signed within the reveal window, whenever it arrives (receipt time differs per node); a later one makes this node re-decide. */
+  private onReveal(packet: Packet<RevealBody>): void {
+    this.reveals.receive(packet, this.list, packet.createdAt <= this.schedule.revealDeadline && (!this.settled || this.decided !== undefined));
   }
 
   // ---- time ----
@@ -338,6 +314,7 @@ export class Quorum {
       }
     }
     if (this.phase === 'deciding' && this.canVerify && !this.reveals.anyPending()) this.decide();
+    else if (this.decided && this.decided.version !== this.reveals.version && !this.reveals.anyPending()) this.decide();
     if (!this.canVerify && this.attestations.size > 0 && this.phase !== 'failed') this.adoptAttestedResult();
     if (this.phase === 'deciding' && !this.canVerify && now >= s.attestationDeadline) {
       this.fail('no-attestations', 'no node that could verify attested a decision in time');
@@ -351,14 +328,29 @@ export class Quorum {
 
   private fail(reason: QuorumFailureReason, explanation: string, consensus?: ConsensusResult): void {
     this.failure = { reason, explanation };
+    this.decision = undefined;
     this.setPhase('failed');
     this.emit({ type: 'failed', reason, explanation, ...(consensus ? { consensus } : {}) });
   }
 
+  /**
+   * Decides over the verified reveals, and again whenever what it decided on changed (a reveal or a
+   * preferred list learned later): every node ends on the decision its final packets give. It attests
+   * (and reports) only a result that differs from its last one.
+   */
   private decide(): void {
-    const outcome = decideVerified({ requestId: this.requestId, list: this.list!, reveals: this.reveals.records, frame: this.request.body.securityFrame, bits: this.bits });
+    const list = this.list!;
+    const inputs = this.reveals.finalCount(list);
+    const outcome = decideVerified({ requestId: this.requestId, list, reveals: this.reveals.records, frame: this.request.body.securityFrame, bits: this.bits, inputs });
+    const previous = this.decided;
+    if (previous && sameResult(previous.attestation, outcome.attestation)) {
+      previous.version = this.reveals.version;
+      return;
+    }
+    // Peers are offered this node's latest attestation only.
+    if (previous) this.holdings.remove(previous.id);
     this.attestations.recordOwn(this.self, outcome.attestation);
-    this.holdings.add(this.send(outcome.attestation));
+    this.decided = { version: this.reveals.version, attestation: outcome.attestation, id: this.holdings.add(this.send(outcome.attestation)) };
     if ('failure' in outcome) this.fail(outcome.failure.reason, outcome.failure.explanation, outcome.failure);
     else this.settle(outcome.decision);
   }
@@ -395,4 +387,8 @@ export class Quorum {
   private findCommit(inferenceId: string): CommitEntry | undefined {
     return this.list?.entries.find((entry) => entry.inferenceId === inferenceId) ?? this.commits.find(inferenceId);
   }
+}
+
+function sameResult(a: ConsensusBody, b: ConsensusBody): boolean {
+  return a.listHash === b.listHash && (a.outcome === 'decided' ? b.outcome === 'decided' && a.resultHash === b.resultHash : b.outcome === 'failed' && a.reason === b.reason);
 }

@@ -38,8 +38,19 @@ export class RevealBook {
   private readonly received = new Map<string, { packet: Packet<RevealBody>; id: string }>();
   private judged = new Map<string, RevealRecord>();
   private readonly ownEmbeddings = new Map<string, Uint8Array>();
+  /** Bumped whenever a judged record changes, so a decision can tell it is out of date. */
+  private changes = 0;
 
   constructor(private readonly options: RevealBookOptions) {}
+
+  get version(): number {
+    return this.changes;
+  }
+
+  /** Listed reveals with their final verdict (see `allJudged`). */
+  finalCount(list: RevealList): number {
+    return list.entries.filter((entry) => isFinal(this.judged.get(entry.inferenceId))).length;
+  }
 
   /** The judged reveal per inferenceId. */
   get records(): ReadonlyMap<string, RevealRecord> {
@@ -88,6 +99,7 @@ export class RevealBook {
   /** Judges every reveal received so far again, against a newly adopted list. */
   rejudge(list: RevealList): void {
     this.judged = new Map();
+    this.changes++;
     for (const { packet } of this.received.values()) this.judge(packet, list, true);
   }
 
@@ -114,10 +126,7 @@ export class RevealBook {
    * still come, and would replace it.
    */
   allJudged(list: RevealList): boolean {
-    return list.entries.every((entry) => {
-      const record = this.judged.get(entry.inferenceId);
-      return record?.status === 'verified' || record?.rejection?.reason === 'embedding-mismatch';
-    });
+    return list.entries.every((entry) => isFinal(this.judged.get(entry.inferenceId)));
   }
 
   snapshot(): QuorumSnapshot['reveals'] {
@@ -141,6 +150,7 @@ export class RevealBook {
       // Only the committer's own reveal may stand for its entry: a copy sent by anyone else must not replace it.
       if (keep && entry && entry.from === packet.from) {
         this.judged.set(inferenceId, { from: packet.from, inferenceId, output, bEmbedding: hexToBytes(bEmbedding), status: 'rejected', rejection: { reason, detail } });
+        this.changes++;
       }
     };
     if (!entry) return reject('not-in-list', 'no commit in the fixed reveal list has this inferenceId', false);
@@ -152,6 +162,7 @@ export class RevealBook {
     if (!keep) return;
     const record: RevealRecord = { from: packet.from, inferenceId, output, bEmbedding: hexToBytes(bEmbedding), status: 'unverified' };
     this.judged.set(inferenceId, record);
+    this.changes++;
     out.emit({ type: 'reveal', from: packet.from, inferenceId });
     // A node that cannot verify may now hold an attested result's chosen reveal: the quorum looks again.
     if (!canVerify) return;
@@ -162,6 +173,7 @@ export class RevealBook {
 
   private verify(record: RevealRecord): void {
     const { requestId, toleranceBits, out } = this.options;
+    this.changes++;
     const distance = hammingDistance(this.ownEmbeddings.get(record.inferenceId)!, record.bEmbedding);
     if (distance <= toleranceBits) {
       record.status = 'verified';
@@ -173,6 +185,11 @@ export class RevealBook {
     out.emit({ type: 'reveal-rejected', from: record.from, inferenceId: record.inferenceId, reason: 'embedding-mismatch', detail });
     out.send({ type: 'revealRejection', requestId, inferenceId: record.inferenceId, reason: 'embedding-mismatch', detail });
   }
+}
+
+/** Verified, or opened with a claimed embedding this node refutes: a commitment has one opening, so nothing can change either. */
+function isFinal(record: RevealRecord | undefined): boolean {
+  return record?.status === 'verified' || record?.rejection?.reason === 'embedding-mismatch';
 }
 
 function revealKey(from: string, inferenceId: string): string {

@@ -168,17 +168,40 @@ describe('quorum lifecycle', () => {
     expect(decision.validInferenceIds).toHaveLength(2);
   });
 
-  test('a reveal after the reveal window is late', () => {
+  test('a reveal signed after the reveal window is late', () => {
     const net = network();
     const committed = HONEST.map((output, i) => net.commit(`w${i}`, output, embed(output)));
     net.node('w2').silent = true;
     net.run(T0 + 19_600);
     const own = committed[2]!.own;
+    const signedAt = net.node('w0').quorum.schedule.revealDeadline + 1;
     net.broadcast(
-      signPacket(net.node('w2').identity, { type: 'reveal', requestId: net.request.body.requestId, inferenceId: own.inferenceId, output: own.output, bEmbedding: bytesToHex(own.bEmbedding), salt: bytesToHex(own.salt) }, net.now),
+      signPacket(net.node('w2').identity, { type: 'reveal', requestId: net.request.body.requestId, inferenceId: own.inferenceId, output: own.output, bEmbedding: bytesToHex(own.bEmbedding), salt: bytesToHex(own.salt) }, signedAt),
     );
     expect(net.eventsOf('w0', 'reveal-rejected')).toContainEqual(expect.objectContaining({ reason: 'late' }));
     expect(net.node('w0').quorum.snapshot().decision!.validInferenceIds).toHaveLength(2);
+  });
+
+  test('a reveal signed in time that arrives after a node decided: it re-decides, and its new attestation replaces the old one', () => {
+    const net = network();
+    const committed = HONEST.map((output, i) => net.commit(`w${i}`, output, embed(output)));
+    net.node('w2').silent = true;
+    net.run(T0 + 25_000);
+    const before = net.node('w0').quorum.snapshot().decision!;
+    expect(before.validInferenceIds).toHaveLength(2);
+    const own = committed[2]!.own;
+    const reveal = signPacket(net.node('w2').identity, { type: 'reveal', requestId: net.request.body.requestId, inferenceId: own.inferenceId, output: own.output, bEmbedding: bytesToHex(own.bEmbedding), salt: bytesToHex(own.salt) }, T0 + 12_000);
+    net.broadcast(reveal);
+    net.run(T0 + 26_000);
+    const after = ['requester', 'w0', 'w1'].map((name) => net.node(name).quorum.snapshot().decision!);
+    expect(new Set(after.map((decision) => decision.resultHash)).size).toBe(1);
+    expect(after[0]!.validInferenceIds).toHaveLength(3);
+    expect(after[0]!.resultHash).not.toBe(before.resultHash);
+    // The re-decided attestations name more inputs, so they replace the earlier ones everywhere: no conflict, no flag.
+    expect(net.eventsOf('observer', 'attestation-conflict')).toEqual([]);
+    const observed = net.node('observer').quorum.snapshot();
+    expect(observed.flagged).toEqual([]);
+    expect(observed.decision?.resultHash).toBe(after[0]!.resultHash);
   });
 
   test('a requester that vanishes: workers fix the list themselves and still decide', () => {
