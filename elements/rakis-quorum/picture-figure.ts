@@ -2,6 +2,8 @@ import { html, nothing, svg, type SVGTemplateResult, type TemplateResult } from 
 import { shortId } from '../shared/format.js';
 import { describePicture, type PicturePoint, type QuorumPicture } from './picture.js';
 
+export { quorumPicture } from './picture.js';
+
 /** The embedding-space figure of `<rakis-quorum>`: the picture's points and sphere in SVG, its legend, and the picture in words. */
 
 const SIZE = 240;

@@ -6,8 +6,11 @@ import { emit } from '../shared/events.js';
 import { secondsLeft, shortId } from '../shared/format.js';
 import { NodeViewElement, type RequestViewState } from '../shared/node-view-element.js';
 import { sharedStyles } from '../shared/styles.js';
-import { quorumPicture, type QuorumPicture } from './picture.js';
-import { renderPicture } from './picture-figure.js';
+import type { QuorumPicture } from './picture.js';
+
+/** The figure (its MDS projection and SVG) loads on first need: a page that never shows reveals never downloads it. */
+type Figure = typeof import('./picture-figure.js');
+let figure: Promise<Figure> | undefined;
 import { renderCommits, renderDecision, renderRejections, renderReveals } from './quorum-tables.js';
 import { readRequestId } from './quorum-view.js';
 import { rakisQuorumStyles } from './rakis-quorum.styles.js';
@@ -48,6 +51,9 @@ export class RakisQuorumElement extends NodeViewElement {
   protected readonly configProperties = ['requestId'] as const;
   private readonly uid = `rakis-quorum-${++instances}`;
   private pictureCache: { key: string; picture: QuorumPicture } | undefined;
+  @state() private figure: Figure | undefined;
+  @state() private figureError: string | undefined;
+  private figureLoading = false;
 
   /** The request shown: the `request-id` attribute, else the latest one the node saw. */
   get shownRequestId(): string | undefined {
@@ -102,10 +108,28 @@ export class RakisQuorumElement extends NodeViewElement {
   }
 
   /** The projection costs O(n³): it is recomputed only when the reveals or the decision change. */
-  private picture(snapshot: QuorumSnapshot): QuorumPicture {
+  private picture(snapshot: QuorumSnapshot, module: Figure): QuorumPicture {
     const key = [snapshot.requestId, snapshot.decision?.resultHash, ...snapshot.reveals.map((reveal) => `${reveal.inferenceId}:${reveal.status}`)].join();
-    if (this.pictureCache?.key !== key) this.pictureCache = { key, picture: quorumPicture(snapshot, snapshot.frame.secDistance) };
+    if (this.pictureCache?.key !== key) this.pictureCache = { key, picture: module.quorumPicture(snapshot, snapshot.frame.secDistance) };
     return this.pictureCache.picture;
+  }
+
+  private renderFigure(snapshot: QuorumSnapshot): TemplateResult | typeof nothing {
+    if (this.figure) return this.figure.renderPicture(this.picture(snapshot, this.figure), this.uid);
+    if (snapshot.reveals.length === 0) return nothing;
+    if (this.figureError) return html`<p class="muted" part="picture">The picture could not load: ${this.figureError}</p>`;
+    if (!this.figureLoading) {
+      this.figureLoading = true;
+      figure ??= import('./picture-figure.js');
+      figure.then(
+        (module) => (this.figure = module),
+        (error: Error) => {
+          figure = undefined;
+          this.figureError = error.message;
+        },
+      );
+    }
+    return nothing;
   }
 
   // ---- view ----
@@ -128,7 +152,7 @@ export class RakisQuorumElement extends NodeViewElement {
       ${this.renderHeader(id, snapshot.phase, snapshot.prompt, snapshot)}
       <div class="layout">
         <div class="tables">${renderCommits(snapshot, this.uid)} ${renderReveals(snapshot, this.uid)} ${renderRejections(snapshot, this.uid)}</div>
-        ${renderPicture(this.picture(snapshot), this.uid)}
+        ${this.renderFigure(snapshot)}
       </div>
       ${renderDecision(snapshot)}
     `;
