@@ -152,8 +152,9 @@ export class RakisNodeElement extends RakisElement implements NodeProvider {
       node.on('consensus', (consensus) => emit(this, 'rakis-consensus', consensus)),
       node.on('failed', (failure) => emit(this, 'rakis-failed', failure)),
       node.on('error', (error) => {
-        // A failed model load is shown by the contribution panel, with its retry button.
-        if (this.contribution.state !== 'loading' || error.requestId !== undefined) this.lastError = error;
+        // A failed model load is shown by the contribution panel, with its retry button; a clock that is off by the status, for as long as it is.
+        const shownElsewhere = error.code === 'clock' || (this.contribution.state === 'loading' && error.requestId === undefined);
+        if (!shownElsewhere) this.lastError = error;
         emit(this, 'rakis-error', error);
       }),
     ];
@@ -186,6 +187,12 @@ export class RakisNodeElement extends RakisElement implements NodeProvider {
           : html`<span class="muted" role="status">starting…</span>`}
       </header>
       ${this.warning ? html`<p class="muted">${this.warning}</p>` : nothing}
+      ${status?.clock?.off
+        ? html`<p class="error" part="error" role="alert">
+            <strong>This computer's clock is ${Math.abs(status.clock.offsetSeconds)} s ${status.clock.offsetSeconds > 0 ? 'ahead of' : 'behind'} the network's.</strong>
+            Questions and answers from this page will miss their time windows until the clock is set right.
+          </p>`
+        : nothing}
       ${status ? this.renderStatus(status) : nothing} ${this.renderContribution()}
       ${this.lastError
         ? errorPanel(
@@ -231,6 +238,7 @@ export class RakisNodeElement extends RakisElement implements NodeProvider {
         : nothing}
       <dt>Storage</dt>
       <dd>${status.storage === 'indexeddb' ? 'this browser (IndexedDB)' : 'memory only'}</dd>
+      ${status.clock ? html`<dt>Clock</dt><dd>${status.clock.offsetSeconds === 0 ? 'in step with the network' : `${Math.abs(status.clock.offsetSeconds)} s ${status.clock.offsetSeconds > 0 ? 'ahead' : 'behind'}`}</dd>` : nothing}
     </dl>`;
   }
 

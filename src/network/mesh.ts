@@ -17,6 +17,7 @@ import { copyKey } from './copy-key.js';
 import { decodeFrame, isFrame, packFrames } from './frame.js';
 import { PeerTable, type PeerInfo } from './peer-table.js';
 import { SenderRateLimiter, type RateLimits } from './rate-limit.js';
+import { ClockOffset } from './clock-offset.js';
 import { RecentIds } from './recent-ids.js';
 import { SupervisedTransport, type RestartPolicy, type TransportHealth } from './supervised-transport.js';
 import type { TransportFactory } from './transport.js';
@@ -130,6 +131,8 @@ export class Mesh {
   private readonly forged: RecentIds;
   private readonly rateLimiter: SenderRateLimiter;
   private readonly linkLimiter: SenderRateLimiter;
+  /** How far this node's clock is from its peers', from the packets it hears. */
+  readonly clock = new ClockOffset();
   private readonly peerTable: PeerTable;
   private readonly packetListeners = new Set<PacketListener>();
   private readonly peersListeners = new Set<PeersListener>();
@@ -267,6 +270,7 @@ export class Mesh {
     if (!decoded.ok) {
       // A packet from the future may be fine later; every other verdict on these bytes is final.
       if (decoded.reason !== 'future') this.heardBytes.add(bytesKey, now);
+      if (decoded.packet) this.clock.sample(decoded.packet, now, (packet) => this.verifySignature(packet));
       return this.drop(decoded.reason);
     }
     const { packet, id } = decoded;
@@ -300,6 +304,7 @@ export class Mesh {
       return this.drop(verdict);
     }
     this.seen.add(id, this.scheduler.now());
+    this.clock.record(packet.from, now - packet.createdAt);
     this.counters.accepted++;
     this.accept(packet, { id, transport, link });
   }

@@ -9,7 +9,8 @@ export type RakisErrorCode =
   | 'wrong-password'
   | 'storage'
   | 'engine'
-  | 'network';
+  | 'network'
+  | 'clock';
 
 /** Every error the node API throws or reports carries a code a UI can switch on and a sentence a person can read. */
 export class RakisError extends Error {

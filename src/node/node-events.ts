@@ -21,6 +21,11 @@ export interface NodeStatus {
   openRequests: number;
   packets: MeshStats;
   storage: NodeStore['kind'] | 'none';
+  /**
+   * How far this computer's clock is from its peers' (whole seconds, positive when ahead), once a few
+   * peers were heard; `off` when it is far enough to make requests and answers miss their windows.
+   */
+  clock: { offsetSeconds: number; off: boolean } | undefined;
 }
 
 export interface RakisNodeEvents extends Record<string, unknown> {

@@ -61,6 +61,11 @@ export interface NodeSeams {
 }
 
 const TICK_MS = 200;
+/**
+ * A clock further off than this makes answers land late: a commit signed near the end of a window by
+ * a clock 5 s ahead reads as signed after it, past the 1.5 s grace.
+ */
+const CLOCK_TOLERANCE_MS = 5_000;
 
 /**
  * A Rakis node: one identity, one mesh, the worker and verifier roles, the requests it follows and
@@ -83,6 +88,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
   private contributing: AbortController | undefined;
   private knownPeerIds = new Set<string>();
   private tokensServed = 0;
+  private clockReported = false;
   private started = false;
   private stopped = false;
 
@@ -174,6 +180,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
       openRequests: this.requestsFollowed.unsettled().length,
       packets: this.mesh.stats(),
       storage: this.journal.kind,
+      clock: clockStatus(this.mesh.clock.estimate()),
     };
   }
 
@@ -324,12 +331,24 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     }
   }
 
+  /** Says once when this clock turns out to be off (and the status keeps saying it while it is). */
+  private checkClock(): void {
+    const clock = clockStatus(this.mesh.clock.estimate());
+    if (clock?.off && !this.clockReported) {
+      const seconds = Math.abs(clock.offsetSeconds);
+      const message = `this computer's clock is ${seconds} s ${clock.offsetSeconds > 0 ? 'ahead of' : 'behind'} the network's: requests and answers will miss their windows until it is set right`;
+      this.emit('error', { code: 'clock', message });
+    }
+    this.clockReported = clock?.off ?? false;
+  }
+
   private scheduleTick(): void {
     this.tickTimer = this.scheduler.setTimeout(() => {
       if (this.stopped) return;
       const now = this.scheduler.now();
       this.requestsFollowed.tick(now);
       this.reconciler.tick(now);
+      this.checkClock();
       this.beacon.check();
       this.scheduleTick();
     }, TICK_MS);
@@ -341,3 +360,7 @@ const defaultEngineLoader: EngineLoader = async (options) => {
   const { realEngineLoader } = await import('./real-engines.js');
   return realEngineLoader()(options);
 };
+
+function clockStatus(offsetMs: number | undefined): NodeStatus['clock'] {
+  return offsetMs === undefined ? undefined : { offsetSeconds: Math.round(offsetMs / 1000), off: Math.abs(offsetMs) > CLOCK_TOLERANCE_MS };
+}

@@ -24,7 +24,8 @@ export type DecodeDropReason =
 
 export type DecodeResult =
   | { ok: true; packet: Packet; id: string }
-  | { ok: false; reason: DecodeDropReason; detail: string };
+  /** A packet refused only for its time (`stale`, `future`) comes with it, so a receiver can learn how far its clock is off. */
+  | { ok: false; reason: DecodeDropReason; detail: string; packet?: Packet };
 
 export interface DecodeOptions {
   /** Receiver's clock, ms since the epoch. */
@@ -121,9 +122,9 @@ export function decodePacket(bytes: Uint8Array, options: DecodeOptions): DecodeR
     if (expected !== packet.body.requestId) return { ok: false, reason: 'bad-request-id', detail: 'requestId does not hash the request' };
   }
   const ageMs = options.now - packet.createdAt;
-  if (ageMs > (options.maxAgeMs ?? TIME_WINDOW.maxAgeMs)) return { ok: false, reason: 'stale', detail: `created ${ageMs} ms ago` };
+  if (ageMs > (options.maxAgeMs ?? TIME_WINDOW.maxAgeMs)) return { ok: false, reason: 'stale', detail: `created ${ageMs} ms ago`, packet };
   if (-ageMs > (options.futureSkewMs ?? TIME_WINDOW.futureSkewMs)) {
-    return { ok: false, reason: 'future', detail: `created ${-ageMs} ms in the future` };
+    return { ok: false, reason: 'future', detail: `created ${-ageMs} ms in the future`, packet };
   }
   return { ok: true, packet, id: packetId(packet) };
 }

@@ -107,4 +107,18 @@ describe('RakisNode persistence', () => {
     expect(result!.decision!.validInferenceIds).toHaveLength(3);
     expect(reloaded.status.queue[0]!.waiting).toBe(0);
   });
+  test('a node whose clock is a minute ahead of its peers says so: in its status, once as an error, while the others stay in step', async () => {
+    const net = new SimNet();
+    const ahead = { now: () => net.clock.now() + 60_000, setTimeout: net.clock.setTimeout.bind(net.clock), clearTimeout: net.clock.clearTimeout.bind(net.clock) };
+    const others = [await net.add(), await net.add(), await net.add()];
+    const skewed = await net.add({ scheduler: ahead });
+    const errors: string[] = [];
+    skewed.on('error', (error) => errors.push(error.code));
+    await net.startAll();
+    // Status packets repeat every 30 s; the skewed node's own are refused by the others as from the future.
+    await net.run(35_000, 250);
+    expect(skewed.status.clock).toEqual({ offsetSeconds: 60, off: true });
+    expect(errors).toEqual(['clock']);
+    for (const node of others) expect(node.status.clock).toEqual({ offsetSeconds: 0, off: false });
+  });
 });
