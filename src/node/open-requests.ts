@@ -50,7 +50,6 @@ export class OpenRequests {
     return this.open.has(requestId);
   }
 
-
   snapshot(requestId: string): QuorumSnapshot | undefined {
     return this.open.get(requestId)?.quorum.snapshot();
   }
