@@ -1,6 +1,8 @@
 import { LIMITS, type DigestBody, type Packet, type WantBody } from '../protocol/index.js';
 import { holdingsSummary, type Holdings } from '../quorum/index.js';
 
+const EMPTY = { ids: [] as string[], ...holdingsSummary([]) };
+
 /** A small digest at least this often while a request's holdings change… */
 const CHANGED_DIGEST_MS = 1_000;
 /** …and this often while they do not, so a node that missed a packet hears of it. */
@@ -79,13 +81,14 @@ export class Reconciler {
 
   onDigest(from: string, body: DigestBody, now: number): void {
     const held = this.options.holdings(body.requestId);
-    const ids = held?.ids() ?? [];
-    if (holdingsSummary(ids).hash === body.hash) return;
+    const mine = held?.summary() ?? EMPTY;
+    if (mine.hash === body.hash) return;
     const state = this.state(body.requestId);
     if (body.ids) this.offer(from, body.ids, held, state, now);
     // The sender may lack what this node holds: tell it, so it can ask in turn. A sender that holds
     // more learns what this node lacks from this node's own digests, and answers those.
-    const senderLacks = body.ids ? ids.some((id) => !body.ids!.includes(id)) : body.count <= ids.length;
+    const offered = body.ids && new Set(body.ids);
+    const senderLacks = offered ? mine.ids.some((id) => !offered.has(id)) : body.count <= mine.count;
     if (senderLacks && now - state.lastFullAt >= state.fullIntervalMs) {
       this.digest(body.requestId, held, state, now, true);
       state.fullIntervalMs = Math.min(FULL_DIGEST_MAX_MS, state.fullIntervalMs * 2);
@@ -135,8 +138,7 @@ export class Reconciler {
   }
 
   private digest(requestId: string, held: Holdings | undefined, state: RequestSync, now: number, full: boolean): void {
-    const ids = held?.ids() ?? [];
-    const { count, hash } = holdingsSummary(ids);
+    const { ids, count, hash } = held?.summary() ?? EMPTY;
     if (count !== state.lastCount) state.fullIntervalMs = FULL_DIGEST_MIN_MS;
     state.lastDigestAt = now;
     state.lastCount = count;

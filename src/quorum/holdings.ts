@@ -7,16 +7,18 @@ import { hexToBytes, packetId, sha256Hex, shortPacketId, type Packet } from '../
  */
 export class Holdings {
   private readonly byId = new Map<string, Packet>();
+  private summaryCache: { ids: string[]; count: number; hash: string } | undefined;
 
   /** Keeps a packet; returns its short id. */
   add(packet: Packet): string {
     const id = shortPacketId(packetId(packet));
     this.byId.set(id, packet);
+    this.summaryCache = undefined;
     return id;
   }
 
   remove(id: string): void {
-    this.byId.delete(id);
+    if (this.byId.delete(id)) this.summaryCache = undefined;
   }
 
   get(id: string): Packet | undefined {
@@ -31,9 +33,13 @@ export class Holdings {
     return this.byId.size;
   }
 
-  /** Every short id, ascending. */
-  ids(): string[] {
-    return [...this.byId.keys()].sort();
+  /** Every short id, ascending, with their count and hash (see `holdingsSummary`); kept until the holdings change. */
+  summary(): { ids: string[]; count: number; hash: string } {
+    if (!this.summaryCache) {
+      const ids = [...this.byId.keys()].sort();
+      this.summaryCache = { ids, ...holdingsSummary(ids) };
+    }
+    return this.summaryCache;
   }
 }
 

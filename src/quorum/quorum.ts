@@ -281,9 +281,12 @@ export class Quorum {
     this.onReveal(reveal);
   }
 
-  /** A reveal counts when signed within the reveal window, whenever it arrives (receipt time differs per node); a later one makes this node re-decide. */
+  /**
+   * A reveal counts when signed within the reveal window, whenever it arrives (receipt time differs per
+   * node): a later one makes this node re-decide, or lets a follower check a re-decided result's choice.
+   */
   private onReveal(packet: Packet<RevealBody>): void {
-    this.reveals.receive(packet, this.list, packet.createdAt <= this.schedule.revealDeadline && (!this.settled || this.decided !== undefined));
+    this.reveals.receive(packet, this.list, packet.createdAt <= this.schedule.revealDeadline);
   }
 
   // ---- time ----

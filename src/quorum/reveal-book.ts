@@ -63,8 +63,8 @@ export class RevealBook {
   }
 
   /**
-   * Takes one reveal. `accepting` is false once the reveal window closed (or the request moved on),
-   * and `list` is the adopted reveal list, if any; without it the reveal is kept to be judged later.
+   * Takes one reveal. `accepting` is false for a reveal signed after the reveal window, and `list` is
+   * the adopted reveal list, if any; without it the reveal is kept to be judged later.
    */
   receive(packet: Packet<RevealBody>, list: RevealList | undefined, accepting: boolean): void {
     const { inferenceId } = packet.body;
