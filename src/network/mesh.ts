@@ -76,6 +76,8 @@ export interface Delivery {
   /** The transport whose copy arrived first. */
   transport: string;
   link: string;
+  /** The packet's size on the wire. */
+  bytes: number;
 }
 
 export interface MeshStats {
@@ -301,7 +303,7 @@ export class Mesh {
     }
     this.seen.add(id, this.scheduler.now());
     this.counters.accepted++;
-    this.accept(packet, { id, transport, link });
+    this.accept(packet, { id, transport, link, bytes: bytes.length });
   }
 
   /** Checks a packet's signature: WebCrypto Ed25519 where present, noble otherwise. */

@@ -1,5 +1,5 @@
 import type { Scheduler } from '../network/index.js';
-import { hexToBytes, type Identity, type InferenceRequestBody, type Packet } from '../protocol/index.js';
+import { encodePacket, hexToBytes, type Identity, type InferenceRequestBody, type Packet } from '../protocol/index.js';
 import { Quorum, type Holdings, type OwnAnswer, type QuorumSnapshot, type QuorumStep, type QuorumTimings } from '../quorum/index.js';
 import type { StoredQuorum, StoredResult } from '../store/types.js';
 import { EarlyPackets } from './early-packets.js';
@@ -78,10 +78,10 @@ export class OpenRequests {
     }
   }
 
-  /** A verified packet about a request (not a request itself). */
-  receive(requestId: string, packet: Packet, now: number): void {
+  /** A verified packet about a request (not a request itself), `bytes` long on the wire. */
+  receive(requestId: string, packet: Packet, now: number, bytes?: number): void {
     const open = this.open.get(requestId);
-    if (!open) return this.early.hold(requestId, packet, now);
+    if (!open) return this.early.hold(requestId, packet, now, bytes ?? encodePacket(packet).length);
     this.options.journal.log(requestId, packet, now);
     this.apply(requestId, open.quorum.receive(packet, now));
   }
@@ -118,6 +118,7 @@ export class OpenRequests {
 
   /** Steps every quorum to `now`, and forgets requests settled longer ago than the retention. */
   tick(now: number): void {
+    this.early.expire(now);
     const retention = this.options.settledRetentionMs ?? 120_000;
     for (const [requestId, open] of this.open) {
       if (open.settledAt !== undefined && now - open.settledAt > retention) {

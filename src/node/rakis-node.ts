@@ -139,7 +139,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
       forward: (packet) => this.mesh.send(packet),
     });
     this.beacon = new StatusBeacon(this.scheduler, () => this.status, (status) => this.emit('status', status));
-    this.mesh.onPacket((packet) => this.onPacket(packet, this.scheduler.now()));
+    this.mesh.onPacket((packet, delivery) => this.onPacket(packet, this.scheduler.now(), delivery.bytes));
     this.mesh.onPeersChange((peers) => this.onPeers(peers));
   }
 
@@ -280,7 +280,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     return { requestId, events: stream, result, cancel: () => this.requestsFollowed.cancel(requestId), snapshot: () => this.quorum(requestId) };
   }
 
-  private onPacket(packet: Packet, now: number): void {
+  private onPacket(packet: Packet, now: number, bytes: number): void {
     const body = packet.body;
     if (body.type === 'digest') return this.reconciler.onDigest(packet.from, body, now);
     if (body.type === 'want') return this.reconciler.onWant(packet.from, body, now);
@@ -290,7 +290,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
       this.worker.offer(packet as Packet<InferenceRequestBody>);
       return;
     }
-    if ('requestId' in body) this.requestsFollowed.receive(body.requestId, packet, now);
+    if ('requestId' in body) this.requestsFollowed.receive(body.requestId, packet, now, bytes);
   }
 
   private onPeers(peers: PeerInfo[]): void {
