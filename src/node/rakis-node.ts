@@ -173,6 +173,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
       tokensServed: this.tokensServed,
       openRequests: this.requestsFollowed.unsettled().length,
       packets: this.mesh.stats(),
+      dropped: { requests: this.requestsFollowed.refused, earlyPackets: this.requestsFollowed.early.dropped, jobs: this.worker.refused },
       storage: this.journal.kind,
     };
   }
@@ -286,7 +287,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     if (body.type === 'want') return this.reconciler.onWant(packet.from, body, now);
     if (body.type === 'inferenceRequest') {
       if (this.requestsFollowed.has(body.requestId)) return;
-      this.requestsFollowed.track(packet as Packet<InferenceRequestBody>, now, false);
+      if (!this.requestsFollowed.track(packet as Packet<InferenceRequestBody>, now, false)) return;
       this.worker.offer(packet as Packet<InferenceRequestBody>);
       return;
     }

@@ -1,6 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { EarlyPackets } from '../../src/node/early-packets.js';
-import { createIdentity, encodePacket, signPacket, type Packet } from '../../src/protocol/index.js';
+import { securityFrame, type JobUpdate } from '../../src/node/index.js';
+import { WorkerRole } from '../../src/node/worker-role.js';
+import { createIdentity, encodePacket, signPacket, signRequest, type Identity, type Packet } from '../../src/protocol/index.js';
+import { ManualClock } from '../../testkit/manual-clock.js';
+import { ScriptedEmbedder, ScriptedGenerator } from '../../tools/sim/scripted-engines.js';
+import { SimNet } from '../support/sim-net.js';
 
 const T0 = 1_800_000_000_000;
 const KiB = 1024;
@@ -50,5 +55,68 @@ describe('early packets (about requests not seen yet)', () => {
     early.hold(a, packet(a, 3), T0 + 61_000, 500);
     early.expire(T0 + 3_600_000);
     expect(early.count).toBe(0);
+  });
+});
+
+const frame = securityFrame('balanced', { maxTimeMs: 20_000 }, 'rakis-test/encoder-mini');
+const params = { acceptedModels: ['rakis-test/lm-mini'], maxTokens: 8 };
+
+describe('requests of others followed', () => {
+  test('at most 8 unsettled per requester; others and this node’s own are still followed', async () => {
+    const net = new SimNet();
+    const observer = await net.add();
+    const flooder = await net.add();
+    const other = await net.add();
+    await net.startAll();
+    const flood = Array.from({ length: 20 }, (_, i) => flooder.request(`flood ${i}`, frame, params));
+    await net.run(500);
+    const honest = other.request('Why is the sky blue?', frame, params);
+    const own = Array.from({ length: 12 }, (_, i) => observer.request(`mine ${i}`, frame, params));
+    await net.run(500);
+    const followed = new Set(observer.requests().map((snapshot) => snapshot.requestId));
+    expect(flood.filter((handle) => followed.has(handle.requestId))).toHaveLength(8);
+    expect(followed.has(honest.requestId)).toBe(true);
+    expect(own.every((handle) => followed.has(handle.requestId))).toBe(true);
+    expect(observer.status.dropped.requests).toBe(12);
+    // The flooder follows all of its own.
+    const flooderFollows = new Set(flooder.requests().map((snapshot) => snapshot.requestId));
+    expect(flood.every((handle) => flooderFollows.has(handle.requestId))).toBe(true);
+    for (const node of net.nodes) await node.stop();
+  });
+});
+
+describe('worker queue', () => {
+  function worker() {
+    const clock = new ManualClock(T0);
+    const updates: JobUpdate[] = [];
+    const role = new WorkerRole({
+      generators: [new ScriptedGenerator({ delay: () => new Promise(() => {}) })],
+      embedders: [new ScriptedEmbedder()],
+      scheduler: clock,
+      initialTokensPerSecond: 1_000,
+      onAnswer: async () => {},
+      onUpdate: (update) => updates.push(update),
+    });
+    return { role, updates };
+  }
+  const request = (identity: Identity, i: number) => signRequest(identity, { prompt: `p${i}`, temperature: 0, securityFrame: frame, ...params }, T0);
+
+  test('one requester queues at most 2 jobs; another requester is still served', () => {
+    const { role } = worker();
+    const flooder = createIdentity();
+    const states = Array.from({ length: 10 }, (_, i) => role.offer(request(flooder, i)));
+    // One runs, two wait, the rest are refused.
+    expect(states.filter((update) => update.state === 'queued')).toHaveLength(3);
+    expect(states.filter((update) => update.reason === 'requester-busy')).toHaveLength(7);
+    expect(role.offer(request(createIdentity(), 99)).state).toBe('queued');
+    expect(role.status()[0]!.waiting).toBe(3);
+    expect(role.refused).toBe(7);
+  });
+
+  test('the queue of an engine is bounded whatever the number of identities', () => {
+    const { role } = worker();
+    const states = Array.from({ length: 40 }, (_, i) => role.offer(request(createIdentity(), i)));
+    expect(role.status()[0]!.waiting).toBe(16);
+    expect(states.filter((update) => update.reason === 'queue-full')).toHaveLength(40 - 17);
   });
 });
