@@ -45,6 +45,8 @@ export interface MeshLimits {
   statusIntervalMs: number;
   /** Nodes remembered from others' gossip. */
   maxGossipedPeers: number;
+  /** Nodes heard from directly remembered at most (the least recently heard forgotten first). */
+  maxPeers: number;
   restart: RestartPolicy;
 }
 
@@ -58,6 +60,7 @@ export const DEFAULT_MESH_LIMITS: MeshLimits = {
   peerTimeoutMs: 90_000,
   statusIntervalMs: 30_000,
   maxGossipedPeers: 256,
+  maxPeers: 1024,
   restart: { baseDelayMs: 1_000, maxDelayMs: 60_000, peerLossGraceMs: 15_000 },
 };
 
@@ -166,7 +169,7 @@ export class Mesh {
     this.forged = new RecentIds(this.limits.dedupWindowMs, FORGED_MAX_IDS);
     this.rateLimiter = new SenderRateLimiter(this.limits.rate);
     this.linkLimiter = new SenderRateLimiter(this.limits.linkRate);
-    this.peerTable = new PeerTable(this.synthientId, this.limits.maxGossipedPeers);
+    this.peerTable = new PeerTable(this.synthientId, this.limits.maxGossipedPeers, this.limits.maxPeers);
     this.transports = options.transports.map(
       (factory) =>
         new SupervisedTransport(

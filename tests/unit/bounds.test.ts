@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { PeerTable } from '../../src/network/peer-table.js';
 import { EarlyPackets } from '../../src/node/early-packets.js';
 import { securityFrame, type JobUpdate } from '../../src/node/index.js';
 import { WorkerRole } from '../../src/node/worker-role.js';
@@ -118,5 +119,26 @@ describe('worker queue', () => {
     const states = Array.from({ length: 40 }, (_, i) => role.offer(request(createIdentity(), i)));
     expect(role.status()[0]!.waiting).toBe(16);
     expect(states.filter((update) => update.reason === 'queue-full')).toHaveLength(40 - 17);
+  });
+});
+
+describe('peer table', () => {
+  test('holds at most 1,024 direct peers, forgetting the least recently heard', () => {
+    const table = new PeerTable('f'.repeat(64), 256);
+    const identities = Array.from({ length: 1100 }, () => createIdentity());
+    const hello = (identity: Identity, at: number) =>
+      signPacket(identity, { type: 'hello', role: 'worker', models: [], embeddingModels: [], tokensServed: 0, client: 't' }, at);
+    const first = identities[0]!;
+    table.heard(hello(first, T0), 'memory', T0);
+    identities.slice(1).forEach((identity, i) => {
+      table.heard(hello(identity, T0), 'memory', T0 + i + 1);
+      // The first peer keeps talking, so it is never the least recently heard.
+      if (i % 100 === 0) table.heard(hello(first, T0), 'memory', T0 + i + 1);
+    });
+    expect(table.size).toBe(1024);
+    const ids = new Set(table.peers().map((peer) => peer.synthientId));
+    expect(ids.has(first.synthientId)).toBe(true);
+    expect(ids.has(identities[1]!.synthientId)).toBe(false);
+    expect(ids.has(identities[1099]!.synthientId)).toBe(true);
   });
 });
