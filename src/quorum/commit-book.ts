@@ -28,6 +28,10 @@ export class CommitBook {
     return this.byCommitter.values();
   }
 
+  has(committer: string): boolean {
+    return this.byCommitter.has(committer);
+  }
+
   find(inferenceId: string): CommitEntry | undefined {
     return [...this.byCommitter.values()].find((entry) => entry.inferenceId === inferenceId);
   }

@@ -67,7 +67,8 @@ export class Quorum {
   private readonly reveals: RevealBook;
   private ownReveal?: OwnReveal;
   private ownRevealSent = false;
-  private readonly attestations = new AttestationTally();
+  /** Once full, only committers (of the list, or before it of the commits) are still heard. */
+  private readonly attestations = new AttestationTally((node) => (this.list ? this.list.entries.some((entry) => entry.from === node) : this.commits.has(node)));
   private readonly rejections = new RejectionLog();
   private decision?: QuorumDecision;
   private failure?: { reason: QuorumFailureReason; explanation: string };
