@@ -31,6 +31,6 @@ export type { PeerInfo } from './peer-table.js';
 export type { RateLimits } from './rate-limit.js';
 export { APP_ID, DEFAULT_NETWORK, roomOf } from './room.js';
 export { type RestartPolicy, type TransportHealth, type TransportState } from './supervised-transport.js';
-export type { RelayStatus, Transport, TransportFactory } from './transport.js';
+export type { RelayStatus, Transport, TransportFactory, TransportMessage } from './transport.js';
 export { LOCAL_RELAY_PORTS, localRelayUrls, networkTransports, type NetworkTransportOptions } from './network-transports.js';
 export { trysteroTransport, type SignalingStrategy, type TrysteroTransportOptions } from './trystero.js';

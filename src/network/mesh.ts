@@ -4,6 +4,7 @@ import {
   decodePacket,
   encodePacket,
   signPacket,
+  utf8ToBytes,
   verifyPacketAsync,
   type DecodeDropReason,
   type Identity,
@@ -19,7 +20,7 @@ import { PeerTable, type PeerInfo } from './peer-table.js';
 import { SenderRateLimiter, type RateLimits } from './rate-limit.js';
 import { RecentIds } from './recent-ids.js';
 import { SupervisedTransport, type RestartPolicy, type TransportHealth } from './supervised-transport.js';
-import type { TransportFactory } from './transport.js';
+import type { TransportFactory, TransportMessage } from './transport.js';
 
 /** Why the mesh dropped an inbound packet. */
 export type MeshDropReason = DecodeDropReason | 'bad-frame' | 'duplicate' | 'link-limited' | 'rate-limited' | 'banned' | 'bad-signature';
@@ -253,9 +254,17 @@ export class Mesh {
     await Promise.all(this.transports.map((transport) => transport.close()));
   }
 
-  private receive(bytes: Uint8Array, transport: string, link: string): void {
+  /** Sizes come first: nothing too large is converted, hashed, split or parsed. */
+  private receive(message: TransportMessage, transport: string, link: string): void {
+    if (typeof message === 'string') {
+      // A string is never a frame, and its UTF-8 form is at least as long as it is.
+      if (message.length > this.limits.maxPacketBytes) return this.dropFrame('too-large');
+      return void this.receivePacket(utf8ToBytes(message), transport, link);
+    }
+    const bytes = message;
+    // A message refused whole counts as one received item, so received = accepted + drops once settled.
+    if (bytes.length > Math.max(this.limits.maxFrameBytes, this.limits.maxPacketBytes)) return this.dropFrame('too-large');
     if (!isFrame(bytes)) return void this.receivePacket(bytes, transport, link);
-    // A frame refused whole counts as one received item, so received = accepted + drops once settled.
     if (bytes.length > this.limits.maxFrameBytes) return this.dropFrame('too-large');
     const packets = decodeFrame(bytes);
     if (!packets) return this.dropFrame('bad-frame');
@@ -265,6 +274,8 @@ export class Mesh {
   private async receivePacket(bytes: Uint8Array, transport: string, link: string): Promise<void> {
     if (this.closed) return;
     this.counters.received++;
+    // Before the bytes are hashed or decoded.
+    if (bytes.length > this.limits.maxPacketBytes) return this.drop('too-large');
     const now = this.scheduler.now();
     const bytesKey = copyKey(bytes);
     if (this.heardBytes.has(bytesKey)) return this.drop('duplicate');
