@@ -28,8 +28,10 @@ export class CommitBook {
     return this.byCommitter.values();
   }
 
-  has(committer: string): boolean {
-    return this.byCommitter.has(committer);
+  /** Whether `committer` committed (with this inferenceId, if given). */
+  has(committer: string, inferenceId?: string): boolean {
+    const entry = this.byCommitter.get(committer);
+    return entry !== undefined && (inferenceId === undefined || entry.inferenceId === inferenceId);
   }
 
   find(inferenceId: string): CommitEntry | undefined {

@@ -67,7 +67,6 @@ export class Quorum {
   private readonly reveals: RevealBook;
   private ownReveal?: OwnReveal;
   private ownRevealSent = false;
-  /** Once full, only committers (of the list, or before it of the commits) are still heard. */
   private readonly attestations = new AttestationTally((node) => (this.list ? this.list.entries.some((entry) => entry.from === node) : this.commits.has(node)));
   private readonly rejections = new RejectionLog();
   private decision?: QuorumDecision;
@@ -102,6 +101,7 @@ export class Quorum {
       canVerify: this.canVerify,
       out: { emit: (event) => this.emit(event), send: (body) => this.send(body) },
       holdings: this.holdings,
+      committed: (from, inferenceId) => this.commits.has(from, inferenceId),
     });
     this.holdings.add(request);
   }

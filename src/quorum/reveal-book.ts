@@ -28,7 +28,12 @@ export interface RevealBookOptions {
   out: QuorumOutput;
   /** Openings kept are held for reconciliation; one that replaces a failed opening releases it. */
   holdings: Holdings;
+  /** Whether this node holds the commit of `from` with this inferenceId (before a list, its opening may be listed). */
+  committed: (from: string, inferenceId: string) => boolean;
 }
+
+/** Openings kept per sender that no list or commit names (one identity has one commitment; an equivocator two). */
+const UNNAMED_PER_SENDER = 2;
 
 /**
  * The reveals of one request: every opening received (kept to re-judge when the list changes), the
@@ -36,6 +41,8 @@ export interface RevealBookOptions {
  */
 export class RevealBook {
   private readonly received = new Map<string, { packet: Packet<RevealBody>; id: string }>();
+  /** Openings kept per sender. */
+  private readonly perSender = new Map<string, number>();
   private judged = new Map<string, RevealRecord>();
   private readonly ownEmbeddings = new Map<string, Uint8Array>();
 
@@ -79,10 +86,26 @@ export class RevealBook {
       this.options.out.emit({ type: 'reveal-rejected', from: packet.from, inferenceId, reason: 'late', detail: 'arrived after the reveal window' });
       return;
     }
-    if (!previous && this.received.size >= LIMITS.revealList * 2) return;
+    if (!previous && !this.keeps(packet, list)) {
+      if (list) this.judge(packet, list, false);
+      return;
+    }
     if (previous) this.options.holdings.remove(previous.id);
+    else this.perSender.set(packet.from, (this.perSender.get(packet.from) ?? 0) + 1);
     this.received.set(key, { packet, id: this.options.holdings.add(packet) });
     if (list) this.judge(packet, list, true);
+  }
+
+  /**
+   * Whether to keep a new opening: always one the list (or, before it, a commit) names; never one the
+   * requester's list (which no other list displaces) leaves out; the rest only a few per sender, and
+   * only while the cap leaves room, so unnamed junk can never keep a listed committer's opening out.
+   */
+  private keeps({ from, body: { inferenceId } }: Packet<RevealBody>, list: RevealList | undefined): boolean {
+    const named = list ? list.entries.some((entry) => entry.from === from && entry.inferenceId === inferenceId) : this.options.committed(from, inferenceId);
+    if (named) return true;
+    if (list?.byRequester) return false;
+    return this.received.size < LIMITS.revealList * 2 && (this.perSender.get(from) ?? 0) < UNNAMED_PER_SENDER;
   }
 
   /** Judges every reveal received so far again, against a newly adopted list. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { type ConsensusBody, type Packet } from '../../src/protocol/index.js';
+import { LIMITS, type ConsensusBody, type Packet } from '../../src/protocol/index.js';
 import { AttestationTally, MAX_ATTESTATIONS } from '../../src/quorum/attestation-tally.js';
 import { QuorumNet, T0 } from '../support/quorum-net.js';
 import { flipBits, randomBytes, seededRandom } from '../../testkit/random.js';
@@ -76,5 +76,37 @@ describe('attestations kept', () => {
     for (const hash of ranked) expect(tally.find(hash)?.resultHash).toBe(hash);
     const some = new Set([...attested.keys()].slice(0, 50));
     for (const hash of ranked) expect(tally.attestedBy(some, hash)).toBe([...some].filter((node) => attested.get(node) === hash).length);
+  });
+});
+
+describe('reveals kept', () => {
+  const junkReveal = (net: QuorumNet, from: string, i: number) =>
+    junk(from, { type: 'reveal' as const, requestId: net.request.body.requestId, inferenceId: hex(i), output: '', bEmbedding: '00'.repeat(16), salt: '00'.repeat(32) }, T0 + 2_000);
+
+  test('1,024 empty reveals from 3 identities in the commit window do not keep the listed openings out', () => {
+    const net = network();
+    [...HONEST.keys()].forEach((output, i) => net.commit(`w${i}`, output, embed(output)));
+    for (let i = 0; i < 1_024; i++) net.broadcast(junkReveal(net, hex(i % 3, 64), i));
+    net.run(T0 + 30_000);
+    for (const name of ['requester', 'w0', 'w1', 'w2', 'observer']) {
+      const snapshot = net.node(name).quorum.snapshot();
+      expect(snapshot.decision?.validInferenceIds, name).toHaveLength(3);
+      expect(snapshot.reveals.filter((reveal) => reveal.status === 'verified' || name === 'observer')).toHaveLength(3);
+    }
+  });
+
+  test('nor do junk reveals from many identities, before or after the list', () => {
+    const net = network();
+    [...HONEST.keys()].forEach((output, i) => net.commit(`w${i}`, output, embed(output)));
+    for (let i = 0; i < 1_100; i++) net.broadcast(junkReveal(net, hex(10_000 + i, 64), i));
+    // Past the grace: the requester's list is out, the honest reveals follow it; more junk comes after.
+    net.advanceTo(T0 + 11_600);
+    for (let i = 0; i < 600; i++) net.broadcast(junkReveal(net, hex(20_000 + i, 64), i));
+    net.run(T0 + 30_000);
+    for (const name of ['requester', 'w0', 'w1', 'w2', 'observer']) {
+      expect(net.node(name).quorum.snapshot().decision?.validInferenceIds, name).toHaveLength(3);
+    }
+    // Unlisted junk was judged (not-in-list) but is not what the node holds for reconciliation.
+    expect(net.node('w0').quorum.holdings.size).toBeLessThan(LIMITS.revealList * 2 + 20);
   });
 });
