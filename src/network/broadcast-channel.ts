@@ -1,5 +1,5 @@
 import { DEFAULT_NETWORK } from './room.js';
-import { toBytes, type RelayStatus, type Transport, type TransportFactory } from './transport.js';
+import { toMessage, type RelayStatus, type Transport, type TransportFactory } from './transport.js';
 
 /**
  * Tabs of one origin talk through a BroadcastChannel: no relay, no WebRTC, no latency to speak of.
@@ -20,7 +20,7 @@ class BroadcastChannelTransport implements Transport {
   onError: Transport['onError'] = null;
 
   constructor(private readonly channel: BroadcastChannel) {
-    channel.onmessage = (event: MessageEvent<unknown>) => this.onMessage?.(toBytes(event.data), 'tab');
+    channel.onmessage = (event: MessageEvent<unknown>) => this.onMessage?.(toMessage(event.data), 'tab');
     channel.onmessageerror = () => this.onMessage?.(new Uint8Array(0), 'tab');
   }
 

@@ -18,19 +18,12 @@
 export { systemScheduler, type Scheduler, type TimerHandle } from './clock.js';
 export { broadcastChannelTransport } from './broadcast-channel.js';
 export { MemoryBus, type MemoryBusOptions } from './memory-bus.js';
-export {
-  DEFAULT_MESH_LIMITS,
-  Mesh,
-  type Delivery,
-  type MeshDropReason,
-  type MeshLimits,
-  type MeshOptions,
-  type MeshStats,
-} from './mesh.js';
+export { Mesh, type Delivery, type MeshDropReason, type MeshOptions, type MeshStats } from './mesh.js';
+export { DEFAULT_MESH_LIMITS, type MeshLimits } from './mesh-limits.js';
 export type { PeerInfo } from './peer-table.js';
 export type { RateLimits } from './rate-limit.js';
 export { APP_ID, DEFAULT_NETWORK, roomOf } from './room.js';
 export { type RestartPolicy, type TransportHealth, type TransportState } from './supervised-transport.js';
-export type { RelayStatus, Transport, TransportFactory } from './transport.js';
+export type { RelayStatus, Transport, TransportFactory, TransportMessage } from './transport.js';
 export { LOCAL_RELAY_PORTS, localRelayUrls, networkTransports, type NetworkTransportOptions } from './network-transports.js';
 export { trysteroTransport, type SignalingStrategy, type TrysteroTransportOptions } from './trystero.js';

@@ -1,9 +1,9 @@
 import {
   LIMITS,
-  TIME_WINDOW,
   decodePacket,
   encodePacket,
   signPacket,
+  utf8ToBytes,
   verifyPacketAsync,
   type DecodeDropReason,
   type Identity,
@@ -13,6 +13,7 @@ import {
   type PeerStatusFields,
 } from '../protocol/index.js';
 import { systemScheduler, type Scheduler, type TimerHandle } from './clock.js';
+import { DEFAULT_MESH_LIMITS, type MeshLimits } from './mesh-limits.js';
 import { copyKey } from './copy-key.js';
 import { decodeFrame, isFrame, packFrames } from './frame.js';
 import { PeerTable, type PeerInfo } from './peer-table.js';
@@ -20,47 +21,10 @@ import { SenderRateLimiter, type RateLimits } from './rate-limit.js';
 import { ClockOffset } from './clock-offset.js';
 import { RecentIds } from './recent-ids.js';
 import { SupervisedTransport, type RestartPolicy, type TransportHealth } from './supervised-transport.js';
-import type { TransportFactory } from './transport.js';
+import type { TransportFactory, TransportMessage } from './transport.js';
 
 /** Why the mesh dropped an inbound packet. */
 export type MeshDropReason = DecodeDropReason | 'bad-frame' | 'duplicate' | 'link-limited' | 'rate-limited' | 'banned' | 'bad-signature';
-
-export interface MeshLimits {
-  maxPacketBytes: number;
-  /** Largest transport message (a frame of packets sent together). */
-  maxFrameBytes: number;
-  /** How long packet ids are remembered; longer than the protocol's packet age limit. */
-  dedupWindowMs: number;
-  /** Ids remembered at most (memory bound under a flood). */
-  dedupMaxIds: number;
-  /** Per identity, charged only once a packet's signature verified (a forger cannot spend another node's budget). */
-  rate: RateLimits;
-  /**
-   * Per link (the peer a copy came from), charged before verification so unverifiable floods cost
-   * their link and nobody else; generous, since a peer forwards what others miss.
-   */
-  linkRate: RateLimits;
-  /** A peer silent this long is forgotten. */
-  peerTimeoutMs: number;
-  /** How often this node repeats its status (when it has `presence`). */
-  statusIntervalMs: number;
-  /** Nodes remembered from others' gossip. */
-  maxGossipedPeers: number;
-  restart: RestartPolicy;
-}
-
-export const DEFAULT_MESH_LIMITS: MeshLimits = {
-  maxPacketBytes: LIMITS.packetBytes,
-  maxFrameBytes: 4 * 1024 * 1024,
-  dedupWindowMs: TIME_WINDOW.maxAgeMs + TIME_WINDOW.futureSkewMs + 60_000,
-  dedupMaxIds: 200_000,
-  rate: { burst: 400, perSecond: 100, strikes: 200, banMs: 60_000, maxSenders: 4096 },
-  linkRate: { burst: 2_000, perSecond: 1_000, strikes: 2_000, banMs: 60_000, maxSenders: 1024 },
-  peerTimeoutMs: 90_000,
-  statusIntervalMs: 30_000,
-  maxGossipedPeers: 256,
-  restart: { baseDelayMs: 1_000, maxDelayMs: 60_000, peerLossGraceMs: 15_000 },
-};
 
 export interface MeshOptions {
   identity: Identity;
@@ -77,6 +41,8 @@ export interface Delivery {
   /** The transport whose copy arrived first. */
   transport: string;
   link: string;
+  /** The packet's size on the wire. */
+  bytes: number;
 }
 
 export interface MeshStats {
@@ -167,7 +133,7 @@ export class Mesh {
     this.forged = new RecentIds(this.limits.dedupWindowMs, FORGED_MAX_IDS);
     this.rateLimiter = new SenderRateLimiter(this.limits.rate);
     this.linkLimiter = new SenderRateLimiter(this.limits.linkRate);
-    this.peerTable = new PeerTable(this.synthientId, this.limits.maxGossipedPeers);
+    this.peerTable = new PeerTable(this.synthientId, this.limits.maxGossipedPeers, this.limits.maxPeers);
     this.transports = options.transports.map(
       (factory) =>
         new SupervisedTransport(
@@ -251,9 +217,17 @@ export class Mesh {
     await Promise.all(this.transports.map((transport) => transport.close()));
   }
 
-  private receive(bytes: Uint8Array, transport: string, link: string): void {
+  /** Sizes come first: nothing too large is converted, hashed, split or parsed. */
+  private receive(message: TransportMessage, transport: string, link: string): void {
+    if (typeof message === 'string') {
+      // A string is never a frame, and its UTF-8 form is at least as long as it is.
+      if (message.length > this.limits.maxPacketBytes) return this.dropFrame('too-large');
+      return void this.receivePacket(utf8ToBytes(message), transport, link);
+    }
+    const bytes = message;
+    // A message refused whole counts as one received item, so received = accepted + drops once settled.
+    if (bytes.length > Math.max(this.limits.maxFrameBytes, this.limits.maxPacketBytes)) return this.dropFrame('too-large');
     if (!isFrame(bytes)) return void this.receivePacket(bytes, transport, link);
-    // A frame refused whole counts as one received item, so received = accepted + drops once settled.
     if (bytes.length > this.limits.maxFrameBytes) return this.dropFrame('too-large');
     const packets = decodeFrame(bytes);
     if (!packets) return this.dropFrame('bad-frame');
@@ -263,6 +237,8 @@ export class Mesh {
   private async receivePacket(bytes: Uint8Array, transport: string, link: string): Promise<void> {
     if (this.closed) return;
     this.counters.received++;
+    // Before the bytes are hashed or decoded.
+    if (bytes.length > this.limits.maxPacketBytes) return this.drop('too-large');
     const now = this.scheduler.now();
     const bytesKey = copyKey(bytes);
     if (this.heardBytes.has(bytesKey)) return this.drop('duplicate');
@@ -306,7 +282,7 @@ export class Mesh {
     this.seen.add(id, this.scheduler.now());
     this.clock.record(packet.from, now - packet.createdAt);
     this.counters.accepted++;
-    this.accept(packet, { id, transport, link });
+    this.accept(packet, { id, transport, link, bytes: bytes.length });
   }
 
   /** Checks a packet's signature: WebCrypto Ed25519 where present, noble otherwise. */

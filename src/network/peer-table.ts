@@ -19,21 +19,33 @@ export type PeerChange = 'joined' | 'updated' | 'unchanged';
 
 /**
  * Peers heard from directly (any verified packet keeps one alive; hello/status fill in what it runs),
- * and peers only heard of through others' knownPeers gossip. Both forget the silent after a timeout.
+ * and peers only heard of through others' knownPeers gossip. Both forget the silent after a timeout,
+ * and both are bounded: past the limit the least recently heard is forgotten first.
  */
 export class PeerTable {
+  /** In the order last heard from, least recent first. */
   private readonly direct = new Map<string, PeerInfo & { transportSet: Set<string> }>();
   private readonly gossiped = new Map<string, KnownPeer>();
 
   constructor(
     private readonly selfId: string,
     private readonly maxGossiped: number,
+    private readonly maxDirect = 1024,
   ) {}
+
+  /** Peers heard from directly. */
+  get size(): number {
+    return this.direct.size;
+  }
 
   heard(packet: Packet, transport: string, now: number): PeerChange {
     let peer = this.direct.get(packet.from);
     const joined = !peer;
-    if (!peer) {
+    if (peer) {
+      this.direct.delete(packet.from);
+      this.direct.set(packet.from, peer);
+    } else {
+      if (this.direct.size >= this.maxDirect) this.direct.delete(this.direct.keys().next().value!);
       peer = {
         synthientId: packet.from,
         transports: [],

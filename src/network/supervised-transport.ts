@@ -1,5 +1,5 @@
 import type { Scheduler, TimerHandle } from './clock.js';
-import type { RelayStatus, Transport, TransportFactory } from './transport.js';
+import type { RelayStatus, Transport, TransportFactory, TransportMessage } from './transport.js';
 
 export interface RestartPolicy {
   /** First retry delay; doubles per failed attempt up to `maxDelayMs`. */
@@ -53,7 +53,7 @@ export class SupervisedTransport {
     private readonly factory: TransportFactory,
     private readonly scheduler: Scheduler,
     private readonly policy: RestartPolicy,
-    private readonly onMessage: (bytes: Uint8Array, transport: string, link: string) => void,
+    private readonly onMessage: (message: TransportMessage, transport: string, link: string) => void,
     private readonly onPeersChange: (transport: string, count: number) => void,
   ) {}
 
@@ -113,10 +113,10 @@ export class SupervisedTransport {
     this.transport = transport;
     this.state = 'live';
     this.hadPeers = false;
-    transport.onMessage = (bytes, link) => {
+    transport.onMessage = (message, link) => {
       if (generation !== this.generation) return;
       this.received++;
-      this.onMessage(bytes, this.factory.name, link);
+      this.onMessage(message, this.factory.name, link);
     };
     transport.onPeersChange = (count) => {
       if (generation === this.generation) this.peersChanged(count);

@@ -7,8 +7,11 @@ export interface Transport {
   readonly name: string;
   /** Sends to every peer currently linked; never throws. */
   send(bytes: Uint8Array): void;
-  /** Bytes from a peer; `link` names that peer on this transport only (not a synthientId). */
-  onMessage: ((bytes: Uint8Array, link: string) => void) | null;
+  /**
+   * A message from a peer: bytes, or a string a peer sent instead (left unencoded, so the mesh measures
+   * it before paying for any conversion); `link` names that peer on this transport only (not a synthientId).
+   */
+  onMessage: ((message: TransportMessage, link: string) => void) | null;
   /** The number of linked peers changed. */
   onPeersChange: ((count: number) => void) | null;
   /** The transport broke and should be reopened. */
@@ -31,10 +34,16 @@ export interface TransportFactory {
   open(): Promise<Transport>;
 }
 
-/** Bytes as a transport delivers them: anything a hostile peer sends becomes bytes the mesh can reject. */
-export function toBytes(data: unknown): Uint8Array {
-  if (data instanceof Uint8Array) return data;
+/** What a transport hands the mesh: bytes, or a string as a peer sent it. */
+export type TransportMessage = Uint8Array | string;
+
+/**
+ * A message as a transport delivers it: anything a hostile peer sends becomes something the mesh can
+ * reject. Nothing is copied or converted here (a string stays a string: the mesh checks its length
+ * before encoding it).
+ */
+export function toMessage(data: unknown): TransportMessage {
+  if (data instanceof Uint8Array || typeof data === 'string') return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (typeof data === 'string') return new TextEncoder().encode(data);
   return new Uint8Array(0);
 }

@@ -1,6 +1,6 @@
 import type { JoinRoom, MessageAction, Room } from '@trystero-p2p/torrent';
 import { roomOf } from './room.js';
-import { toBytes, type RelayStatus, type Transport, type TransportFactory } from './transport.js';
+import { toMessage, type RelayStatus, type Transport, type TransportFactory } from './transport.js';
 
 /** The public signaling networks trystero can use to introduce WebRTC peers. */
 export type SignalingStrategy = 'torrent' | 'mqtt' | 'nostr';
@@ -71,8 +71,8 @@ class TrysteroTransport implements Transport {
     private readonly relayUrls: string[] | undefined,
   ) {
     this.action = room.makeAction<Uint8Array>(PACKET_ACTION);
-    // A hostile peer may send strings or JSON on this action; toBytes turns them into bytes the mesh rejects.
-    this.action.onMessage = (data, { peerId }) => this.onMessage?.(toBytes(data), peerId);
+    // A hostile peer may send strings or JSON on this action; toMessage hands them on unconverted for the mesh to measure and reject.
+    this.action.onMessage = (data, { peerId }) => this.onMessage?.(toMessage(data), peerId);
     room.onPeerJoin = () => this.onPeersChange?.(this.peers().length);
     room.onPeerLeave = () => this.onPeersChange?.(this.peers().length);
   }

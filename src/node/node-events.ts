@@ -20,6 +20,8 @@ export interface NodeStatus {
   tokensServed: number;
   openRequests: number;
   packets: MeshStats;
+  /** What this node refused or gave up because the network offered more than its bounds: others' requests, early packets, jobs. */
+  dropped: { requests: number; earlyPackets: number; jobs: number };
   storage: NodeStore['kind'] | 'none';
   /**
    * How far this computer's clock is from its peers' (whole seconds, positive when ahead), once a few

@@ -1,5 +1,5 @@
 import type { Scheduler } from '../network/index.js';
-import { hexToBytes, type Identity, type InferenceRequestBody, type Packet } from '../protocol/index.js';
+import { encodePacket, hexToBytes, type Identity, type InferenceRequestBody, type Packet } from '../protocol/index.js';
 import { Quorum, type Holdings, type OwnAnswer, type QuorumSnapshot, type QuorumStep, type QuorumTimings } from '../quorum/index.js';
 import type { StoredQuorum, StoredResult } from '../store/types.js';
 import { EarlyPackets } from './early-packets.js';
@@ -28,7 +28,20 @@ export interface OpenRequestsOptions {
   timings?: Partial<QuorumTimings>;
   /** How long a settled request is kept to count late attestations. */
   settledRetentionMs?: number;
+  limits?: Partial<OpenRequestLimits>;
 }
+
+/** What others' requests may take of a node; this node's own requests are never refused nor displaced. */
+export interface OpenRequestLimits {
+  /** Unsettled requests followed per requester identity. */
+  perRequester: number;
+  /** Unsettled requests of others followed in all. */
+  unsettled: number;
+  /** Requests kept in all, settled ones included (others' settled requests beyond are forgotten early, oldest first). */
+  kept: number;
+}
+
+export const DEFAULT_OPEN_REQUEST_LIMITS: OpenRequestLimits = { perRequester: 8, unsettled: 256, kept: 1024 };
 
 /**
  * The requests a node follows: one quorum each, fed with the packets about it (held briefly when
@@ -38,12 +51,24 @@ export interface OpenRequestsOptions {
 export class OpenRequests {
   readonly results: SettledResults;
   private readonly open = new Map<string, OpenRequest>();
-  private readonly early = new EarlyPackets();
+  private readonly earlyPackets = new EarlyPackets();
   private readonly changed = new Set<string>();
+  /** Others' unsettled requests, per requester. */
+  private readonly unsettledBy = new Map<string, number>();
+  private unsettledOthers = 0;
+  private readonly limits: OpenRequestLimits;
+  /** Others' requests refused (their requester, or the node, already follows as many as it may). */
+  refused = 0;
   private stopped = false;
 
   constructor(private readonly options: OpenRequestsOptions) {
     this.results = new SettledResults(options.journal);
+    this.limits = { ...DEFAULT_OPEN_REQUEST_LIMITS, ...options.limits };
+  }
+
+  /** Packets held about requests not seen yet, and how many were given up. */
+  get early(): { count: number; bytes: number; dropped: number } {
+    return { count: this.earlyPackets.count, bytes: this.earlyPackets.bytes, dropped: this.earlyPackets.dropped };
   }
 
   has(requestId: string): boolean {
@@ -59,28 +84,48 @@ export class OpenRequests {
     return [...this.open.values()].map((request) => request.quorum.snapshot()).sort((a, b) => b.schedule.commitDeadline - a.schedule.commitDeadline);
   }
 
-  /** Follows a request (this node's own, with its stream and result, or one heard). */
-  track(request: Packet<InferenceRequestBody>, now: number, mine: boolean, handle?: Pick<OpenRequest, 'stream' | 'resolve'>, saved?: StoredQuorum): void {
+  /**
+   * Follows a request (this node's own, with its stream and result, or one heard). Returns false for
+   * one of others refused by the limits (not followed).
+   */
+  track(request: Packet<InferenceRequestBody>, now: number, mine: boolean, handle?: Pick<OpenRequest, 'stream' | 'resolve'>, saved?: StoredQuorum): boolean {
     const { requestId, securityFrame, prompt, acceptedModels } = request.body;
     const { identity, timings, journal } = this.options;
+    if (!mine && !saved && !this.admits(request.from)) {
+      this.refused++;
+      return false;
+    }
     const quorum = new Quorum({ request, identity, canVerify: this.options.verifier.canVerify(securityFrame.embeddingModel), ...(timings ? { timings } : {}) });
     this.open.set(requestId, { quorum, mine, ...handle });
+    if (!mine) this.countUnsettled(request.from, +1);
     journal.open(requestId, now, saved);
     this.options.emit('request', { requestId, from: request.from, prompt, frame: securityFrame, acceptedModels, mine });
     this.changedSoon(requestId);
-    if (saved) return;
+    if (saved) return true;
     if (mine) this.sent(requestId, request, now);
     else journal.log(requestId, request, now);
-    for (const { packet, receivedAt } of this.early.take(requestId)) {
+    for (const { packet, receivedAt } of this.earlyPackets.take(requestId)) {
       journal.log(requestId, packet, receivedAt);
       this.apply(requestId, quorum.receive(packet, Math.max(receivedAt, now)));
     }
+    return true;
   }
 
-  /** A verified packet about a request (not a request itself). */
-  receive(requestId: string, packet: Packet, now: number): void {
+  private admits(requester: string): boolean {
+    return this.unsettledOthers < this.limits.unsettled && (this.unsettledBy.get(requester) ?? 0) < this.limits.perRequester;
+  }
+
+  private countUnsettled(requester: string, delta: 1 | -1): void {
+    const count = (this.unsettledBy.get(requester) ?? 0) + delta;
+    if (count > 0) this.unsettledBy.set(requester, count);
+    else this.unsettledBy.delete(requester);
+    this.unsettledOthers += delta;
+  }
+
+  /** A verified packet about a request (not a request itself), `bytes` long on the wire. */
+  receive(requestId: string, packet: Packet, now: number, bytes?: number): void {
     const open = this.open.get(requestId);
-    if (!open) return this.early.hold(requestId, packet, now);
+    if (!open) return this.earlyPackets.hold(requestId, packet, now, bytes ?? encodePacket(packet).length);
     this.options.journal.log(requestId, packet, now);
     this.apply(requestId, open.quorum.receive(packet, now));
   }
@@ -115,16 +160,23 @@ export class OpenRequests {
     return requestId;
   }
 
-  /** Steps every quorum to `now`, and forgets requests settled longer ago than the retention. */
+  /**
+   * Steps every unsettled quorum to `now`, and forgets requests settled longer ago than the retention
+   * (others' settled requests sooner, oldest first, while more than the limit are kept).
+   */
   tick(now: number): void {
+    this.earlyPackets.expire(now);
     const retention = this.options.settledRetentionMs ?? 120_000;
+    let excess = this.open.size - this.limits.kept;
     for (const [requestId, open] of this.open) {
-      if (open.settledAt !== undefined && now - open.settledAt > retention) {
+      if (open.settledAt !== undefined && (now - open.settledAt > retention || (excess > 0 && !open.mine))) {
         this.open.delete(requestId);
         this.options.journal.forget(requestId);
+        excess--;
         continue;
       }
-      this.apply(requestId, open.quorum.tick(now));
+      // A settled quorum moves only with packets (late attestations), not with time.
+      if (open.settledAt === undefined) this.apply(requestId, open.quorum.tick(now));
     }
   }
 
@@ -192,6 +244,7 @@ export class OpenRequests {
   }
 
   private settle(open: OpenRequest, result: RequestResult): void {
+    if (open.settledAt === undefined && !open.mine) this.countUnsettled(open.quorum.request.from, -1);
     open.settledAt = this.options.scheduler.now();
     open.stream?.close();
     open.resolve?.(result);

@@ -145,7 +145,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
       forward: (packet) => this.mesh.send(packet),
     });
     this.beacon = new StatusBeacon(this.scheduler, () => this.status, (status) => this.emit('status', status));
-    this.mesh.onPacket((packet) => this.onPacket(packet, this.scheduler.now()));
+    this.mesh.onPacket((packet, delivery) => this.onPacket(packet, this.scheduler.now(), delivery.bytes));
     this.mesh.onPeersChange((peers) => this.onPeers(peers));
   }
 
@@ -179,6 +179,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
       tokensServed: this.tokensServed,
       openRequests: this.requestsFollowed.unsettled().length,
       packets: this.mesh.stats(),
+      dropped: { requests: this.requestsFollowed.refused, earlyPackets: this.requestsFollowed.early.dropped, jobs: this.worker.refused },
       storage: this.journal.kind,
       clock: clockStatus(this.mesh.clock.estimate()),
     };
@@ -287,17 +288,17 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     return { requestId, events: stream, result, cancel: () => this.requestsFollowed.cancel(requestId), snapshot: () => this.quorum(requestId) };
   }
 
-  private onPacket(packet: Packet, now: number): void {
+  private onPacket(packet: Packet, now: number, bytes: number): void {
     const body = packet.body;
     if (body.type === 'digest') return this.reconciler.onDigest(packet.from, body, now);
     if (body.type === 'want') return this.reconciler.onWant(packet.from, body, now);
     if (body.type === 'inferenceRequest') {
       if (this.requestsFollowed.has(body.requestId)) return;
-      this.requestsFollowed.track(packet as Packet<InferenceRequestBody>, now, false);
+      if (!this.requestsFollowed.track(packet as Packet<InferenceRequestBody>, now, false)) return;
       this.worker.offer(packet as Packet<InferenceRequestBody>);
       return;
     }
-    if ('requestId' in body) this.requestsFollowed.receive(body.requestId, packet, now);
+    if ('requestId' in body) this.requestsFollowed.receive(body.requestId, packet, now, bytes);
   }
 
   private onPeers(peers: PeerInfo[]): void {

@@ -54,7 +54,7 @@ export class StatusBeacon {
 }
 
 function fingerprint(status: NodeStatus): string {
-  const { packets: _packets, transports, ...shown } = status;
+  const { packets: _packets, dropped: _dropped, transports, ...shown } = status;
   // Traffic counters and a waiting transport's retry time move on their own; state and errors are what a view shows.
   return JSON.stringify([shown, transports.map(({ retryAt: _retryAt, sent: _sent, received: _received, ...health }) => health)]);
 }

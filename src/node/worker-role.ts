@@ -1,10 +1,25 @@
-import { embeddingBits, type InferenceRequestBody, type Packet } from '../protocol/index.js';
+import { embeddingBits, TIME_WINDOW, type InferenceRequestBody, type Packet } from '../protocol/index.js';
 import type { Scheduler } from '../network/index.js';
 import type { Embedder, TextGenerator } from './engine-ports.js';
 
 export type JobState = 'queued' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
 
-export type SkipReason = 'no-model' | 'no-embedder' | 'too-slow' | 'window-missed' | 'already-seen' | 'unhealthy' | 'stopped';
+export type SkipReason =
+  | 'no-model'
+  | 'no-embedder'
+  | 'too-slow'
+  | 'window-missed'
+  | 'already-seen'
+  | 'unhealthy'
+  | 'stopped'
+  | 'requester-busy'
+  | 'queue-full';
+
+/** Jobs waiting per engine at most, and per requester identity on one engine, so one requester's flood cannot starve the others. */
+export const QUEUE_LIMITS = { waiting: 16, perRequester: 2 } as const;
+
+/** How long a request is remembered as handled: past it, the mesh no longer takes it (too old), so it cannot come back. */
+const SEEN_MS = TIME_WINDOW.maxAgeMs + TIME_WINDOW.futureSkewMs + 60_000;
 
 export interface JobUpdate {
   requestId: string;
@@ -32,6 +47,8 @@ interface EngineQueue {
   generator: TextGenerator;
   waiting: Job[];
   running?: { job: Job; abort: AbortController };
+  /** Whose job ran last (round robin between requesters). */
+  lastRequester?: string;
   /** Measured throughput (exponential moving average), tokens per second. */
   tokensPerSecond: number;
 }
@@ -57,7 +74,10 @@ export interface WorkerRoleOptions {
 export class WorkerRole {
   private readonly queues: EngineQueue[];
   private readonly embedders: Embedder[];
-  private readonly seen = new Set<string>();
+  /** Requests handled, with when (in arrival order, so the oldest are forgotten first). */
+  private readonly seen = new Map<string, number>();
+  /** Requests refused for a full queue or a busy requester. */
+  refused = 0;
   private stopped = false;
   private readonly options: WorkerRoleOptions;
 
@@ -98,7 +118,16 @@ export class WorkerRole {
 
   /** Marks a request as handled without running it (e.g. resumed after a reload with its answer committed). */
   markSeen(requestId: string): void {
-    this.seen.add(requestId);
+    this.remember(requestId);
+  }
+
+  private remember(requestId: string): void {
+    const now = this.options.scheduler.now();
+    for (const [id, at] of this.seen) {
+      if (now - at <= SEEN_MS) break;
+      this.seen.delete(id);
+    }
+    this.seen.set(requestId, now);
   }
 
   /** Considers a request; returns what it decided. */
@@ -111,7 +140,7 @@ export class WorkerRole {
     };
     if (this.stopped) return skip('stopped');
     if (this.seen.has(requestId)) return skip('already-seen');
-    this.seen.add(requestId);
+    this.remember(requestId);
     const queue = acceptedModels
       .map((model) => this.queues.find((candidate) => candidate.generator.model === model))
       .find((candidate): candidate is EngineQueue => !!candidate);
@@ -122,6 +151,14 @@ export class WorkerRole {
     const bits = embeddingBits(securityFrame.embeddingModel, securityFrame.embeddingDims);
     if (!embedder || bits === undefined) return skip('no-embedder', model);
     const deadline = request.createdAt + securityFrame.maxTimeMs;
+    if (queue.waiting.filter((job) => job.request.from === request.from).length >= QUEUE_LIMITS.perRequester) {
+      this.refused++;
+      return skip('requester-busy', model);
+    }
+    if (queue.waiting.length >= QUEUE_LIMITS.waiting) {
+      this.refused++;
+      return skip('queue-full', model);
+    }
     if (this.estimatedFinish(queue, maxTokens) > deadline) return skip('too-slow', model);
     queue.waiting.push({ request, generator: queue.generator, embedder, bits });
     const update: JobUpdate = { requestId, model, state: 'queued' };
@@ -148,8 +185,11 @@ export class WorkerRole {
 
   private pump(queue: EngineQueue): void {
     if (queue.running || this.stopped) return;
-    const job = queue.waiting.shift();
+    // Round robin: the next job is the first whose requester was not served last, if any.
+    const next = queue.waiting.findIndex((job) => job.request.from !== queue.lastRequester);
+    const [job] = queue.waiting.splice(Math.max(0, next), 1);
     if (!job) return;
+    queue.lastRequester = job.request.from;
     const abort = new AbortController();
     queue.running = { job, abort };
     void this.run(queue, job, abort.signal).finally(() => {

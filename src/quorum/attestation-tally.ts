@@ -1,19 +1,41 @@
-import { compareHex, type ConsensusBody } from '../protocol/index.js';
+import { compareHex, LIMITS, type ConsensusBody } from '../protocol/index.js';
 import type { QuorumEvent } from './events.js';
 import type { QuorumSnapshot } from './snapshot.js';
 
 export type DecidedAttestation = Extract<ConsensusBody, { outcome: 'decided' }>;
 
-/** The attestations of one request: one per node (the first kept), counted by result hash. */
+/** Attestations kept per request at most; past it only committers that may be listed are still heard. */
+export const MAX_ATTESTATIONS = 4 * LIMITS.revealList;
+
+/**
+ * The attestations of one request: one per node (its latest decision), counted by result hash as they
+ * come (so each costs O(1)), and bounded: once `max` are kept, a newcomer is refused unless
+ * `mayBeListed` says it is (or may be) a committer of the reveal list, whose attestation is what
+ * following a result needs. Those are never displaced, and are at most one per listed entry.
+ */
 export class AttestationTally {
   private readonly byNode = new Map<string, ConsensusBody>();
+  /** The nodes that attested each result hash. */
+  private readonly byResult = new Map<string, Set<string>>();
+  /** Result hashes attested, most attested first, ties to the lower hash; kept in order as counts move. */
+  private readonly order: string[] = [];
+  private failed = 0;
+
+  constructor(
+    private readonly mayBeListed: (node: string) => boolean = () => false,
+    private readonly max = MAX_ATTESTATIONS,
+  ) {}
 
   get size(): number {
     return this.byNode.size;
   }
 
-  /** Records a node's attestation; a second one from the same node is a duplicate or, if it differs, a conflict (not kept). */
-  receive(from: string, body: ConsensusBody): Extract<QuorumEvent, { type: 'attestation' | 'duplicate' | 'attestation-conflict' }> {
+  /**
+   * Records a node's attestation. A second one from the same node replaces the first when it names more
+   * inputs (the node re-decided); otherwise it is a duplicate (or stale), or, if it differs on the same
+   * inputs, a conflict (not kept).
+   */
+  receive(from: string, body: ConsensusBody): Extract<QuorumEvent, { type: 'attestation' | 'duplicate' | 'attestation-conflict' | 'attestation-refused' }> {
     const previous = this.byNode.get(from);
     if (previous) {
       const same = previous.outcome === body.outcome && (previous.outcome === 'failed' || previous.resultHash === (body as DecidedAttestation).resultHash);
@@ -22,26 +44,23 @@ export class AttestationTally {
       // and the earlier one arriving late is stale, not a conflict. Two results of the same inputs conflict.
       if (same || has < had) return { type: 'duplicate', packetType: 'consensus', from };
       if (has === had) return { type: 'attestation-conflict', from };
-    }
-    this.byNode.set(from, body);
-    const counts = this.counts();
-    if (body.outcome === 'failed') return { type: 'attestation', from, outcome: 'failed', count: counts.failed };
-    return { type: 'attestation', from, outcome: 'decided', resultHash: body.resultHash, count: counts.decided.get(body.resultHash) ?? 0 };
+      this.remove(from);
+    } else if (this.byNode.size >= this.max && !this.mayBeListed(from)) return { type: 'attestation-refused', from };
+    this.add(from, body);
+    if (body.outcome === 'failed') return { type: 'attestation', from, outcome: 'failed', count: this.failed };
+    return { type: 'attestation', from, outcome: 'decided', resultHash: body.resultHash, count: this.countFor(body.resultHash) };
   }
 
   /** This node's own attestation, which replaces any copy of it heard back. */
   recordOwn(self: string, body: ConsensusBody): void {
-    this.byNode.set(self, body);
+    this.remove(self);
+    this.add(self, body);
   }
 
   counts(): { decided: Map<string, number>; failed: number } {
     const decided = new Map<string, number>();
-    let failed = 0;
-    for (const attestation of this.byNode.values()) {
-      if (attestation.outcome === 'failed') failed++;
-      else decided.set(attestation.resultHash, (decided.get(attestation.resultHash) ?? 0) + 1);
-    }
-    return { decided, failed };
+    for (const [resultHash, nodes] of this.byResult) decided.set(resultHash, nodes.size);
+    return { decided, failed: this.failed };
   }
 
   snapshot(): Pick<QuorumSnapshot, 'attestations' | 'failedAttestations'> {
@@ -51,28 +70,75 @@ export class AttestationTally {
 
   /** How many distinct nodes attested this result hash. */
   countFor(resultHash: string): number {
-    return this.counts().decided.get(resultHash) ?? 0;
+    return this.byResult.get(resultHash)?.size ?? 0;
   }
 
-  /** Result hashes, most attested first, ties to the lower hash. */
-  ranked(): string[] {
-    return [...this.counts().decided].sort((a, b) => b[1] - a[1] || compareHex(a[0], b[0])).map(([resultHash]) => resultHash);
+  /** Result hashes, most attested first, ties to the lower hash (read it before the tally changes again). */
+  ranked(): readonly string[] {
+    return this.order;
   }
 
   /** How many of `nodes` attested this result hash. */
   attestedBy(nodes: ReadonlySet<string>, resultHash: string): number {
+    const attesters = this.byResult.get(resultHash);
+    if (!attesters) return 0;
+    const [fewer, more] = attesters.size <= nodes.size ? [attesters, nodes] : [nodes, attesters];
     let count = 0;
-    for (const [from, attestation] of this.byNode) {
-      if (nodes.has(from) && attestation.outcome === 'decided' && attestation.resultHash === resultHash) count++;
-    }
+    for (const node of fewer) if (more.has(node)) count++;
     return count;
   }
 
   /** One attestation of this result hash (they agree on everything the hash covers). */
   find(resultHash: string): DecidedAttestation | undefined {
-    for (const attestation of this.byNode.values()) {
-      if (attestation.outcome === 'decided' && attestation.resultHash === resultHash) return attestation;
-    }
+    for (const node of this.byResult.get(resultHash) ?? []) return this.byNode.get(node) as DecidedAttestation;
     return undefined;
+  }
+
+  private add(from: string, body: ConsensusBody): void {
+    this.byNode.set(from, body);
+    if (body.outcome === 'failed') {
+      this.failed++;
+      return;
+    }
+    let attesters = this.byResult.get(body.resultHash);
+    if (!attesters) this.byResult.set(body.resultHash, (attesters = new Set()));
+    else this.unrank(body.resultHash, attesters.size);
+    attesters.add(from);
+    this.rank(body.resultHash, attesters.size);
+  }
+
+  private remove(from: string): void {
+    const previous = this.byNode.get(from);
+    this.byNode.delete(from);
+    if (previous?.outcome === 'failed') this.failed--;
+    else if (previous) {
+      const attesters = this.byResult.get(previous.resultHash)!;
+      this.unrank(previous.resultHash, attesters.size);
+      attesters.delete(from);
+      if (attesters.size > 0) this.rank(previous.resultHash, attesters.size);
+      else this.byResult.delete(previous.resultHash);
+    }
+  }
+
+  /** Where `(count, resultHash)` sits in the ranking (binary search): the first index not ranked before it. */
+  private indexOf(resultHash: string, count: number): number {
+    let [low, high] = [0, this.order.length];
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const other = this.order[middle]!;
+      const otherCount = this.countFor(other);
+      if (otherCount > count || (otherCount === count && compareHex(other, resultHash) < 0)) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  private rank(resultHash: string, count: number): void {
+    this.order.splice(this.indexOf(resultHash, count), 0, resultHash);
+  }
+
+  /** Takes a hash out of the ranking while it still has `count` attesters (before its count moves). */
+  private unrank(resultHash: string, count: number): void {
+    this.order.splice(this.indexOf(resultHash, count), 1);
   }
 }

@@ -28,6 +28,12 @@ export class CommitBook {
     return this.byCommitter.values();
   }
 
+  /** Whether `committer` committed (with this inferenceId, if given). */
+  has(committer: string, inferenceId?: string): boolean {
+    const entry = this.byCommitter.get(committer);
+    return entry !== undefined && (inferenceId === undefined || entry.inferenceId === inferenceId);
+  }
+
   find(inferenceId: string): CommitEntry | undefined {
     return [...this.byCommitter.values()].find((entry) => entry.inferenceId === inferenceId);
   }

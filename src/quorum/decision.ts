@@ -85,6 +85,8 @@ export function followAttestations(input: {
   const required = list ? requiredClusterSize(input.secPercentage, list.entries.length) : Infinity;
   for (const resultHash of tally.ranked()) {
     if (input.current?.resultHash === resultHash) return undefined;
+    // Ranked by count: past the first too few in all, none has enough listed attesters.
+    if (tally.countFor(resultHash) < required) break;
     // Only a result attested by as many listed committers as a decision needs: attackers within the
     // frame's tolerance hold fewer, so an honest verifier is among them. Otherwise one forged but
     // well-formed attestation, sent the moment a colluder's reveal is out, would win.

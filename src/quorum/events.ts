@@ -52,6 +52,8 @@ export type QuorumEvent =
   | { type: 'remote-rejection'; from: string; inferenceId: string; reason: RevealRejectionReason }
   | { type: 'attestation'; from: string; outcome: 'decided' | 'failed'; resultHash?: string; count: number }
   | { type: 'attestation-conflict'; from: string }
+  /** Not kept: the request holds as many attestations as it may, and this node is not a committer. */
+  | { type: 'attestation-refused'; from: string }
   | { type: 'decided'; decision: QuorumDecision }
   | { type: 'failed'; reason: QuorumFailureReason; explanation: string; consensus?: ConsensusResult };
 

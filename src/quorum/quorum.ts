@@ -51,7 +51,7 @@ export class Quorum {
   private readonly reveals: RevealBook;
   private ownReveal?: OwnReveal;
   private ownRevealSent = false;
-  private readonly attestations = new AttestationTally();
+  private readonly attestations = new AttestationTally((node) => (this.list ? this.list.entries.some((entry) => entry.from === node) : this.commits.has(node)));
   private readonly rejections = new RejectionLog();
   private decision?: QuorumDecision;
   private failure?: { reason: QuorumFailureReason; explanation: string };
@@ -87,6 +87,7 @@ export class Quorum {
       canVerify: this.canVerify,
       out: { emit: (event) => this.emit(event), send: (body) => this.send(body) },
       holdings: this.holdings,
+      committed: (from, inferenceId) => this.commits.has(from, inferenceId),
     });
     this.holdings.add(request);
   }

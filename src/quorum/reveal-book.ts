@@ -28,14 +28,22 @@ export interface RevealBookOptions {
   out: QuorumOutput;
   /** Openings kept are held for reconciliation; one that replaces a failed opening releases it. */
   holdings: Holdings;
+  /** Whether this node holds the commit of `from` with this inferenceId (before a list, its opening may be listed). */
+  committed: (from: string, inferenceId: string) => boolean;
 }
+
+/** Openings kept per sender that no list or commit names (one identity has one commitment; an equivocator two). */
+const UNNAMED_PER_SENDER = 2;
 
 /**
  * The reveals of one request: every opening received (kept to re-judge when the list changes), the
  * judged record per listed inference, and this node's re-embeddings that verify them.
  */
 export class RevealBook {
-  private readonly received = new Map<string, { packet: Packet<RevealBody>; id: string }>();
+  /** With `id` once held for reconciliation: only openings a list or commit names, the ones that can shape the result. */
+  private readonly received = new Map<string, { packet: Packet<RevealBody>; id?: string }>();
+  /** Openings kept per sender. */
+  private readonly perSender = new Map<string, number>();
   private judged = new Map<string, RevealRecord>();
   private readonly ownEmbeddings = new Map<string, Uint8Array>();
   /** Bumped whenever a judged record changes, so a decision can tell it is out of date. */
@@ -90,17 +98,41 @@ export class RevealBook {
       this.options.out.emit({ type: 'reveal-rejected', from: packet.from, inferenceId, reason: 'late', detail: 'arrived after the reveal window' });
       return;
     }
-    if (!previous && this.received.size >= LIMITS.revealList * 2) return;
-    if (previous) this.options.holdings.remove(previous.id);
-    this.received.set(key, { packet, id: this.options.holdings.add(packet) });
+    const named = this.named(packet, list);
+    // Openings no list or commit names: never one the requester's list (which no other list displaces)
+    // leaves out, the rest only a few per sender and while the cap leaves room, so unnamed junk can
+    // never keep a listed committer's opening out.
+    const room = !list?.byRequester && this.received.size < LIMITS.revealList * 2 && (this.perSender.get(packet.from) ?? 0) < UNNAMED_PER_SENDER;
+    if (!previous && !named && !room) {
+      if (list) this.judge(packet, list, false);
+      return;
+    }
+    if (previous?.id) this.options.holdings.remove(previous.id);
+    if (!previous) this.perSender.set(packet.from, (this.perSender.get(packet.from) ?? 0) + 1);
+    this.received.set(key, { packet, ...(named ? { id: this.options.holdings.add(packet) } : {}) });
     if (list) this.judge(packet, list, true);
+  }
+
+  /** Whether the list (or, before it, a commit this node holds) names this opening's committer and inference. */
+  private named({ from, body: { inferenceId } }: Packet<RevealBody>, list: RevealList | undefined): boolean {
+    return list ? list.entries.some((entry) => entry.from === from && entry.inferenceId === inferenceId) : this.options.committed(from, inferenceId);
   }
 
   /** Judges every reveal received so far again, against a newly adopted list. */
   rejudge(list: RevealList): void {
     this.judged = new Map();
     this.changes++;
-    for (const { packet } of this.received.values()) this.judge(packet, list, true);
+    for (const [key, kept] of this.received) {
+      const { packet } = kept;
+      this.judge(packet, list, true);
+      if (this.named(packet, list)) kept.id ??= this.options.holdings.add(packet);
+      else if (list.byRequester) {
+        // No list displaces the requester's: what it leaves out is let go.
+        this.received.delete(key);
+        if (kept.id) this.options.holdings.remove(kept.id);
+        this.perSender.set(packet.from, this.perSender.get(packet.from)! - 1);
+      }
+    }
   }
 
   /** This node's own answer needs no re-embedding: it computed it. */

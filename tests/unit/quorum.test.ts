@@ -202,6 +202,7 @@ describe('quorum lifecycle', () => {
     const observed = net.node('observer').quorum.snapshot();
     expect(observed.flagged).toEqual([]);
     expect(observed.decision?.resultHash).toBe(after[0]!.resultHash);
+    expect(observed.attestations).toEqual([{ resultHash: after[0]!.resultHash, count: 3 }]);
   });
 
   test('a requester that vanishes: workers fix the list themselves and still decide', () => {
