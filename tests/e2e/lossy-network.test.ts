@@ -159,9 +159,10 @@ describe('a lossy, partly linked network of demo pages', () => {
     // The loss took effect: about a fifth of what reached the lossy page was lost, and it still committed.
     const loss = (await pages.lossy!.evaluate(() => window.rakisLoss))!;
     const share = loss.dropped / (loss.dropped + loss.delivered);
-    expect(loss.dropped, 'messages the lossy page lost').toBeGreaterThan(10);
-    expect(share).toBeGreaterThan(0.1);
-    expect(share).toBeLessThan(0.3);
+    // Some 70 messages arrive (packets travel in frames): a fifth lost, within wide bounds (binomial, ±3 sd).
+    expect(loss.dropped, 'messages the lossy page lost').toBeGreaterThanOrEqual(3);
+    expect(share).toBeGreaterThan(0.05);
+    expect(share).toBeLessThan(0.4);
     expect(byName.lossy!.transports.map((t) => t.transport), 'the lossy page joins only its lossy mqtt').toEqual(['mqtt']);
     expect(byName.requester!.quorum!.committers, 'the lossy page committed (seen by the requester, through the bridge)').toContain(byName.lossy!.synthientId);
 
@@ -177,6 +178,10 @@ describe('a lossy, partly linked network of demo pages', () => {
 
     // The late page opened after the request went out, and learned it from the others.
     expect(lateOpenedAfterMs, "the late page opened while the commit window was open").toBeLessThan(WINDOW_MS);
-    console.log(`late page opened ${lateOpenedAfterMs} ms after the request; lossy page lost ${loss.dropped} of ${loss.dropped + loss.delivered} messages`);
+    const lateCommitted = byName.requester!.quorum!.committers.includes(byName.late!.synthientId);
+    console.log(
+      `late page opened ${lateOpenedAfterMs} ms after the request (committed: ${lateCommitted}); lossy page lost ${loss.dropped} of ${loss.dropped + loss.delivered} messages; ` +
+        `${byName.requester!.quorum!.committers.length} commits at the requester; ${((Date.now() - askedAt) / 1000).toFixed(1)} s from asking to every page settled`,
+    );
   }, 300_000);
 });
