@@ -5,3 +5,5 @@ import '../elements/register.js';
 
 export { RakisNodeElement, RakisPromptElement, RakisQuorumElement } from '../elements/index.js';
 export { FRAME_PRESETS, RakisError, RakisNode, realEngineLoader, securityFrame } from './node/index.js';
+// For a page that gives its node transports of its own making (`nodeOptions.transports`) around the real ones.
+export { networkTransports } from './network/index.js';

@@ -92,6 +92,10 @@ export class Reconciler {
     if (senderLacks && now - state.lastFullAt >= state.fullIntervalMs) {
       this.digest(body.requestId, held, state, now, true);
       state.fullIntervalMs = Math.min(FULL_DIGEST_MAX_MS, state.fullIntervalMs * 2);
+    } else if (!held && !body.ids && now - state.lastDigestAt >= CHANGED_DIGEST_MS) {
+      // A request this node never received (the requester is not linked to it): it says it holds
+      // nothing, so the holder answers with its ids and the request itself can be asked for.
+      this.digest(body.requestId, held, state, now, false);
     }
   }
 

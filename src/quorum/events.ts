@@ -22,7 +22,9 @@ export type QuorumFailureReason =
   | 'no-reveals'
   | 'all-rejected'
   | 'cluster-too-small'
-  | 'no-attestations';
+  | 'no-attestations'
+  /** A node that cannot verify held enough attestations of a result, but not the reveal it chose. */
+  | 'chosen-reveal-missing';
 
 export interface QuorumDecision {
   /** How this node knows: it verified and decided itself, or it adopted attestations of others. */

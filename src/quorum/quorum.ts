@@ -1,4 +1,4 @@
-import type { ConsensusResult } from '../consensus/index.js';
+import { requiredClusterSize, type ConsensusResult } from '../consensus/index.js';
 import {
   embeddingBits,
   embeddingModel,
@@ -321,7 +321,8 @@ export class Quorum {
     else if (this.decided && this.decided.version !== this.reveals.version && !this.reveals.anyPending()) this.decide();
     if (!this.canVerify && this.attestations.size > 0 && this.phase !== 'failed') this.adoptAttestedResult();
     if (this.phase === 'deciding' && !this.canVerify && now >= s.attestationDeadline) {
-      this.fail('no-attestations', 'no node that could verify attested a decision in time');
+      if (this.attestedButUnrevealed()) this.fail('chosen-reveal-missing', 'enough listed nodes attested a result, but its chosen reveal never reached this node');
+      else this.fail('no-attestations', 'no node that could verify attested a decision in time');
     }
     return this.flush();
   }
@@ -386,6 +387,16 @@ export class Quorum {
       openingOf: (entry) => this.reveals.openingOf(entry.from, entry.inferenceId),
     });
     if (decision) this.settle(decision);
+  }
+
+  /** Some result has the attestations a decision needs, but the reveal it chose is not here. */
+  private attestedButUnrevealed(): boolean {
+    const listed = new Set(this.list?.entries.map((entry) => entry.from));
+    const required = requiredClusterSize(this.request.body.securityFrame.secPercentage, listed.size);
+    return this.attestations.ranked().some((hash) => {
+      const entry = this.attestations.attestedBy(listed, hash) >= required && this.findCommit(this.attestations.find(hash)!.chosenInferenceId);
+      return entry && !this.reveals.openingOf(entry.from, entry.inferenceId);
+    });
   }
 
   private findCommit(inferenceId: string): CommitEntry | undefined {

@@ -45,6 +45,8 @@ export class QuorumNet {
   readonly request: Packet<InferenceRequestBody>;
   readonly requester: Identity;
   now = T0;
+  /** Packets for which this returns true never reach node `to` (a lossy or partial link). */
+  drop: (packet: Packet, to: string) => boolean = () => false;
   private readonly queue: { packet: Packet; to?: string }[] = [];
   private readonly random = seededRandom(99);
 
@@ -125,7 +127,7 @@ export class QuorumNet {
     while (this.queue.length > 0) {
       const { packet, to } = this.queue.shift()!;
       for (const node of this.nodes.values()) {
-        if (node.identity.synthientId === packet.from || (to && node.name !== to)) continue;
+        if (node.identity.synthientId === packet.from || (to && node.name !== to) || this.drop(packet, node.name)) continue;
         this.handle(node, node.quorum.receive(packet, this.now));
       }
     }

@@ -234,6 +234,17 @@ describe('quorum lifecycle', () => {
     expect(net.node('observer').quorum.snapshot().failure).toMatchObject({ reason: 'no-attestations' });
   });
 
+  test('an observer with enough matching attestations but without the chosen reveal says so, not that nobody attested', () => {
+    const net = network();
+    net.drop = (packet, to) => to === 'observer' && packet.body.type === 'reveal';
+    HONEST.forEach((output, i) => net.commit(`w${i}`, output, embed(output)));
+    net.run(T0 + 40_000);
+    const decided = net.node('w0').quorum.snapshot().decision!;
+    const observed = net.node('observer').quorum.snapshot();
+    expect(observed.attestations).toEqual([{ resultHash: decided.resultHash, count: 4 }]);
+    expect(observed.failure).toMatchObject({ reason: 'chosen-reveal-missing' });
+  });
+
   test('a reveal list with a forged entry is refused', () => {
     const net = network();
     const commits = HONEST.map((output, i) => net.commit(`w${i}`, output, embed(output), { send: false }).packet);
