@@ -66,12 +66,8 @@ export function decideVerified(input: {
   };
 }
 
-/**
- * A node that cannot verify follows the result most nodes attested, but only one it can check: it must
- * hold the chosen reveal, and the attested result hash must match what it recomputes. Returns the
- * decision to settle on, or undefined to keep the current one (or keep waiting).
- */
-export function followAttestations(input: {
+/** What a node that cannot verify needs to follow attestations. */
+export interface FollowInput {
   requestId: string;
   tally: AttestationTally;
   list: RevealList | undefined;
@@ -79,25 +75,45 @@ export function followAttestations(input: {
   current: QuorumDecision | undefined;
   findCommit: (inferenceId: string) => CommitEntry | undefined;
   openingOf: (entry: CommitEntry) => RevealBody | undefined;
-}): QuorumDecision | undefined {
-  const { tally, list } = input;
+}
+
+/**
+ * The results a follower may take, most attested first: those attested by as many listed committers as
+ * a decision needs. Attackers within the frame's tolerance hold fewer, so an honest verifier is among
+ * them; otherwise one forged but well-formed attestation, sent the moment a colluder's reveal is out,
+ * would win. Each comes with its chosen commit, if this node knows it.
+ */
+function* followable({ tally, list, secPercentage, findCommit }: FollowInput): Generator<{ resultHash: string; attestation: DecidedAttestation; entry: CommitEntry | undefined }> {
   const listed = new Set(list?.entries.map((entry) => entry.from));
-  const required = list ? requiredClusterSize(input.secPercentage, list.entries.length) : Infinity;
+  const required = list ? requiredClusterSize(secPercentage, list.entries.length) : Infinity;
   for (const resultHash of tally.ranked()) {
-    if (input.current?.resultHash === resultHash) return undefined;
     // Ranked by count: past the first too few in all, none has enough listed attesters.
-    if (tally.countFor(resultHash) < required) break;
-    // Only a result attested by as many listed committers as a decision needs: attackers within the
-    // frame's tolerance hold fewer, so an honest verifier is among them. Otherwise one forged but
-    // well-formed attestation, sent the moment a colluder's reveal is out, would win.
+    if (tally.countFor(resultHash) < required) return;
     if (tally.attestedBy(listed, resultHash) < required) continue;
     const attestation = tally.find(resultHash)!;
-    const entry = input.findCommit(attestation.chosenInferenceId);
+    yield { resultHash, attestation, entry: findCommit(attestation.chosenInferenceId) };
+  }
+}
+
+/**
+ * A node that cannot verify follows the result most nodes attested, but only one it can check: it must
+ * hold the chosen reveal, and the attested result hash must match what it recomputes. Returns the
+ * decision to settle on, or undefined to keep the current one (or keep waiting).
+ */
+export function followAttestations(input: FollowInput): QuorumDecision | undefined {
+  for (const { resultHash, attestation, entry } of followable(input)) {
+    if (input.current?.resultHash === resultHash) return undefined;
     const chosen = entry && input.openingOf(entry);
     const decision = entry && chosen && adoptAttestation(input.requestId, attestation, entry, chosen);
     if (decision) return decision;
   }
   return undefined;
+}
+
+/** Whether some result has the attestations a decision needs but its chosen reveal is not here: why a follower could not follow. */
+export function chosenRevealMissing(input: FollowInput): boolean {
+  for (const { entry } of followable(input)) if (entry && !input.openingOf(entry)) return true;
+  return false;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { requiredClusterSize, type ConsensusResult } from '../consensus/index.js';
+import type { ConsensusResult } from '../consensus/index.js';
 import {
   embeddingBits,
   embeddingModel,
@@ -18,7 +18,7 @@ import { AttestationTally } from './attestation-tally.js';
 import { Holdings } from './holdings.js';
 import { ownCommit, ownRevealBody } from './own-answer.js';
 import { CommitBook } from './commit-book.js';
-import { decideVerified, followAttestations } from './decision.js';
+import { chosenRevealMissing, decideVerified, followAttestations, type FollowInput } from './decision.js';
 import type { OwnAnswer, OwnReveal, QuorumDecision, QuorumEvent, QuorumFailureReason, QuorumOptions, QuorumPhase, QuorumStep } from './events.js';
 import { RevealBook } from './reveal-book.js';
 import { checkRevealList, listFromCommits, listSnapshot, prefersList, revealList, type RevealList } from './reveal-list.js';
@@ -124,8 +124,6 @@ export class Quorum {
           break;
         case 'consensus':
           this.onAttestation(packet as Packet<ConsensusBody>);
-          break;
-        default:
           break;
       }
     }
@@ -319,9 +317,12 @@ export class Quorum {
     }
     if (this.phase === 'deciding' && this.canVerify && !this.reveals.anyPending()) this.decide();
     else if (this.decided && this.decided.version !== this.reveals.version && !this.reveals.anyPending()) this.decide();
-    if (!this.canVerify && this.attestations.size > 0 && this.phase !== 'failed') this.adoptAttestedResult();
+    if (!this.canVerify && this.attestations.size > 0 && this.phase !== 'failed') {
+      const decision = followAttestations(this.followInput());
+      if (decision) this.settle(decision);
+    }
     if (this.phase === 'deciding' && !this.canVerify && now >= s.attestationDeadline) {
-      if (this.attestedButUnrevealed()) this.fail('chosen-reveal-missing', 'enough listed nodes attested a result, but its chosen reveal never reached this node');
+      if (chosenRevealMissing(this.followInput())) this.fail('chosen-reveal-missing', 'enough listed nodes attested a result, but its chosen reveal never reached this node');
       else this.fail('no-attestations', 'no node that could verify attested a decision in time');
     }
     return this.flush();
@@ -376,8 +377,8 @@ export class Quorum {
     this.emit(event);
   }
 
-  private adoptAttestedResult(): void {
-    const decision = followAttestations({
+  private followInput(): FollowInput {
+    return {
       requestId: this.requestId,
       tally: this.attestations,
       list: this.list,
@@ -385,18 +386,7 @@ export class Quorum {
       current: this.decision,
       findCommit: (inferenceId) => this.findCommit(inferenceId),
       openingOf: (entry) => this.reveals.openingOf(entry.from, entry.inferenceId),
-    });
-    if (decision) this.settle(decision);
-  }
-
-  /** Some result has the attestations a decision needs, but the reveal it chose is not here. */
-  private attestedButUnrevealed(): boolean {
-    const listed = new Set(this.list?.entries.map((entry) => entry.from));
-    const required = requiredClusterSize(this.request.body.securityFrame.secPercentage, listed.size);
-    return this.attestations.ranked().some((hash) => {
-      const entry = this.attestations.attestedBy(listed, hash) >= required && this.findCommit(this.attestations.find(hash)!.chosenInferenceId);
-      return entry && !this.reveals.openingOf(entry.from, entry.inferenceId);
-    });
+    };
   }
 
   private findCommit(inferenceId: string): CommitEntry | undefined {
