@@ -1,11 +1,12 @@
 import { requiredClusterSize } from '../../src/consensus/thresholds.js';
 import type { SecurityFrame } from '../../src/protocol/index.js';
 import { COMMITTING_ACTORS, type ActorKind } from './actors.js';
+import type { FloodKind } from './flood-actors.js';
 
 /** Byzantine workers that are RakisNodes with corrupted engines. */
 export const NODE_KINDS = ['garbage', 'sybil', 'lying-embedding'] as const;
 export type NodeKind = (typeof NODE_KINDS)[number];
-export type ByzantineKind = NodeKind | ActorKind;
+export type ByzantineKind = NodeKind | ActorKind | FloodKind;
 export type ByzantineMix = Partial<Record<ByzantineKind, number>>;
 
 export function isCommitting(kind: ByzantineKind): boolean {
@@ -24,11 +25,32 @@ export interface Sizing {
   extras: number;
 }
 
+/** What the network does to deliveries, besides loss. */
+export interface NetworkCondition {
+  /** Probability that one delivery arrives twice, each copy with its own latency. */
+  duplicateRate?: number;
+  /** Latency of one delivery, ms, from a uniform draw in [0, 1) (default: 20–150 ms uniform). */
+  latencyMs?: (u: number) => number;
+  /**
+   * The two halves of the network (every participant is in one, alternately; the requester in the
+   * first) cannot reach each other from 100 ms before the request until halfway through the reveal
+   * window (between the end of the commit grace and the reveal deadline); then it heals.
+   */
+  partition?: boolean;
+  /**
+   * This share of the nodes (honest, the requester excepted) leave at random moments between 1 s
+   * after the request and 1 s before the reveal deadline, while as many fresh verifiers join over the
+   * same span. Leavers are not judged; joiners are.
+   */
+  churn?: number;
+}
+
 export interface Scenario {
   name: string;
   mix: (size: Sizing) => ByzantineMix;
   /** Probability that one delivery is lost (default 0). */
   lossRate?: number;
+  network?: NetworkCondition;
 }
 
 export function sizing(committers: number, frame: SecurityFrame, nodes: number): Sizing {
@@ -74,6 +96,21 @@ export const SCENARIOS: Scenario[] = [
   { name: 'mixed-within-lossy', mix: ({ tolerance, extras }) => mixed(tolerance, extras), lossRate: 0.01 },
   { name: 'mixed-within-loss-5', mix: ({ tolerance, extras }) => mixed(tolerance, extras), lossRate: 0.05 },
   { name: 'mixed-within-loss-10', mix: ({ tolerance, extras }) => mixed(tolerance, extras), lossRate: 0.1 },
+  {
+    name: 'reorder-duplicate',
+    mix: ({ tolerance, extras }) => mixed(tolerance, extras),
+    // A third of deliveries twice; latency 20–150 ms for 70% of them, 150–1,500 ms for the rest.
+    network: { duplicateRate: 0.3, latencyMs: (u) => (u < 0.7 ? 20 + (u / 0.7) * 130 : 150 + ((u - 0.7) / 0.3) * 1_350) },
+  },
+  { name: 'partition-heal', mix: ({ tolerance }) => ({ sybil: Math.floor(tolerance / 3) }), network: { partition: true } },
+  { name: 'churn', mix: ({ tolerance, extras }) => ({ sybil: Math.floor(tolerance / 3), replay: extras, forge: extras }), network: { churn: 0.25 } },
+  { name: 'reveal-order-split', mix: ({ tolerance }) => ({ 'reveal-split': tolerance }) },
+  { name: 'forged-from-flood', mix: ({ tolerance }) => ({ sybil: tolerance, 'forged-from-flood': 1 }) },
+  { name: 'junk-reveal-flood', mix: ({ tolerance }) => ({ sybil: tolerance, 'junk-reveal-flood': 1 }) },
+  { name: 'reveal-list-flood', mix: ({ tolerance }) => ({ sybil: tolerance, 'list-flood': 1 }) },
+  { name: 'attestation-flood', mix: ({ tolerance }) => ({ sybil: tolerance, 'attest-flood': 1 }) },
+  { name: 'hello-flood', mix: ({ tolerance }) => ({ sybil: tolerance, 'hello-flood': 1 }) },
+  { name: 'request-flood', mix: ({ tolerance }) => ({ sybil: tolerance, 'request-flood': 1 }) },
   { name: 'sybil-above', mix: ({ tolerance }) => ({ sybil: tolerance + 1 }) },
   { name: 'withhold-above', mix: ({ tolerance }) => ({ withhold: tolerance + 1 }) },
   { name: 'garbage-half', mix: ({ committers }) => ({ garbage: Math.ceil(committers / 2) }) },
