@@ -43,6 +43,8 @@ export interface ActorContext {
   scheduler: Scheduler;
   random: () => number;
   embedder: Embedder;
+  /** How long the reveal splitter waits after seeing the list before it reveals (default: at once). */
+  revealDelayMs?: number;
 }
 
 interface Opening {
@@ -237,10 +239,14 @@ export class RawActor {
       const body = (salt: string): RevealBody => ({ type: 'reveal', requestId, inferenceId: opening.inferenceId, output: opening.output, bEmbedding: bytesToHex(opening.bEmbedding), salt });
       const valid = signPacket(this.identity, body(bytesToHex(opening.salt)), this.now);
       const wrongSalt = signPacket(this.identity, body(randomHex(this.ctx.random, 32)), this.now);
-      this.mesh.send(wrongSalt);
-      this.mesh.send(valid);
-      this.second?.send(valid);
-      this.second?.send(wrongSalt);
+      const go = () => {
+        this.mesh.send(wrongSalt);
+        this.mesh.send(valid);
+        this.second?.send(valid);
+        this.second?.send(wrongSalt);
+      };
+      if (this.ctx.revealDelayMs) this.later(this.ctx.revealDelayMs, go);
+      else go();
     }
     if (this.kind === 'forge') {
       // A reveal in an honest committer's name, and a reveal list in the requester's, neither signed by them.

@@ -51,6 +51,8 @@ export interface Scenario {
   /** Probability that one delivery is lost (default 0). */
   lossRate?: number;
   network?: NetworkCondition;
+  /** How long the reveal splitter waits after seeing the reveal list before revealing (default 0: at once). */
+  revealDelayMs?: number;
 }
 
 export function sizing(committers: number, frame: SecurityFrame, nodes: number): Sizing {
@@ -105,6 +107,8 @@ export const SCENARIOS: Scenario[] = [
   { name: 'partition-heal', mix: ({ tolerance }) => ({ sybil: Math.floor(tolerance / 3) }), network: { partition: true } },
   { name: 'churn', mix: ({ tolerance, extras }) => ({ sybil: Math.floor(tolerance / 3), replay: extras, forge: extras }), network: { churn: 0.25 } },
   { name: 'reveal-order-split', mix: ({ tolerance }) => ({ 'reveal-split': tolerance }) },
+  // The same, revealing once every node holds the list (isolates reveals that arrive before it).
+  { name: 'reveal-order-split-late', mix: ({ tolerance }) => ({ 'reveal-split': tolerance }), revealDelayMs: 1_000 },
   { name: 'forged-from-flood', mix: ({ tolerance }) => ({ sybil: tolerance, 'forged-from-flood': 1 }) },
   { name: 'junk-reveal-flood', mix: ({ tolerance }) => ({ sybil: tolerance, 'junk-reveal-flood': 1 }) },
   { name: 'reveal-list-flood', mix: ({ tolerance }) => ({ sybil: tolerance, 'list-flood': 1 }) },

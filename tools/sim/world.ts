@@ -39,6 +39,8 @@ export interface WorldOptions {
   paraphrase?: number;
   /** One-way delay range of a delivery, ms. */
   latencyMs?: [number, number];
+  /** Sees the judged honest nodes (requester first) before they stop, to inspect a run. */
+  inspect?: (nodes: RakisNode[], requestId: string) => void;
 }
 
 export interface RunResult {
@@ -199,7 +201,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   for (const kind of ACTOR_KINDS) {
     for (let i = 0; i < (mix[kind as ActorKind] ?? 0); i++) {
       const id = identity();
-      const ctx = { scheduler, random: seededRandom(random() * 2 ** 32), embedder };
+      const ctx = { scheduler, random: seededRandom(random() * 2 ** 32), embedder, revealDelayMs: scenario.revealDelayMs };
       // The reveal splitter: one identity, two meshes, each reaching one half only.
       if (kind === 'reveal-split') actors.push(new RawActor(kind, id, actorMesh(id, 'only-a'), ctx, actorMesh(id, 'only-b')));
       else actors.push(new RawActor(kind, id, actorMesh(id, nextGroup()), ctx));
@@ -281,6 +283,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   heap.sample(1);
   const lastSettledAt = settledTimes.every((t) => t !== undefined) ? Math.max(...(settledTimes as number[])) : undefined;
 
+  options.inspect?.(judged.map((h) => h.node), handle.requestId);
   for (const { node } of judged) await node.stop();
   for (const node of attackers) await node.stop();
   for (const actor of actors) await actor.stop();
