@@ -77,6 +77,9 @@ function mixed(count: number, extras: number): ByzantineMix {
   return mix;
 }
 
+/** The scenarios with more committing attackers than the frame tolerates. */
+export const ABOVE_TOLERANCE: ReadonlySet<string> = new Set(['sybil-above', 'withhold-above', 'garbage-half', 'mixed-above', 'sybil-at-required']);
+
 /**
  * Within tolerance: at most `floor((1 - secPercentage) × C)` committing attackers (plus any number of
  * non-committing ones). Above: more than that. Each scenario is named by what it tries.
