@@ -34,9 +34,10 @@ export interface NetworkCondition {
   /**
    * The two halves of the network (every participant is in one, alternately; the requester in the
    * first) cannot reach each other from 100 ms before the request until halfway through the reveal
-   * window (between the end of the commit grace and the reveal deadline); then it heals.
+   * window (`mid-reveal`: between the end of the commit grace and the reveal deadline) or through the
+   * commit window (`mid-commit`); then it heals.
    */
-  partition?: boolean;
+  partition?: 'mid-reveal' | 'mid-commit';
   /**
    * This share of the nodes (honest, the requester excepted) leave at random moments between 1 s
    * after the request and 1 s before the reveal deadline, while as many fresh verifiers join over the
@@ -110,7 +111,8 @@ export const SCENARIOS: Scenario[] = [
     network: { duplicateRate: 0.3, latencyMs: (u) => (u < 0.7 ? 20 + (u / 0.7) * 130 : 150 + ((u - 0.7) / 0.3) * 1_350) },
     extended: true,
   },
-  { name: 'partition-heal', mix: ({ tolerance }) => ({ sybil: Math.floor(tolerance / 3) }), network: { partition: true }, extended: true },
+  { name: 'partition-heal', mix: ({ tolerance }) => ({ sybil: Math.floor(tolerance / 3) }), network: { partition: 'mid-reveal' }, extended: true },
+  { name: 'partition-heal-commit', mix: ({ tolerance }) => ({ sybil: Math.floor(tolerance / 3) }), network: { partition: 'mid-commit' }, extended: true },
   { name: 'churn', mix: ({ tolerance, extras }) => ({ sybil: Math.floor(tolerance / 3), replay: extras, forge: extras }), network: { churn: 0.25 }, extended: true },
   { name: 'reveal-order-split', mix: ({ tolerance }) => ({ 'reveal-split': tolerance }), extended: true },
   // The same, revealing once every node holds the list (isolates reveals that arrive before it).

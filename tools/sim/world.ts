@@ -236,7 +236,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   const revealDeadline = listAt + timings.requesterWaitMs + timings.revealWindowMs;
   if (condition.partition) {
     partition.from = requestAt - 100;
-    partition.until = listAt + (revealDeadline - listAt) / 2;
+    partition.until = condition.partition === 'mid-commit' ? requestAt + frame.maxTimeMs / 2 : listAt + (revealDeadline - listAt) / 2;
   }
   for (const flood of floods) flood.beforeRequest();
   await runFor(scheduler, BEFORE_REQUEST_MS, heap);
