@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { MemoryBus } from '../../src/network/memory-bus.js';
+import { HeapScheduler } from '../../tools/sim/heap-scheduler.js';
 import { SCENARIOS, type Scenario } from '../../tools/sim/scenarios.js';
 import { runScenario, type RunResult } from '../../tools/sim/world.js';
 
@@ -10,6 +12,24 @@ const COMMITTERS = 12;
 const scenario = (name: string): Scenario => SCENARIOS.find((s) => s.name === name)!;
 const run = (name: string, seed = 1): Promise<RunResult> => runScenario(scenario(name), { nodes: NODES, committers: COMMITTERS, seed });
 const describeRun = (r: RunResult) => `${r.scenario}/${r.seed}: ${r.outcome.class} ${r.outcome.reason}`;
+
+describe('the memory bus’s conditions', () => {
+  test('duplicates a delivery, and reaches only whom `reach` allows, by group and time', async () => {
+    const scheduler = new HeapScheduler(0);
+    const bus = new MemoryBus({ scheduler, latencyMs: 10, duplicateRate: 1, reach: (from, to, now) => now >= 100 || from.group === to.group });
+    const [a1, a2, b] = await Promise.all([bus.transport('m', 'a').open(), bus.transport('m', 'a').open(), bus.transport('m', 'b').open()]);
+    const heard = { a2: 0, b: 0 };
+    a2.onMessage = () => heard.a2++;
+    b.onMessage = () => heard.b++;
+    a1.send(new Uint8Array([1]));
+    scheduler.advanceTo(50);
+    expect(heard).toEqual({ a2: 2, b: 0 });
+    scheduler.advanceTo(100);
+    a1.send(new Uint8Array([2]));
+    scheduler.advanceTo(200);
+    expect(heard).toEqual({ a2: 4, b: 2 });
+  });
+});
 
 describe('the simulation matrix, small', () => {
   test('reordering with duplicates, a healing partition, churn, the late reveal splitter and two floods: never wrong, never split', { timeout: 120_000 }, async () => {
