@@ -56,6 +56,8 @@ export interface FloodContext {
   frame: SecurityFrame;
   /** When an attacker list is sent: the reveal timings the nodes use. */
   fallbackAfterCommitDeadlineMs: number;
+  /** Requests per identity of the request flood (default 700). */
+  requestsPerIdentity?: number;
 }
 
 /**
@@ -262,7 +264,7 @@ export class FloodActor {
   /** Half of each identity's requests: `half` 0 before the honest request, 1 during its commit window. */
   private requests(half: 0 | 1): void {
     this.requestIdentities ??= this.identities(REQUEST_IDENTITIES);
-    const count = REQUESTS_PER_IDENTITY / 2;
+    const count = Math.ceil((this.ctx.requestsPerIdentity ?? REQUESTS_PER_IDENTITY) / 2);
     for (const signer of this.requestIdentities) {
       for (let i = 0; i < count; i++) {
         const packet = signRequest(signer, { prompt: `Flood ${half}-${i}: why is the sky green?`, acceptedModels: [SIM_MODEL], temperature: 0, maxTokens: 64, securityFrame: this.ctx.frame }, this.now);

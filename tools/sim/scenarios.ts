@@ -54,6 +54,8 @@ export interface Scenario {
   network?: NetworkCondition;
   /** How long the reveal splitter waits after seeing the reveal list before revealing (default 0: at once). */
   revealDelayMs?: number;
+  /** Requests per identity of a request flood (default 700). */
+  requestsPerIdentity?: number;
   /** Network conditions, the splitter and floods of the matrix (issue 11): left out of the quick unit test, which `sim-matrix.test.ts` samples. */
   extended?: true;
 }
@@ -123,6 +125,8 @@ export const SCENARIOS: Scenario[] = [
   { name: 'attestation-flood', mix: ({ tolerance }) => ({ sybil: tolerance, 'attest-flood': 1 }), extended: true },
   { name: 'hello-flood', mix: ({ tolerance }) => ({ sybil: tolerance, 'hello-flood': 1 }), extended: true },
   { name: 'request-flood', mix: ({ tolerance }) => ({ sybil: tolerance, 'request-flood': 1 }), extended: true },
+  // The same from 3 × 100 requests: the full flood costs the simulator minutes of CPU per run.
+  { name: 'request-flood-300', mix: ({ tolerance }) => ({ sybil: tolerance, 'request-flood': 1 }), requestsPerIdentity: 100, extended: true },
   { name: 'sybil-above', mix: ({ tolerance }) => ({ sybil: tolerance + 1 }) },
   { name: 'withhold-above', mix: ({ tolerance }) => ({ withhold: tolerance + 1 }) },
   { name: 'garbage-half', mix: ({ committers }) => ({ garbage: Math.ceil(committers / 2) }) },

@@ -219,6 +219,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
         requesterId: requester.synthientId,
         frame: frame,
         fallbackAfterCommitDeadlineMs: timings.commitGraceMs + timings.requesterWaitMs,
+        requestsPerIdentity: scenario.requestsPerIdentity,
       };
       floods.push(new FloodActor(kind, id, actorMesh(id, nextGroup()), ctx));
     }
