@@ -242,12 +242,17 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   for (const flood of floods) flood.beforeRequest();
   await runFor(scheduler, BEFORE_REQUEST_MS, heap);
 
+  // Only the judged request counts (nodes also settle requests attackers make).
+  let judgedRequest: string | undefined;
   const watch = (entry: Honest) => {
-    entry.node.on('consensus', ({ decision }) => {
+    entry.node.on('consensus', ({ requestId, decision }) => {
+      if (requestId !== judgedRequest) return;
       entry.settledAt ??= scheduler.now();
       entry.first ??= { kind: 'decided', resultHash: decision.resultHash, chosenFrom: decision.chosenFrom, output: decision.output };
     });
-    entry.node.on('failed', () => (entry.settledAt ??= scheduler.now()));
+    entry.node.on('failed', ({ requestId }) => {
+      if (requestId === judgedRequest) entry.settledAt ??= scheduler.now();
+    });
   };
   for (const entry of honest) {
     watch(entry);
@@ -259,6 +264,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   const packetsBefore = sentPackets([...honest.map((h) => h.node), ...attackers]);
   const requestCpu = process.cpuUsage();
   const handle = requester.request(PROMPT, { ...frame, quorum: Math.max(frame.quorum, Math.ceil(committers / 2)) }, { acceptedModels: [SIM_MODEL], maxTokens: 64 });
+  judgedRequest = handle.requestId;
   let requesterSettledAt: number | undefined;
   void handle.result.then(() => (requesterSettledAt = scheduler.now()));
   const schedule = requester.quorum(handle.requestId)!.schedule;
