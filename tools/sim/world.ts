@@ -1,7 +1,7 @@
 import { binarize } from '../../src/consensus/index.js';
 import { radiusBits } from '../../src/consensus/thresholds.js';
 import type { MeshDropReason } from '../../src/network/index.js';
-import { MemoryBus, type MemoryEndpointInfo } from '../../src/network/memory-bus.js';
+import { MemoryBus } from '../../src/network/memory-bus.js';
 import { RakisNode, type Embedder, type TextGenerator } from '../../src/node/index.js';
 import { embeddingBits, importIdentity, type Identity, type SecurityFrame } from '../../src/protocol/index.js';
 import { DEFAULT_TIMINGS } from '../../src/quorum/index.js';
@@ -12,6 +12,7 @@ import { FLOOD_KINDS, FloodActor, type FloodKind } from './flood-actors.js';
 import { GarbageGenerator, honestAnswer, LyingEmbedder, SIM_MODEL, wrongAnswer } from './answers.js';
 import { HeapScheduler } from './heap-scheduler.js';
 import { memoizedVerifier } from './memo-verify.js';
+import { reaches } from './reach.js';
 import { HeapSampler, Probe, ProbedMesh, probeTransport } from './probe.js';
 import { classify, type Classification, type Verdict } from './outcome.js';
 import { committingCount, isCommitting, sizing, type ByzantineKind, type ByzantineMix, type Scenario } from './scenarios.js';
@@ -360,17 +361,6 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
     }
     return state;
   }
-}
-
-/**
- * Who hears a send: the reveal splitter's meshes (`only-a`, `only-b`) reach, and hear, one half only;
- * during a partition, the halves `a` and `b` do not reach each other.
- */
-function reaches(from: MemoryEndpointInfo, to: MemoryEndpointInfo, apart: boolean): boolean {
-  const half = (group: string | undefined) => (group?.startsWith('only-') ? group.slice(5) : group);
-  if (from.group?.startsWith('only-') && half(from.group) !== to.group) return false;
-  if (to.group?.startsWith('only-') && half(to.group) !== from.group) return false;
-  return !apart || half(from.group) === half(to.group);
 }
 
 /** Runs simulated time forward by `ms`, jumping over idle stretches, letting async work settle after each step. */
