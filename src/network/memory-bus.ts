@@ -7,8 +7,21 @@ export interface MemoryBusOptions {
   latencyMs?: number | (() => number);
   /** Probability that one delivery to one endpoint is lost. */
   lossRate?: number;
-  /** Source of randomness for loss (seed it for reproducible simulations). */
+  /** Source of randomness for loss and duplication (seed it for reproducible simulations). */
   random?: () => number;
+  /** Probability that one delivery to one endpoint arrives twice (each copy with its own latency, so copies reorder too). */
+  duplicateRate?: number;
+  /**
+   * Whether a send from one endpoint reaches another, decided when it is sent: partitions (blocked
+   * until a time), or endpoints that reach only part of the network. Default: every endpoint reaches every other.
+   */
+  reach?: (from: MemoryEndpointInfo, to: MemoryEndpointInfo, now: number) => boolean;
+}
+
+/** What `reach` knows of an endpoint: its link name and the group it was opened with, if any. */
+export interface MemoryEndpointInfo {
+  readonly link: string;
+  readonly group: string | undefined;
 }
 
 /**
@@ -21,6 +34,8 @@ export class MemoryBus {
   private readonly latencyMs: () => number;
   private readonly lossRate: number;
   private readonly random: () => number;
+  private readonly duplicateRate: number;
+  private readonly reach: MemoryBusOptions['reach'];
   private nextLink = 0;
   private isDown = false;
 
@@ -30,15 +45,17 @@ export class MemoryBus {
     this.latencyMs = typeof latency === 'number' ? () => latency : latency;
     this.lossRate = options.lossRate ?? 0;
     this.random = options.random ?? Math.random;
+    this.duplicateRate = options.duplicateRate ?? 0;
+    this.reach = options.reach;
   }
 
-  /** A factory for endpoints on this bus; each `open()` is a new endpoint. */
-  transport(name = 'memory'): TransportFactory {
+  /** A factory for endpoints on this bus; each `open()` is a new endpoint, in `group` (for `reach`) if given. */
+  transport(name = 'memory', group?: string): TransportFactory {
     return {
       name,
       open: async () => {
         if (this.isDown) throw new Error(`${name}: bus is down`);
-        const endpoint = new MemoryEndpoint(name, `m${this.nextLink++}`, this);
+        const endpoint = new MemoryEndpoint(name, `m${this.nextLink++}`, this, group);
         this.endpoints.add(endpoint);
         this.notifyPeers();
         return endpoint;
@@ -66,16 +83,22 @@ export class MemoryBus {
   /** @internal */
   deliver(from: MemoryEndpoint, bytes: Uint8Array): void {
     if (!this.endpoints.has(from)) return;
+    const now = this.scheduler.now();
     for (const to of this.endpoints) {
-      if (to === from || this.random() < this.lossRate) continue;
-      const copy = bytes.slice();
-      const latency = this.latencyMs();
-      const arrive = () => {
-        if (this.endpoints.has(to)) to.onMessage?.(copy, from.link);
-      };
-      if (latency > 0) this.scheduler.setTimeout(arrive, latency);
-      else queueMicrotask(arrive);
+      if (to === from || (this.reach && !this.reach(from, to, now)) || this.random() < this.lossRate) continue;
+      this.schedule(from, to, bytes);
+      if (this.duplicateRate > 0 && this.random() < this.duplicateRate) this.schedule(from, to, bytes);
     }
+  }
+
+  private schedule(from: MemoryEndpoint, to: MemoryEndpoint, bytes: Uint8Array): void {
+    const copy = bytes.slice();
+    const latency = this.latencyMs();
+    const arrive = () => {
+      if (this.endpoints.has(to)) to.onMessage?.(copy, from.link);
+    };
+    if (latency > 0) this.scheduler.setTimeout(arrive, latency);
+    else queueMicrotask(arrive);
   }
 
   /** @internal */
@@ -88,7 +111,7 @@ export class MemoryBus {
   }
 }
 
-class MemoryEndpoint implements Transport {
+class MemoryEndpoint implements Transport, MemoryEndpointInfo {
   onMessage: Transport['onMessage'] = null;
   onPeersChange: Transport['onPeersChange'] = null;
   onError: Transport['onError'] = null;
@@ -97,6 +120,7 @@ class MemoryEndpoint implements Transport {
     readonly name: string,
     readonly link: string,
     private readonly bus: MemoryBus,
+    readonly group: string | undefined,
   ) {}
 
   send(bytes: Uint8Array): void {

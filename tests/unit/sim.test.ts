@@ -35,7 +35,7 @@ const describeRuns = (results: RunResult[]) => results.map((r) => `${r.scenario}
 
 describe('simulated networks with byzantine nodes', () => {
   const above = new Set(['sybil-above', 'withhold-above', 'garbage-half', 'mixed-above', 'sybil-at-required']);
-  const within = SCENARIOS.filter((s) => !s.lossRate && !above.has(s.name));
+  const within = SCENARIOS.filter((s) => !s.lossRate && !s.extended && !above.has(s.name));
 
   test('within the frame’s tolerance: no wrong decision, and every honest node reaches the same one', { timeout: 180_000 }, async () => {
     const results = await runAll(within.map((s) => s.name));

@@ -18,7 +18,7 @@ import {
 } from '../../src/protocol/index.js';
 import type { MeshHarness } from '../../testkit/mesh-harness.js';
 import { randomBytes, randomHex } from '../../testkit/random.js';
-import { garbageText, SIM_MODEL, wrongAnswer } from './answers.js';
+import { garbageText, honestAnswer, SIM_MODEL, wrongAnswer } from './answers.js';
 
 /** Byzantine behaviours played by raw actors: they sign and send crafted packets through their own mesh. */
 export const ACTOR_KINDS = [
@@ -32,16 +32,19 @@ export const ACTOR_KINDS = [
   'forge',
   'flood',
   'false-attest',
+  'reveal-split',
 ] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];
 
 /** Actors whose commit makes it into the reveal list (and so counts against agreement). */
-export const COMMITTING_ACTORS: ReadonlySet<ActorKind> = new Set(['copy-commit', 'copy-reveal', 'equivocate', 'mismatch-reveal', 'withhold']);
+export const COMMITTING_ACTORS: ReadonlySet<ActorKind> = new Set(['copy-commit', 'copy-reveal', 'equivocate', 'mismatch-reveal', 'withhold', 'reveal-split']);
 
 export interface ActorContext {
   scheduler: Scheduler;
   random: () => number;
   embedder: Embedder;
+  /** How long the reveal splitter waits after seeing the list before it reveals (default: at once). */
+  revealDelayMs?: number;
 }
 
 interface Opening {
@@ -74,6 +77,10 @@ const FLOOD_JUNK = 100;
  * - `false-attest`: colludes with sybils: as soon as a sybil's reveal is out, attests a well-formed
  *   decision choosing it (its result hash recomputes), hoping nodes that cannot verify follow it.
  * - `flood`: a burst of packets about requests that do not exist (a few validly signed, most not), then junk bytes.
+ * - `reveal-split`: commits to the honest answer through two meshes under one identity, each reaching
+ *   only one half of the network (`second`); to one half it sends a reveal under a wrong salt, then
+ *   its valid reveal; to the other half the valid one first, then the wrong one. A node that let the
+ *   first opening it judged decide the committer's fate would disagree with the other half on the cluster.
  */
 export class RawActor {
   private request: Packet<InferenceRequestBody> | undefined;
@@ -84,14 +91,18 @@ export class RawActor {
   private attested = false;
   private replays = 0;
   private listHash: string | undefined;
+  private revealed = false;
 
   constructor(
     readonly kind: ActorKind,
     readonly identity: Identity,
     private readonly mesh: MeshHarness,
     private readonly ctx: ActorContext,
+    /** A second mesh under the same identity (the reveal splitter's other half). */
+    private readonly second?: MeshHarness,
   ) {
     mesh.onPacket((packet) => this.onPacket(packet));
+    second?.onPacket((packet) => this.onPacket(packet));
   }
 
   get synthientId(): string {
@@ -100,10 +111,12 @@ export class RawActor {
 
   start(): void {
     this.mesh.start();
+    this.second?.start();
   }
 
-  stop(): Promise<void> {
-    return this.mesh.close();
+  async stop(): Promise<void> {
+    await this.mesh.close();
+    await this.second?.close();
   }
 
   private get now(): number {
@@ -114,8 +127,11 @@ export class RawActor {
     this.ctx.scheduler.setTimeout(run, ms);
   }
 
+  /** Signs `body` now and sends it on every mesh of this actor. */
   private publish(body: unknown): void {
-    this.mesh.publish(body as PacketBody);
+    const packet = signPacket(this.identity, body as PacketBody, this.now);
+    this.mesh.send(packet);
+    this.second?.send(packet);
   }
 
   private onPacket(packet: Packet): void {
@@ -155,6 +171,8 @@ export class RawActor {
       case 'mismatch-reveal':
       case 'withhold':
         return this.later(soon, () => void this.commitTo(wrongAnswer()));
+      case 'reveal-split':
+        return this.later(soon, () => void this.commitTo(honestAnswer(request.body.prompt)));
       case 'late-commit':
         this.later(deadline - this.now + 200, () => this.commitRandom());
         // Signed inside the window, sent after the grace: late by receipt.
@@ -215,6 +233,21 @@ export class RawActor {
       this.publish({ type: 'reveal', requestId, inferenceId: opening.inferenceId, output, bEmbedding: bytesToHex(opening.bEmbedding), salt: bytesToHex(opening.salt) } satisfies RevealBody);
     if (this.kind === 'equivocate' && listed.length > 0) for (const opening of this.openings) reveal(opening);
     if (this.kind === 'mismatch-reveal') for (const opening of listed) reveal(opening, garbageText(this.ctx.random));
+    if (this.kind === 'reveal-split' && !this.revealed && listed[0]) {
+      this.revealed = true;
+      const opening = listed[0];
+      const body = (salt: string): RevealBody => ({ type: 'reveal', requestId, inferenceId: opening.inferenceId, output: opening.output, bEmbedding: bytesToHex(opening.bEmbedding), salt });
+      const valid = signPacket(this.identity, body(bytesToHex(opening.salt)), this.now);
+      const wrongSalt = signPacket(this.identity, body(randomHex(this.ctx.random, 32)), this.now);
+      const go = () => {
+        this.mesh.send(wrongSalt);
+        this.mesh.send(valid);
+        this.second?.send(valid);
+        this.second?.send(wrongSalt);
+      };
+      if (this.ctx.revealDelayMs) this.later(this.ctx.revealDelayMs, go);
+      else go();
+    }
     if (this.kind === 'forge') {
       // A reveal in an honest committer's name, and a reveal list in the requester's, neither signed by them.
       const victim = committers.find((id) => id !== this.synthientId);

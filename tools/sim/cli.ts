@@ -1,14 +1,16 @@
 /**
- * `npm run sim [-- --nodes 50 --seeds 1,2,3 --scenarios honest,sybil-within --committers 30 --json]`
+ * `npm run sim [-- --nodes 50 --seeds 1,2,3 --scenarios honest,sybil-within --within --committers 30 --json]`
+ * (`--within`: only the scenarios within the frame's tolerance)
  *
  * Runs every chosen scenario once per seed: a fresh network of `--nodes` RakisNodes and raw byzantine
  * actors on one in-memory bus (20–150 ms latency per delivery, loss where the scenario says), one
  * request, and a verdict over every honest node. Prints a line per run and a table per scenario;
- * with `--json`, the last line is one JSON object `{"scenarios":[…]}`.
+ * with `--json`, the last line is one JSON object `{"nodes", "seeds", "scenarios":[…], "runs":[…]}`:
+ * a summary per scenario and every run's `RunResult` (see world.ts).
  */
 import { parseArgs } from 'node:util';
 import { formatRuns, formatSummary, summarize } from './report.js';
-import { SCENARIOS } from './scenarios.js';
+import { ABOVE_TOLERANCE, SCENARIOS } from './scenarios.js';
 import { runScenario, type RunResult } from './world.js';
 
 const { values } = parseArgs({
@@ -18,6 +20,7 @@ const { values } = parseArgs({
     scenarios: { type: 'string' },
     committers: { type: 'string', default: '30' },
     json: { type: 'boolean', default: false },
+    within: { type: 'boolean', default: false },
   },
 });
 
@@ -28,7 +31,7 @@ if (seeds.some((seed) => !Number.isInteger(seed))) throw new RangeError('--seeds
 const wanted = values.scenarios?.split(',');
 const unknown = wanted?.filter((name) => !SCENARIOS.some((s) => s.name === name));
 if (unknown?.length) throw new RangeError(`unknown scenarios ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
-const scenarios = SCENARIOS.filter((s) => !wanted || wanted.includes(s.name));
+const scenarios = SCENARIOS.filter((s) => (!wanted || wanted.includes(s.name)) && !(values.within && ABOVE_TOLERANCE.has(s.name)));
 const committers = Number(values.committers);
 
 const results: RunResult[] = [];
@@ -43,7 +46,7 @@ for (const scenario of scenarios) {
 const summaries = summarize(results);
 if (values.json) {
   console.log(formatRuns(results));
-  console.log(JSON.stringify({ nodes, seeds, scenarios: summaries }));
+  console.log(JSON.stringify({ nodes, seeds, scenarios: summaries, runs: results }));
 } else {
   console.log(formatRuns(results));
   console.log();

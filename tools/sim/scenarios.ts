@@ -1,11 +1,12 @@
 import { requiredClusterSize } from '../../src/consensus/thresholds.js';
 import type { SecurityFrame } from '../../src/protocol/index.js';
 import { COMMITTING_ACTORS, type ActorKind } from './actors.js';
+import type { FloodKind } from './flood-actors.js';
 
 /** Byzantine workers that are RakisNodes with corrupted engines. */
 export const NODE_KINDS = ['garbage', 'sybil', 'lying-embedding'] as const;
 export type NodeKind = (typeof NODE_KINDS)[number];
-export type ByzantineKind = NodeKind | ActorKind;
+export type ByzantineKind = NodeKind | ActorKind | FloodKind;
 export type ByzantineMix = Partial<Record<ByzantineKind, number>>;
 
 export function isCommitting(kind: ByzantineKind): boolean {
@@ -24,11 +25,39 @@ export interface Sizing {
   extras: number;
 }
 
+/** What the network does to deliveries, besides loss. */
+export interface NetworkCondition {
+  /** Probability that one delivery arrives twice, each copy with its own latency. */
+  duplicateRate?: number;
+  /** Latency of one delivery, ms, from a uniform draw in [0, 1) (default: 20–150 ms uniform). */
+  latencyMs?: (u: number) => number;
+  /**
+   * The two halves of the network (every participant is in one, alternately; the requester in the
+   * first) cannot reach each other from 100 ms before the request until halfway through the reveal
+   * window (`mid-reveal`: between the end of the commit grace and the reveal deadline) or through the
+   * commit window (`mid-commit`); then it heals.
+   */
+  partition?: 'mid-reveal' | 'mid-commit';
+  /**
+   * This share of the nodes (honest, the requester excepted) leave at random moments between 1 s
+   * after the request and 1 s before the reveal deadline, while as many fresh verifiers join over the
+   * same span. Leavers are not judged; joiners are.
+   */
+  churn?: number;
+}
+
 export interface Scenario {
   name: string;
   mix: (size: Sizing) => ByzantineMix;
   /** Probability that one delivery is lost (default 0). */
   lossRate?: number;
+  network?: NetworkCondition;
+  /** How long the reveal splitter waits after seeing the reveal list before revealing (default 0: at once). */
+  revealDelayMs?: number;
+  /** Requests per identity of a request flood (default 700). */
+  requestsPerIdentity?: number;
+  /** Network conditions, the splitter and floods of the matrix (issue 11): left out of the quick unit test, which `sim-matrix.test.ts` samples. */
+  extended?: true;
 }
 
 export function sizing(committers: number, frame: SecurityFrame, nodes: number): Sizing {
@@ -53,6 +82,9 @@ function mixed(count: number, extras: number): ByzantineMix {
   return mix;
 }
 
+/** The scenarios with more committing attackers than the frame tolerates. */
+export const ABOVE_TOLERANCE: ReadonlySet<string> = new Set(['sybil-above', 'withhold-above', 'garbage-half', 'mixed-above', 'sybil-at-required']);
+
 /**
  * Within tolerance: at most `floor((1 - secPercentage) × C)` committing attackers (plus any number of
  * non-committing ones). Above: more than that. Each scenario is named by what it tries.
@@ -74,6 +106,27 @@ export const SCENARIOS: Scenario[] = [
   { name: 'mixed-within-lossy', mix: ({ tolerance, extras }) => mixed(tolerance, extras), lossRate: 0.01 },
   { name: 'mixed-within-loss-5', mix: ({ tolerance, extras }) => mixed(tolerance, extras), lossRate: 0.05 },
   { name: 'mixed-within-loss-10', mix: ({ tolerance, extras }) => mixed(tolerance, extras), lossRate: 0.1 },
+  {
+    name: 'reorder-duplicate',
+    mix: ({ tolerance, extras }) => mixed(tolerance, extras),
+    // A third of deliveries twice; latency 20–150 ms for 70% of them, 150–1,500 ms for the rest.
+    network: { duplicateRate: 0.3, latencyMs: (u) => (u < 0.7 ? 20 + (u / 0.7) * 130 : 150 + ((u - 0.7) / 0.3) * 1_350) },
+    extended: true,
+  },
+  { name: 'partition-heal', mix: ({ tolerance }) => ({ sybil: Math.floor(tolerance / 3) }), network: { partition: 'mid-reveal' }, extended: true },
+  { name: 'partition-heal-commit', mix: ({ tolerance }) => ({ sybil: Math.floor(tolerance / 3) }), network: { partition: 'mid-commit' }, extended: true },
+  { name: 'churn', mix: ({ tolerance, extras }) => ({ sybil: Math.floor(tolerance / 3), replay: extras, forge: extras }), network: { churn: 0.25 }, extended: true },
+  { name: 'reveal-order-split', mix: ({ tolerance }) => ({ 'reveal-split': tolerance }), extended: true },
+  // The same, revealing once every node holds the list (isolates reveals that arrive before it).
+  { name: 'reveal-order-split-late', mix: ({ tolerance }) => ({ 'reveal-split': tolerance }), revealDelayMs: 1_000, extended: true },
+  { name: 'forged-from-flood', mix: ({ tolerance }) => ({ sybil: tolerance, 'forged-from-flood': 1 }), extended: true },
+  { name: 'junk-reveal-flood', mix: ({ tolerance }) => ({ sybil: tolerance, 'junk-reveal-flood': 1 }), extended: true },
+  { name: 'reveal-list-flood', mix: ({ tolerance }) => ({ sybil: tolerance, 'list-flood': 1 }), extended: true },
+  { name: 'attestation-flood', mix: ({ tolerance }) => ({ sybil: tolerance, 'attest-flood': 1 }), extended: true },
+  { name: 'hello-flood', mix: ({ tolerance }) => ({ sybil: tolerance, 'hello-flood': 1 }), extended: true },
+  { name: 'request-flood', mix: ({ tolerance }) => ({ sybil: tolerance, 'request-flood': 1 }), extended: true },
+  // The same from 3 × 100 requests: the full flood costs the simulator minutes of CPU per run.
+  { name: 'request-flood-300', mix: ({ tolerance }) => ({ sybil: tolerance, 'request-flood': 1 }), requestsPerIdentity: 100, extended: true },
   { name: 'sybil-above', mix: ({ tolerance }) => ({ sybil: tolerance + 1 }) },
   { name: 'withhold-above', mix: ({ tolerance }) => ({ withhold: tolerance + 1 }) },
   { name: 'garbage-half', mix: ({ committers }) => ({ garbage: Math.ceil(committers / 2) }) },

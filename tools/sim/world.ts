@@ -1,14 +1,19 @@
 import { binarize } from '../../src/consensus/index.js';
 import { radiusBits } from '../../src/consensus/thresholds.js';
-import { MemoryBus, type MeshDropReason } from '../../src/network/index.js';
+import type { MeshDropReason } from '../../src/network/index.js';
+import { MemoryBus } from '../../src/network/memory-bus.js';
 import { RakisNode, type Embedder, type TextGenerator } from '../../src/node/index.js';
 import { embeddingBits, importIdentity, type Identity, type SecurityFrame } from '../../src/protocol/index.js';
+import { DEFAULT_TIMINGS } from '../../src/quorum/index.js';
 import { MeshHarness } from '../../testkit/mesh-harness.js';
 import { randomHex, seededRandom } from '../../testkit/random.js';
 import { ACTOR_KINDS, RawActor, type ActorKind } from './actors.js';
+import { FLOOD_KINDS, FloodActor, type FloodKind } from './flood-actors.js';
 import { GarbageGenerator, honestAnswer, LyingEmbedder, SIM_MODEL, wrongAnswer } from './answers.js';
 import { HeapScheduler } from './heap-scheduler.js';
 import { memoizedVerifier } from './memo-verify.js';
+import { reaches } from './reach.js';
+import { HeapSampler, Probe, ProbedMesh, probeTransport } from './probe.js';
 import { classify, type Classification, type Verdict } from './outcome.js';
 import { committingCount, isCommitting, sizing, type ByzantineKind, type ByzantineMix, type Scenario } from './scenarios.js';
 import { ScriptedEmbedder, ScriptedGenerator } from './scripted-engines.js';
@@ -35,6 +40,8 @@ export interface WorldOptions {
   paraphrase?: number;
   /** One-way delay range of a delivery, ms. */
   latencyMs?: [number, number];
+  /** Sees the judged honest nodes (requester first) before they stop, to inspect a run. */
+  inspect?: (nodes: RakisNode[], requestId: string) => void;
 }
 
 export interface RunResult {
@@ -64,6 +71,21 @@ export interface RunResult {
   cpuMs: number;
   /** CPU time from the request to the end of the run, ms. */
   requestCpuMs: number;
+  /** Probability that one delivery was lost. */
+  lossRate: number;
+  /** Honest nodes (judged) that decided, of `honestNodes`. */
+  decided: number;
+  /** Peak `heapUsed` of the whole process during the run (every node shares it), and the peak less the heap before the run, per honest node. */
+  peakHeapBytes: number;
+  heapPerNodeBytes: number;
+  /**
+   * The honest node that received the most packets during the request (every copy, dropped or not),
+   * and the time it spent handling them (see `Probe`): per packet, in microseconds.
+   */
+  busiest: { received: number; handlingMs: number; cpuPerPacketUs: number };
+  /** Nodes that left and joined mid-request (churn). */
+  left: number;
+  joined: number;
 }
 
 const T0 = 1_800_000_000_000;
@@ -77,6 +99,10 @@ const verify = memoizedVerifier();
 
 interface Honest {
   node: RakisNode;
+  probe: Probe;
+  /** Packets received before the request. */
+  receivedBefore: number;
+  left?: boolean;
   settledAt?: number;
   /** The first decision it announced (what its `result` promise resolves with); a node may revise it later. */
   first?: Verdict;
@@ -85,15 +111,22 @@ interface Honest {
 /** Builds one network for `scenario`, sends one request through it, and judges what the honest nodes decided. */
 export async function runScenario(scenario: Scenario, options: WorldOptions): Promise<RunResult> {
   const cpuStart = process.cpuUsage();
+  const heap = new HeapSampler();
   const frame = options.frame ?? SIM_FRAME;
   const random = seededRandom(options.seed * 1_000_003 + hashName(scenario.name));
   const scheduler = new HeapScheduler(T0);
   const [minLatency, maxLatency] = options.latencyMs ?? [20, 150];
+  const condition = scenario.network ?? {};
+  const latency = condition.latencyMs ?? ((u: number) => minLatency + u * (maxLatency - minLatency));
+  /** While the halves are apart (partition scenarios): set once the request's time is known. */
+  const partition = { from: Infinity, until: -Infinity };
   const bus = new MemoryBus({
     scheduler,
-    latencyMs: () => minLatency + random() * (maxLatency - minLatency),
+    latencyMs: () => latency(random()),
     lossRate: scenario.lossRate ?? 0,
+    duplicateRate: condition.duplicateRate ?? 0,
     random: seededRandom(random() * 2 ** 32),
+    reach: (from, to, now) => reaches(from, to, now >= partition.from && now < partition.until),
   });
   const meter = new TrafficMeter();
   const embedder = new ScriptedEmbedder(frame.embeddingModel);
@@ -119,18 +152,28 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   const mix = scenario.mix(size);
   const byzantineCommitters = committingCount(mix);
   const honestWorkers = committers - byzantineCommitters;
-  const actorCount = ACTOR_KINDS.reduce((sum, kind) => sum + (mix[kind] ?? 0), 0);
+  const actorCount = [...ACTOR_KINDS, ...FLOOD_KINDS].reduce((sum, kind) => sum + (mix[kind] ?? 0), 0);
   const nodeAttackers = (mix.garbage ?? 0) + (mix.sybil ?? 0) + (mix['lying-embedding'] ?? 0);
   const verifiers = options.nodes - 1 - observers - honestWorkers - nodeAttackers - actorCount;
   if (honestWorkers < 0 || verifiers < 0) throw new RangeError(`${scenario.name}: ${options.nodes} nodes are too few for its attackers`);
 
   const identity = (): Identity => importIdentity(randomHex(random, 32));
-  const create = (generators: TextGenerator[], embedders: Embedder[]) =>
-    RakisNode.create({ identity: identity(), transports: [meter.wrap(bus.transport())], scheduler, generators, embedders }, { createMesh: (mesh) => new MeshHarness({ ...mesh, verify }) });
+  // Every participant is in one of two halves, alternately (partitions, and the splitter's reach).
+  let joined = 0;
+  const nextGroup = () => (joined++ % 2 === 0 ? 'a' : 'b');
+  const probes = new Map<RakisNode, Probe>();
+  const create = async (generators: TextGenerator[], embedders: Embedder[]) => {
+    const probe = new Probe();
+    const transports = [probeTransport(meter.wrap(bus.transport('memory', nextGroup())), probe)];
+    const node = await RakisNode.create({ identity: identity(), transports, scheduler, generators, embedders }, { createMesh: (mesh) => new ProbedMesh({ ...mesh, verify }, probe) });
+    probes.set(node, probe);
+    return node;
+  };
+  const entry = (node: RakisNode): Honest => ({ node, probe: probes.get(node)!, receivedBefore: 0 });
 
   const honest: Honest[] = [];
   const requester = await create([], [embedder]);
-  honest.push({ node: requester });
+  honest.push(entry(requester));
   const honestCommitters = new Set<string>();
   for (let i = 0; i < honestWorkers; i++) {
     const generator = new ScriptedGenerator({
@@ -143,10 +186,10 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
     });
     const node = await create([generator], [embedder]);
     honestCommitters.add(node.synthientId);
-    honest.push({ node });
+    honest.push(entry(node));
   }
-  for (let i = 0; i < verifiers; i++) honest.push({ node: await create([], [embedder]) });
-  for (let i = 0; i < observers; i++) honest.push({ node: await create([], []) });
+  for (let i = 0; i < verifiers; i++) honest.push(entry(await create([], [embedder])));
+  for (let i = 0; i < observers; i++) honest.push(entry(await create([], [])));
 
   const attackers: RakisNode[] = [];
   for (let i = 0; i < (mix.garbage ?? 0); i++) attackers.push(await create([new GarbageGenerator(seededRandom(random() * 2 ** 32))], [embedder]));
@@ -154,53 +197,102 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   for (let i = 0; i < (mix['lying-embedding'] ?? 0); i++) {
     attackers.push(await create([new GarbageGenerator(seededRandom(random() * 2 ** 32))], [new LyingEmbedder(embedder, honestAnswer(PROMPT))]));
   }
-  const actors: RawActor[] = [];
+  const actorMesh = (id: Identity, group: string) => new MeshHarness({ identity: id, transports: [meter.wrap(bus.transport('memory', group))], scheduler, verify });
+  const actors: (RawActor | FloodActor)[] = [];
   for (const kind of ACTOR_KINDS) {
     for (let i = 0; i < (mix[kind as ActorKind] ?? 0); i++) {
       const id = identity();
-      const mesh = new MeshHarness({ identity: id, transports: [meter.wrap(bus.transport())], scheduler, verify });
-      actors.push(new RawActor(kind, id, mesh, { scheduler, random: seededRandom(random() * 2 ** 32), embedder }));
+      const ctx = { scheduler, random: seededRandom(random() * 2 ** 32), embedder, revealDelayMs: scenario.revealDelayMs };
+      // The reveal splitter: one identity, two meshes, each reaching one half only.
+      if (kind === 'reveal-split') actors.push(new RawActor(kind, id, actorMesh(id, 'only-a'), ctx, actorMesh(id, 'only-b')));
+      else actors.push(new RawActor(kind, id, actorMesh(id, nextGroup()), ctx));
     }
   }
+  const floods: FloodActor[] = [];
+  const timings = DEFAULT_TIMINGS;
+  for (const kind of FLOOD_KINDS) {
+    for (let i = 0; i < (mix[kind as FloodKind] ?? 0); i++) {
+      const id = identity();
+      const ctx = {
+        scheduler,
+        random: seededRandom(random() * 2 ** 32),
+        identity,
+        requesterId: requester.synthientId,
+        frame: frame,
+        fallbackAfterCommitDeadlineMs: timings.commitGraceMs + timings.requesterWaitMs,
+        requestsPerIdentity: scenario.requestsPerIdentity,
+      };
+      floods.push(new FloodActor(kind, id, actorMesh(id, nextGroup()), ctx));
+    }
+  }
+  actors.push(...floods);
 
   // Everyone joins at once, as a page load of the whole network would; hello and gossip settle first.
   for (const { node } of honest) await node.start();
   for (const node of attackers) await node.start();
   for (const actor of actors) actor.start();
-  await runFor(scheduler, WARM_UP_MS);
+  const BEFORE_REQUEST_MS = 300;
+  await runFor(scheduler, WARM_UP_MS - BEFORE_REQUEST_MS, heap);
+  const requestAt = scheduler.now() + BEFORE_REQUEST_MS;
+  const listAt = requestAt + frame.maxTimeMs + timings.commitGraceMs;
+  const revealDeadline = listAt + timings.requesterWaitMs + timings.revealWindowMs;
+  if (condition.partition) {
+    partition.from = requestAt - 100;
+    partition.until = condition.partition === 'mid-commit' ? requestAt + frame.maxTimeMs / 2 : listAt + (revealDeadline - listAt) / 2;
+  }
+  for (const flood of floods) flood.beforeRequest();
+  await runFor(scheduler, BEFORE_REQUEST_MS, heap);
 
-  for (const entry of honest) {
-    entry.node.on('consensus', ({ decision }) => {
+  // Only the judged request counts (nodes also settle requests attackers make).
+  let judgedRequest: string | undefined;
+  const watch = (entry: Honest) => {
+    entry.node.on('consensus', ({ requestId, decision }) => {
+      if (requestId !== judgedRequest) return;
       entry.settledAt ??= scheduler.now();
       entry.first ??= { kind: 'decided', resultHash: decision.resultHash, chosenFrom: decision.chosenFrom, output: decision.output };
     });
-    entry.node.on('failed', () => (entry.settledAt ??= scheduler.now()));
+    entry.node.on('failed', ({ requestId }) => {
+      if (requestId === judgedRequest) entry.settledAt ??= scheduler.now();
+    });
+  };
+  for (const entry of honest) {
+    watch(entry);
+    entry.receivedBefore = entry.node.status.packets.received;
+    entry.probe.handlingMs = 0;
   }
+  const churn = scheduleChurn(condition.churn ?? 0);
   const before = meter.snapshot();
   const packetsBefore = sentPackets([...honest.map((h) => h.node), ...attackers]);
   const requestCpu = process.cpuUsage();
   const handle = requester.request(PROMPT, { ...frame, quorum: Math.max(frame.quorum, Math.ceil(committers / 2)) }, { acceptedModels: [SIM_MODEL], maxTokens: 64 });
+  judgedRequest = handle.requestId;
   let requesterSettledAt: number | undefined;
   void handle.result.then(() => (requesterSettledAt = scheduler.now()));
   const schedule = requester.quorum(handle.requestId)!.schedule;
-  await runFor(scheduler, schedule.attestationDeadline + 500 - scheduler.now());
+  await runFor(scheduler, schedule.attestationDeadline + 500 - scheduler.now(), heap);
+  await churn.settled();
 
   const after = meter.snapshot();
-  const verdicts = honest.map(({ node }) => verdictOf(node, handle.requestId));
+  const judged = honest.filter((h) => !h.left);
+  const verdicts = judged.map(({ node }) => verdictOf(node, handle.requestId));
   const bits = embeddingBits(frame.embeddingModel, frame.embeddingDims)!;
   const embed = (output: string) => binarize(embedder.embed(output), bits);
-  const firstDecisions = honest.flatMap(({ first }) => (first ? [first] : []));
+  const firstDecisions = judged.flatMap(({ first }) => (first ? [first] : []));
   const outcome = classify(verdicts, firstDecisions, { honestCommitters, honestEmbedding: embed(honestAnswer(PROMPT)), embed, radiusBits: radiusBits(frame.secDistance, bits) });
   const drops: Partial<Record<MeshDropReason, number>> = {};
-  for (const { node } of honest) {
+  for (const { node } of judged) {
     for (const [reason, count] of Object.entries(node.status.packets.drops)) drops[reason as MeshDropReason] = (drops[reason as MeshDropReason] ?? 0) + (count ?? 0);
   }
   const packets = sentPackets([...honest.map((h) => h.node), ...attackers]) - packetsBefore;
   const requestCpuMs = cpuMs(process.cpuUsage(requestCpu));
-  const settledTimes = honest.map((h) => h.settledAt);
+  const settledTimes = judged.map((h) => h.settledAt);
+  const loads = judged.map((h) => ({ received: h.node.status.packets.received - h.receivedBefore, handlingMs: h.probe.handlingMs }));
+  const busiest = loads.reduce((a, b) => (b.received > a.received ? b : a));
+  heap.sample(1);
   const lastSettledAt = settledTimes.every((t) => t !== undefined) ? Math.max(...(settledTimes as number[])) : undefined;
 
-  for (const { node } of honest) await node.stop();
+  options.inspect?.(judged.map((h) => h.node), handle.requestId);
+  for (const { node } of judged) await node.stop();
   for (const node of attackers) await node.stop();
   for (const actor of actors) await actor.stop();
 
@@ -214,7 +306,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
     byzantine: mix,
     withinTolerance: byzantineCommitters <= size.tolerance,
     outcome,
-    honestNodes: honest.length,
+    honestNodes: judged.length,
     messages: after.messages - before.messages,
     bytes: after.bytes - before.bytes,
     packets,
@@ -223,13 +315,59 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
     drops,
     cpuMs: cpuMs(process.cpuUsage(cpuStart)),
     requestCpuMs,
+    lossRate: scenario.lossRate ?? 0,
+    decided: verdicts.filter((v) => v.kind === 'decided').length,
+    peakHeapBytes: heap.peak,
+    heapPerNodeBytes: Math.round((heap.peak - heap.baseline) / judged.length),
+    busiest: { ...busiest, cpuPerPacketUs: busiest.received > 0 ? (busiest.handlingMs * 1000) / busiest.received : 0 },
+    left: churn.left,
+    joined: churn.joined,
   };
+
+  /**
+   * Churn: `share` of the nodes (honest, not the requester) leave at random moments between 1 s after
+   * the request and 1 s before its reveal deadline, and as many fresh verifiers join over that span.
+   */
+  function scheduleChurn(share: number) {
+    const count = Math.round(options.nodes * share);
+    const pending: Promise<void>[] = [];
+    const state = { left: 0, joined: 0, settled: () => Promise.all(pending).then(() => undefined) };
+    if (count === 0) return state;
+    const moment = () => requestAt + 1_000 + random() * (revealDeadline - 1_000 - requestAt - 1_000) - scheduler.now();
+    const candidates = honest.slice(1);
+    for (let i = candidates.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [candidates[i], candidates[j]] = [candidates[j]!, candidates[i]!];
+    }
+    for (const leaver of candidates.slice(0, count)) {
+      scheduler.setTimeout(() => {
+        leaver.left = true;
+        state.left++;
+        pending.push(leaver.node.stop());
+      }, moment());
+    }
+    for (let i = 0; i < count; i++) {
+      scheduler.setTimeout(() => {
+        const join = async () => {
+          const node = await create([], [embedder]);
+          const fresh = entry(node);
+          honest.push(fresh);
+          watch(fresh);
+          state.joined++;
+          await node.start();
+        };
+        pending.push(join());
+      }, moment());
+    }
+    return state;
+  }
 }
 
 /** Runs simulated time forward by `ms`, jumping over idle stretches, letting async work settle after each step. */
-async function runFor(scheduler: HeapScheduler, ms: number): Promise<void> {
+async function runFor(scheduler: HeapScheduler, ms: number, heap?: HeapSampler): Promise<void> {
   const end = scheduler.now() + ms;
   while (scheduler.now() < end) {
+    heap?.sample();
     const next = scheduler.nextAt() ?? end;
     scheduler.advanceTo(Math.min(end, Math.max(next, scheduler.now() + QUANTUM_MS)));
     // Promise chains (verification, embedding, commits) run to completion within one macrotask turn.

@@ -1,0 +1,72 @@
+import { performance } from 'node:perf_hooks';
+import type { Transport, TransportFactory } from '../../src/network/index.js';
+import type { Packet } from '../../src/protocol/index.js';
+import { MeshHarness, type MeshHarnessOptions } from '../../testkit/mesh-harness.js';
+
+/**
+ * Time one node spends handling what it receives, on the one thread every simulated node shares:
+ * the synchronous part of the mesh's receive (frame split, decode, dedup, rate limits, the signature
+ * check, which the simulator's memoized verifier runs synchronously) and the node's packet listeners
+ * (quorum, reconciler, roles), measured with `performance.now()` around each. Not counted: timers
+ * (the node's 200 ms tick, digests), embedding and generation, and promise continuations the
+ * listeners start. Wall time inside synchronous code on a loaded machine includes preemption.
+ */
+export class Probe {
+  handlingMs = 0;
+
+  time(run: () => void): void {
+    const start = performance.now();
+    try {
+      run();
+    } finally {
+      this.handlingMs += performance.now() - start;
+    }
+  }
+}
+
+/** The same transport factory, whose endpoints time the receive callback the mesh installs. */
+export function probeTransport(factory: TransportFactory, probe: Probe): TransportFactory {
+  return {
+    name: factory.name,
+    open: async () => {
+      const transport = await factory.open();
+      let handler: Transport['onMessage'] = null;
+      Object.defineProperty(transport, 'onMessage', {
+        configurable: true,
+        get: () => handler,
+        set: (receive: Transport['onMessage']) => {
+          handler = receive && ((bytes, link) => probe.time(() => receive(bytes, link)));
+        },
+      });
+      return transport;
+    },
+  };
+}
+
+/** A harness mesh whose packet listeners are timed. */
+export class ProbedMesh extends MeshHarness {
+  constructor(
+    options: MeshHarnessOptions,
+    private readonly probe: Probe,
+  ) {
+    super(options);
+  }
+
+  override onPacket(listener: Parameters<MeshHarness['onPacket']>[0]): () => void {
+    return super.onPacket((packet: Packet, delivery) => this.probe.time(() => listener(packet, delivery)));
+  }
+}
+
+/** Peak of the process's `heapUsed`, sampled by the driver. */
+export class HeapSampler {
+  readonly baseline = process.memoryUsage().heapUsed;
+  peak = this.baseline;
+  private calls = 0;
+
+  /** Samples every `every`-th call (reading the heap costs a few microseconds). */
+  sample(every = 8): void {
+    if (this.calls++ % every !== 0) return;
+    const used = process.memoryUsage().heapUsed;
+    if (used > this.peak) this.peak = used;
+  }
+}
