@@ -34,6 +34,12 @@ export class CommitBook {
     return entry !== undefined && (inferenceId === undefined || entry.inferenceId === inferenceId);
   }
 
+  /** The commitment of `committer`'s commit with this inferenceId, if this node holds it. */
+  commitmentOf(committer: string, inferenceId: string): string | undefined {
+    const entry = this.byCommitter.get(committer);
+    return entry?.inferenceId === inferenceId ? entry.commitment : undefined;
+  }
+
   find(inferenceId: string): CommitEntry | undefined {
     return [...this.byCommitter.values()].find((entry) => entry.inferenceId === inferenceId);
   }

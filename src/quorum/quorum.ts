@@ -87,7 +87,7 @@ export class Quorum {
       canVerify: this.canVerify,
       out: { emit: (event) => this.emit(event), send: (body) => this.send(body) },
       holdings: this.holdings,
-      committed: (from, inferenceId) => this.commits.has(from, inferenceId),
+      commitmentOf: (from, inferenceId) => this.commits.commitmentOf(from, inferenceId),
     });
     this.holdings.add(request);
   }

@@ -29,11 +29,14 @@ export interface RevealBookOptions {
   /** Openings kept are held for reconciliation; one that replaces a failed opening releases it. */
   holdings: Holdings;
   /** Whether this node holds the commit of `from` with this inferenceId (before a list, its opening may be listed). */
-  committed: (from: string, inferenceId: string) => boolean;
+  /** The commitment of this committer's commit this node holds (before a list names it), if any. */
+  commitmentOf: (from: string, inferenceId: string) => string | undefined;
 }
 
 /** Openings kept per sender that no list or commit names (one identity has one commitment; an equivocator two). */
 const UNNAMED_PER_SENDER = 2;
+/** Other openings of one commitment kept aside while no commitment is known to tell which one opens it. */
+const ALTERNATES = 3;
 
 /**
  * The reveals of one request: every opening received (kept to re-judge when the list changes), the
@@ -41,7 +44,7 @@ const UNNAMED_PER_SENDER = 2;
  */
 export class RevealBook {
   /** With `id` once held for reconciliation: only openings a list or commit names, the ones that can shape the result. */
-  private readonly received = new Map<string, { packet: Packet<RevealBody>; id?: string }>();
+  private readonly received = new Map<string, { packet: Packet<RevealBody>; id?: string; alternates: Packet<RevealBody>[] }>();
   /** Openings kept per sender. */
   private readonly perSender = new Map<string, number>();
   private judged = new Map<string, RevealRecord>();
@@ -79,17 +82,19 @@ export class RevealBook {
     const key = revealKey(packet.from, inferenceId);
     const previous = this.received.get(key);
     if (previous) {
-      const { body } = previous.packet;
-      const same = body.output === packet.body.output && body.salt === packet.body.salt && body.bEmbedding === packet.body.bEmbedding;
-      if (same) {
+      if (sameOpening(previous.packet, packet)) {
         this.options.out.emit({ type: 'duplicate', packetType: 'reveal', from: packet.from });
         return;
       }
       // Only one opening of a commitment exists: a different second reveal replaces the first only if
-      // the first failed to open it, and is otherwise judged (and rejected) without being kept.
-      const record = this.judged.get(inferenceId);
-      const firstFailed = record?.from === packet.from && record.status === 'rejected' && record.rejection?.reason !== 'embedding-mismatch';
-      if (!firstFailed) {
+      // it opens the commitment and the first does not, and is otherwise judged (and rejected) without
+      // being kept. With no commitment known yet, a few are kept aside to choose from once one is.
+      const opens = this.opens(packet, list);
+      if (opens === undefined) {
+        if (previous.alternates.length < ALTERNATES && !previous.alternates.some((other) => sameOpening(other, packet))) previous.alternates.push(packet);
+        return;
+      }
+      if (!opens || this.opens(previous.packet, list)) {
         if (list) this.judge(packet, list, false);
         return;
       }
@@ -109,13 +114,24 @@ export class RevealBook {
     }
     if (previous?.id) this.options.holdings.remove(previous.id);
     if (!previous) this.perSender.set(packet.from, (this.perSender.get(packet.from) ?? 0) + 1);
-    this.received.set(key, { packet, ...(named ? { id: this.options.holdings.add(packet) } : {}) });
+    this.received.set(key, { packet, alternates: [], ...(named ? { id: this.options.holdings.add(packet) } : {}) });
     if (list) this.judge(packet, list, true);
   }
 
   /** Whether the list (or, before it, a commit this node holds) names this opening's committer and inference. */
   private named({ from, body: { inferenceId } }: Packet<RevealBody>, list: RevealList | undefined): boolean {
-    return list ? list.entries.some((entry) => entry.from === from && entry.inferenceId === inferenceId) : this.options.committed(from, inferenceId);
+    return this.commitmentOf(from, inferenceId, list) !== undefined;
+  }
+
+  private commitmentOf(from: string, inferenceId: string, list: RevealList | undefined): string | undefined {
+    if (!list) return this.options.commitmentOf(from, inferenceId);
+    return list.entries.find((entry) => entry.from === from && entry.inferenceId === inferenceId)?.commitment;
+  }
+
+  /** Whether an opening opens the commitment named for it (unknown when none is named yet). */
+  private opens(packet: Packet<RevealBody>, list: RevealList | undefined): boolean | undefined {
+    const commitment = this.commitmentOf(packet.from, packet.body.inferenceId, list);
+    return commitment === undefined ? undefined : revealMatchesCommitment(commitment, { ...packet.body, synthientId: packet.from });
   }
 
   /** Judges every reveal received so far again, against a newly adopted list. */
@@ -123,6 +139,16 @@ export class RevealBook {
     this.judged = new Map();
     this.changes++;
     for (const [key, kept] of this.received) {
+      // The list names the commitment now: of the openings kept aside, the one that opens it stands.
+      const valid = kept.alternates.find((other) => this.opens(other, list));
+      if (valid && !this.opens(kept.packet, list)) {
+        if (kept.id) {
+          this.options.holdings.remove(kept.id);
+          kept.id = this.options.holdings.add(valid);
+        }
+        kept.packet = valid;
+      }
+      kept.alternates = [];
       const { packet } = kept;
       this.judge(packet, list, true);
       if (this.named(packet, list)) kept.id ??= this.options.holdings.add(packet);
@@ -222,6 +248,10 @@ export class RevealBook {
 /** Verified, or opened with a claimed embedding this node refutes: a commitment has one opening, so nothing can change either. */
 function isFinal(record: RevealRecord | undefined): boolean {
   return record?.status === 'verified' || record?.rejection?.reason === 'embedding-mismatch';
+}
+
+function sameOpening(a: Packet<RevealBody>, b: Packet<RevealBody>): boolean {
+  return a.body.output === b.body.output && a.body.salt === b.body.salt && a.body.bEmbedding === b.body.bEmbedding;
 }
 
 function revealKey(from: string, inferenceId: string): string {

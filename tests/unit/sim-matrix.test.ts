@@ -49,11 +49,10 @@ describe('the simulation matrix, small', () => {
     expect(results.find((r) => r.scenario === 'forged-from-flood')!.outcome.class).toBe('correct');
   });
 
-  // Known split (see the simulation report): a node that receives the splitter's reveal under a wrong
-  // salt before it holds the reveal list keeps that one and drops the valid reveal that follows (the
-  // first reveal is not yet judged, so it is not "failed"); after the list it is rejected, and the
-  // valid copy never comes back (the mesh already saw its id). When that is fixed, this test fails: drop `.fails`.
-  test.fails('the reveal splitter revealing at once does not split honest nodes', { timeout: 60_000 }, async () => {
+  // A node that gets the splitter's wrong-salt reveal before the list used to keep it and drop the valid
+  // one that followed (the mesh never delivers a packet twice); now the opening that opens the commit it
+  // holds stands, and openings with no commitment known yet are kept aside until the list names one.
+  test('the reveal splitter revealing at once does not split honest nodes', { timeout: 60_000 }, async () => {
     const result = await run('reveal-order-split');
     expect(result.outcome.class, describeRun(result)).not.toBe('split');
   });
