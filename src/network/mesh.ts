@@ -93,6 +93,8 @@ export class Mesh {
   private readonly heardBytes: RecentIds;
   /** Copies being verified, keyed by id and signature (a forged copy must not shadow the real one). */
   private readonly verifying = new Set<string>();
+  /** Per claimed sender, the verdict its latest packet waits for (bounded by the checks in flight). */
+  private readonly verdictsInOrder = new Map<string, Promise<boolean>>();
   /** Copies whose signature failed, so their other copies are not verified again. */
   private readonly forged: RecentIds;
   private readonly rateLimiter: SenderRateLimiter;
@@ -257,14 +259,14 @@ export class Mesh {
     if (this.linkLimiter.take(`${transport}:${link}`, now) !== 'ok') return this.drop('link-limited');
     this.heardBytes.add(bytesKey, now);
     this.verifying.add(signedCopy);
-    let valid: boolean;
-    try {
-      valid = await this.verifySignature(packet);
-    } catch {
-      valid = false;
-    } finally {
-      this.verifying.delete(signedCopy);
-    }
+    // Checks run in parallel, but one sender's verdicts are taken in the order its packets came, so its
+    // budget is charged in the order it sent them, whichever check finishes first.
+    const check = Promise.resolve(packet).then((checked) => this.verifySignature(checked)).catch(() => false);
+    const turn = (this.verdictsInOrder.get(packet.from) ?? Promise.resolve(true)).then(() => check);
+    this.verdictsInOrder.set(packet.from, turn);
+    const valid = await turn;
+    this.verifying.delete(signedCopy);
+    if (this.verdictsInOrder.get(packet.from) === turn) this.verdictsInOrder.delete(packet.from);
     this.counters.verified++;
     if (this.closed) return;
     if (!valid) {
