@@ -90,6 +90,8 @@ describe('stories', () => {
   test('the decided quorum view marks the cluster, the outlier and the chosen answer, in the picture and in words', async () => {
     const page = await context.newPage();
     await showStory(page, fixture.origin, stories.find((story) => story.id === 'rakis-quorum--Decided')!);
+    // The figure is a chunk of its own, loaded when the first reveals are shown.
+    await waitFor('the figure', () => page.evaluate(() => !!document.querySelector('rakis-quorum')!.shadowRoot!.querySelector('svg .point')), 10_000, 50);
     const picture = await page.evaluate(() => {
       const root = document.querySelector('rakis-quorum')!.shadowRoot!;
       return {

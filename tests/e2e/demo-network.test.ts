@@ -153,6 +153,8 @@ describe('the demo network end to end', () => {
     expect(attested.attestations[0]!.resultHash).toBe(seen!.resultHash);
     expect(attested.output).not.toMatch(/xk xk/);
 
+    // The figure is a chunk of its own, loaded when the first reveals are shown.
+    await waitFor('the figure', () => dashboard.evaluate(() => !!document.querySelector('rakis-quorum')!.shadowRoot!.querySelector('svg .point')), 10_000);
     const picture = await dashboard.evaluate(() => {
       const svg = document.querySelector('rakis-quorum')!.shadowRoot!.querySelector('svg');
       return {
