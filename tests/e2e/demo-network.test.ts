@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDemoStack, type DemoStack } from '../../tools/demo-stack.js';
 import { launchChromium, newContext } from '../../testkit/chromium.js';
+import { askOnPage, stateOf } from '../../testkit/demo-drive.js';
 import { waitFor } from '../../testkit/wait-for.js';
 
 // The whole product on one machine with no internet: `npm start`'s stack (local tracker and MQTT
@@ -18,7 +19,6 @@ const blogs: Page[] = [];
 let nft: Page;
 let dashboard: Page;
 
-const stateOf = (page: Page, selector: string) => page.evaluate((s) => document.querySelector(s)?.getAttribute('state') ?? null, selector);
 const synthientIdOf = (page: Page) =>
   page.evaluate(() => (document.querySelector('rakis-node') as HTMLElement & { node?: { synthientId: string } }).node?.synthientId);
 
@@ -69,19 +69,8 @@ async function startContributing(page: Page): Promise<void> {
 }
 
 /** Asks on the marketplace page; resolves with the requestId once it is sent. */
-async function ask(question: string): Promise<string> {
-  await nft.evaluate((maxTimeMs) => {
-    (document.querySelector('rakis-prompt') as HTMLElement & { frame: unknown }).frame = { maxTimeMs };
-  }, WINDOW_MS);
-  const submitted = nft.evaluate(
-    () =>
-      new Promise<string>((resolve) =>
-        document.querySelector('rakis-prompt')!.addEventListener('rakis-submit', (event) => resolve((event as CustomEvent<{ requestId: string }>).detail.requestId), { once: true }),
-      ),
-  );
-  await nft.locator('rakis-prompt textarea').fill(question);
-  await nft.locator('rakis-prompt').getByRole('button', { name: 'Ask' }).click();
-  return submitted;
+function ask(question: string): Promise<string> {
+  return askOnPage(nft, question, { maxTimeMs: WINDOW_MS });
 }
 
 async function decisionOn(page: Page, requestId: string) {

@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDemoStack, type DemoStack } from '../../tools/demo-stack.js';
 import { launchChromium, newContext } from '../../testkit/chromium.js';
 import { lossyHookScript } from '../../testkit/lossy-pages.js';
+import { askOnPage, stateOf } from '../../testkit/demo-drive.js';
 import { waitFor } from '../../testkit/wait-for.js';
 
 // Issue 11 in real browsers: the demo stack (local tracker and MQTT relays, pages, bundle, test
@@ -41,7 +42,6 @@ function nodeView(page: Page, requestId = '') {
   }, requestId);
 }
 
-const stateOf = (page: Page, selector: string) => page.evaluate((s) => document.querySelector(s)?.getAttribute('state') ?? null, selector);
 
 /** Gives the marketplace page a <rakis-node> on BroadcastChannel only, which its prompt then uses. */
 const BROADCAST_ONLY_REQUESTER = `
@@ -119,18 +119,7 @@ afterAll(async () => {
 describe('a lossy, partly linked network of demo pages', () => {
   test('a lossy contributor, a requester linked to one page and a late contributor all settle on the same result hash', async () => {
     const nft = pages.requester!;
-    await nft.evaluate((maxTimeMs) => {
-      (document.querySelector('rakis-prompt') as HTMLElement & { frame: unknown }).frame = { maxTimeMs, quorum: 3 };
-    }, WINDOW_MS);
-    const submitted = nft.evaluate(
-      () =>
-        new Promise<string>((resolve) =>
-          document.querySelector('rakis-prompt')!.addEventListener('rakis-submit', (event) => resolve((event as CustomEvent<{ requestId: string }>).detail.requestId), { once: true }),
-        ),
-    );
-    await nft.locator('rakis-prompt textarea').fill('Why is the sky blue?');
-    await nft.locator('rakis-prompt').getByRole('button', { name: 'Ask' }).click();
-    const requestId = await submitted;
+    const requestId = await askOnPage(nft, 'Why is the sky blue?', { maxTimeMs: WINDOW_MS, quorum: 3 });
     const askedAt = Date.now();
 
     // The late page opens once a page away from the requester follows the request (its commit window is open).

@@ -6,6 +6,7 @@ import { startDemoStack, type DemoStack } from '../../tools/demo-stack.js';
 import { byzantinePacket, SPLIT_KEY } from '../../testkit/byzantine-ed25519.js';
 import { launchFirefox, type Firefox } from '../../testkit/firefox.js';
 import { launchChromium, newContext } from '../../testkit/chromium.js';
+import { askOnPage } from '../../testkit/demo-drive.js';
 import { waitFor } from '../../testkit/wait-for.js';
 
 // One network of two engines: the demo stack (local tracker and MQTT relays, pages, bundle, test
@@ -125,18 +126,7 @@ afterAll(async () => {
 
 describe('a mixed Chromium and Firefox network', () => {
   test('a Firefox page contributes to a request, and every page settles on the same result hash', async () => {
-    await nft.evaluate((maxTimeMs) => {
-      (document.querySelector('rakis-prompt') as HTMLElement & { frame: unknown }).frame = { maxTimeMs, quorum: 3 };
-    }, WINDOW_MS);
-    const submitted = nft.evaluate(
-      () =>
-        new Promise<string>((resolve) =>
-          document.querySelector('rakis-prompt')!.addEventListener('rakis-submit', (event) => resolve((event as CustomEvent<{ requestId: string }>).detail.requestId), { once: true }),
-        ),
-    );
-    await nft.locator('rakis-prompt textarea').fill('Why is the sky blue?');
-    await nft.locator('rakis-prompt').getByRole('button', { name: 'Ask' }).click();
-    const requestId = await submitted;
+    const requestId = await askOnPage(nft, 'Why is the sky blue?', { maxTimeMs: WINDOW_MS, quorum: 3 });
     await waitFor('the decided answer', async () => ['decided', 'failed'].includes((await stateOf(nft, 'rakis-prompt')) ?? ''), WINDOW_MS + 90_000);
     expect(await stateOf(nft, 'rakis-prompt')).toBe('decided');
 

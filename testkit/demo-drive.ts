@@ -1,0 +1,25 @@
+import type { Page } from 'playwright-core';
+
+/** The `state` an element reflects on a page (null when it is not there). */
+export function stateOf(page: Page, selector: string): Promise<string | null> {
+  return page.evaluate((s) => document.querySelector(s)?.getAttribute('state') ?? null, selector);
+}
+
+/**
+ * Asks through the page's `<rakis-prompt>` as a visitor would (types, presses Ask), with these frame
+ * values set first; resolves with the requestId once it is sent.
+ */
+export async function askOnPage(page: Page, question: string, frame: { maxTimeMs: number; quorum?: number }): Promise<string> {
+  await page.evaluate((values) => {
+    (document.querySelector('rakis-prompt') as HTMLElement & { frame: unknown }).frame = values;
+  }, frame);
+  const submitted = page.evaluate(
+    () =>
+      new Promise<string>((resolve) =>
+        document.querySelector('rakis-prompt')!.addEventListener('rakis-submit', (event) => resolve((event as CustomEvent<{ requestId: string }>).detail.requestId), { once: true }),
+      ),
+  );
+  await page.locator('rakis-prompt textarea').fill(question);
+  await page.locator('rakis-prompt').getByRole('button', { name: 'Ask' }).click();
+  return submitted;
+}
