@@ -40,9 +40,17 @@ export function signedBytes(packet: Omit<Packet, 'sig'>): Uint8Array<ArrayBuffer
   return canonicalBytes({ v: packet.v, from: packet.from, createdAt: packet.createdAt, body: packet.body });
 }
 
-/** Packet id: hex SHA-256 of the signed bytes (ed25519 signatures are deterministic, so this names the packet). */
+/** Ids already computed, by packet object: a packet decoded once is hashed once, however many rooms name it. */
+const knownIds = new WeakMap<object, string>();
+
+/**
+ * Packet id: hex SHA-256 of the signed bytes (ed25519 signatures are deterministic, so this names the
+ * packet). Packets are never changed in place, so the id is remembered per packet object.
+ */
 export function packetId(packet: Omit<Packet, 'sig'>): string {
-  return sha256Hex(signedBytes(packet));
+  let id = knownIds.get(packet);
+  if (id === undefined) knownIds.set(packet, (id = sha256Hex(signedBytes(packet))));
+  return id;
 }
 
 /** The short id digests name a packet by: the first 8 bytes of its packet id (second preimages stay out of reach). */
