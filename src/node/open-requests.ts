@@ -1,5 +1,6 @@
 import type { Scheduler } from '../network/index.js';
-import { encodePacket, hexToBytes, type Identity, type InferenceRequestBody, type Packet } from '../protocol/index.js';
+import { RecentIds } from '../network/recent-ids.js';
+import { encodePacket, hexToBytes, TIME_WINDOW, type Identity, type InferenceRequestBody, type Packet } from '../protocol/index.js';
 import { Quorum, type Holdings, type OwnAnswer, type QuorumSnapshot, type QuorumStep, type QuorumTimings } from '../quorum/index.js';
 import type { StoredQuorum, StoredResult } from '../store/types.js';
 import { EarlyPackets } from './early-packets.js';
@@ -37,11 +38,15 @@ export interface OpenRequestLimits {
   perRequester: number;
   /** Unsettled requests of others followed in all. */
   unsettled: number;
-  /** Requests kept in all, settled ones included (others' settled requests beyond are forgotten early, oldest first). */
+  /**
+   * Requests kept in all, settled ones included: beyond it, others' settled requests are forgotten
+   * early, oldest first, once nobody announces them any more (past their attestation deadline), so a
+   * forgotten request is not pulled back by reconciliation. Their results stay in `results`.
+   */
   kept: number;
 }
 
-export const DEFAULT_OPEN_REQUEST_LIMITS: OpenRequestLimits = { perRequester: 8, unsettled: 256, kept: 1024 };
+export const DEFAULT_OPEN_REQUEST_LIMITS: OpenRequestLimits = { perRequester: 8, unsettled: 256, kept: 64 };
 
 /**
  * The requests a node follows: one quorum each, fed with the packets about it (held briefly when
@@ -59,6 +64,11 @@ export class OpenRequests {
   private readonly limits: OpenRequestLimits;
   /** Others' requests refused (their requester, or the node, already follows as many as it may). */
   refused = 0;
+  /**
+   * The ids of those requests, while packets about them may still come: what arrives about them is
+   * dropped rather than held, and reconciliation does not pull them back.
+   */
+  private readonly declined = new RecentIds(TIME_WINDOW.maxAgeMs + TIME_WINDOW.futureSkewMs, 4096);
   private stopped = false;
 
   constructor(private readonly options: OpenRequestsOptions) {
@@ -73,6 +83,11 @@ export class OpenRequests {
 
   has(requestId: string): boolean {
     return this.open.has(requestId);
+  }
+
+  /** Whether this node refused to follow the request (see `declined`). */
+  refuses(requestId: string): boolean {
+    return this.declined.has(requestId);
   }
 
   snapshot(requestId: string): QuorumSnapshot | undefined {
@@ -93,6 +108,7 @@ export class OpenRequests {
     const { identity, timings, journal } = this.options;
     if (!mine && !saved && !this.admits(request.from)) {
       this.refused++;
+      this.declined.add(requestId, now);
       return false;
     }
     const quorum = new Quorum({ request, identity, canVerify: this.options.verifier.canVerify(securityFrame.embeddingModel), ...(timings ? { timings } : {}) });
@@ -125,7 +141,10 @@ export class OpenRequests {
   /** A verified packet about a request (not a request itself), `bytes` long on the wire. */
   receive(requestId: string, packet: Packet, now: number, bytes?: number): void {
     const open = this.open.get(requestId);
-    if (!open) return this.earlyPackets.hold(requestId, packet, now, bytes ?? encodePacket(packet).length);
+    if (!open) {
+      if (!this.declined.has(requestId)) this.earlyPackets.hold(requestId, packet, now, bytes ?? encodePacket(packet).length);
+      return;
+    }
     this.options.journal.log(requestId, packet, now);
     this.apply(requestId, open.quorum.receive(packet, now));
   }
@@ -169,7 +188,8 @@ export class OpenRequests {
     const retention = this.options.settledRetentionMs ?? 120_000;
     let excess = this.open.size - this.limits.kept;
     for (const [requestId, open] of this.open) {
-      if (open.settledAt !== undefined && (now - open.settledAt > retention || (excess > 0 && !open.mine))) {
+      const quiet = now >= open.quorum.schedule.attestationDeadline;
+      if (open.settledAt !== undefined && (now - open.settledAt > retention || (excess > 0 && !open.mine && quiet))) {
         this.open.delete(requestId);
         this.options.journal.forget(requestId);
         excess--;
@@ -186,8 +206,19 @@ export class OpenRequests {
   }
 
   /** Requests not settled yet. */
-  unsettled(): string[] {
-    return [...this.open].filter(([, open]) => open.settledAt === undefined).map(([requestId]) => requestId);
+  get unsettledCount(): number {
+    let count = 0;
+    for (const open of this.open.values()) if (open.settledAt === undefined) count++;
+    return count;
+  }
+
+  /**
+   * Requests whose digests this node announces: those not settled yet, and settled ones until their
+   * attestation deadline, so that nodes that were out of reach when it settled (a partition that
+   * heals, a page that links late) still hear of the request and can pull it whole.
+   */
+  announced(now: number): string[] {
+    return [...this.open].filter(([, open]) => open.settledAt === undefined || now < open.quorum.schedule.attestationDeadline).map(([requestId]) => requestId);
   }
 
   /** Stops the streams of every request (the node is stopping). */

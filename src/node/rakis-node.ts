@@ -140,7 +140,8 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     this.reconciler = new Reconciler({
       self: identity.synthientId,
       holdings: (requestId) => this.requestsFollowed.holdings(requestId),
-      active: () => this.requestsFollowed.unsettled(),
+      refuses: (requestId) => this.requestsFollowed.refuses(requestId),
+      active: () => this.requestsFollowed.announced(this.scheduler.now()),
       publish: (body) => this.mesh.publish(body),
       forward: (packet) => this.mesh.send(packet),
     });
@@ -177,7 +178,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
       embeddingModels: this.embedders.map((e) => e.model),
       queue: this.worker.status(),
       tokensServed: this.tokensServed,
-      openRequests: this.requestsFollowed.unsettled().length,
+      openRequests: this.requestsFollowed.unsettledCount,
       packets: this.mesh.stats(),
       dropped: { requests: this.requestsFollowed.refused, earlyPackets: this.requestsFollowed.early.dropped, jobs: this.worker.refused },
       storage: this.journal.kind,
@@ -291,6 +292,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
   private onPacket(packet: Packet, now: number, bytes: number): void {
     const body = packet.body;
     if (body.type === 'digest') return this.reconciler.onDigest(packet.from, body, now);
+    if (body.type === 'digests') return this.reconciler.onDigests(packet.from, body, now);
     if (body.type === 'want') return this.reconciler.onWant(packet.from, body, now);
     if (body.type === 'inferenceRequest') {
       if (this.requestsFollowed.has(body.requestId)) return;

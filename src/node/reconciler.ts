@@ -1,4 +1,4 @@
-import { LIMITS, type DigestBody, type Packet, type WantBody } from '../protocol/index.js';
+import { LIMITS, type DigestBody, type DigestsBody, type Packet, type WantBody } from '../protocol/index.js';
 import { holdingsSummary, type Holdings } from '../quorum/index.js';
 
 const EMPTY = { ids: [] as string[], ...holdingsSummary([]) };
@@ -36,10 +36,12 @@ export interface ReconcilerOptions {
   self: string;
   /** What this node holds about a request, or undefined when it does not follow it. */
   holdings(requestId: string): Holdings | undefined;
-  /** Requests this node still needs packets for: it announces its digests of these. */
+  /** Requests this node turned down: their digests are not answered and their packets not pulled. */
+  refuses?(requestId: string): boolean;
+  /** Requests this node announces its digests of (those it may still lack packets of, or others may). */
   active(): string[];
-  /** Signs and broadcasts a digest or want of this node. */
-  publish(body: DigestBody | WantBody): void;
+  /** Signs and broadcasts a digest, a batch of small digests or a want of this node. */
+  publish(body: DigestBody | DigestsBody | WantBody): void;
   /** Re-sends a packet (signed by its author) to peers that miss it. */
   forward(packet: Packet): void;
 }
@@ -56,6 +58,8 @@ export class Reconciler {
   private readonly sync = new Map<string, RequestSync>();
   private readonly answered = new Map<string, { second: number; count: number }>();
   private digestAllSoon = false;
+  /** Small digests due, sent together as one packet at the end of a tick. */
+  private batch: DigestsBody['entries'] = [];
 
   constructor(private readonly options: ReconcilerOptions) {}
 
@@ -77,9 +81,19 @@ export class Reconciler {
     for (const [requestId, state] of this.sync) this.askDue(requestId, state, now);
     this.digestAllSoon = false;
     for (const requestId of this.sync.keys()) if (!active.has(requestId) && this.options.holdings(requestId)) this.sync.delete(requestId);
+    for (let start = 0; start < this.batch.length; start += LIMITS.digestEntries) {
+      this.options.publish({ type: 'digests', entries: this.batch.slice(start, start + LIMITS.digestEntries) });
+    }
+    this.batch = [];
+  }
+
+  /** A batch of small digests: each is taken as if it came alone. */
+  onDigests(from: string, body: DigestsBody, now: number): void {
+    for (const entry of body.entries) this.onDigest(from, { type: 'digest', ...entry }, now);
   }
 
   onDigest(from: string, body: DigestBody, now: number): void {
+    if (this.options.refuses?.(body.requestId)) return;
     const held = this.options.holdings(body.requestId);
     const mine = held?.summary() ?? EMPTY;
     if (mine.hash === body.hash) return;
@@ -146,8 +160,10 @@ export class Reconciler {
     if (count !== state.lastCount) state.fullIntervalMs = FULL_DIGEST_MIN_MS;
     state.lastDigestAt = now;
     state.lastCount = count;
-    if (full) state.lastFullAt = now;
-    this.options.publish({ type: 'digest', requestId, count, hash, ...(full ? { ids: ids.slice(0, LIMITS.digestIds) } : {}) });
+    if (full) {
+      state.lastFullAt = now;
+      this.options.publish({ type: 'digest', requestId, count, hash, ids: ids.slice(0, LIMITS.digestIds) });
+    } else this.batch.push({ requestId, count, hash });
   }
 
   private state(requestId: string): RequestSync {

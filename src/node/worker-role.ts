@@ -1,6 +1,7 @@
 import { embeddingBits, TIME_WINDOW, type InferenceRequestBody, type Packet } from '../protocol/index.js';
 import type { Scheduler } from '../network/index.js';
 import type { Embedder, TextGenerator } from './engine-ports.js';
+import { FairQueue } from './fair-queue.js';
 
 export type JobState = 'queued' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
 
@@ -38,6 +39,8 @@ export interface Answer {
 
 interface Job {
   request: Packet<InferenceRequestBody>;
+  requester: string;
+  tokens: number;
   generator: TextGenerator;
   embedder: Embedder;
   bits: number;
@@ -45,10 +48,9 @@ interface Job {
 
 interface EngineQueue {
   generator: TextGenerator;
-  waiting: Job[];
+  /** Served least recently served requester first. */
+  waiting: FairQueue<Job>;
   running?: { job: Job; abort: AbortController };
-  /** Whose job ran last (round robin between requesters). */
-  lastRequester?: string;
   /** Measured throughput (exponential moving average), tokens per second. */
   tokensPerSecond: number;
 }
@@ -86,7 +88,7 @@ export class WorkerRole {
     this.embedders = options.embedders;
     this.queues = options.generators.map((generator) => ({
       generator,
-      waiting: [],
+      waiting: new FairQueue(),
       tokensPerSecond: options.initialTokensPerSecond ?? 20,
     }));
   }
@@ -94,7 +96,7 @@ export class WorkerRole {
   /** Brings more engines into service (a node that starts contributing). */
   addGenerators(generators: TextGenerator[]): void {
     for (const generator of generators) {
-      this.queues.push({ generator, waiting: [], tokensPerSecond: this.options.initialTokensPerSecond ?? 20 });
+      this.queues.push({ generator, waiting: new FairQueue(), tokensPerSecond: this.options.initialTokensPerSecond ?? 20 });
     }
   }
 
@@ -146,12 +148,13 @@ export class WorkerRole {
       .find((candidate): candidate is EngineQueue => !!candidate);
     if (!queue) return skip('no-model');
     const model = queue.generator.model;
+    queue.waiting.asking(request.from);
     if (!queue.generator.healthy()) return skip('unhealthy', model);
     const embedder = this.embedders.find((candidate) => candidate.model === securityFrame.embeddingModel && candidate.healthy());
     const bits = embeddingBits(securityFrame.embeddingModel, securityFrame.embeddingDims);
     if (!embedder || bits === undefined) return skip('no-embedder', model);
     const deadline = request.createdAt + securityFrame.maxTimeMs;
-    if (queue.waiting.filter((job) => job.request.from === request.from).length >= QUEUE_LIMITS.perRequester) {
+    if (queue.waiting.countOf(request.from) >= QUEUE_LIMITS.perRequester) {
       this.refused++;
       return skip('requester-busy', model);
     }
@@ -159,8 +162,9 @@ export class WorkerRole {
       this.refused++;
       return skip('queue-full', model);
     }
-    if (this.estimatedFinish(queue, maxTokens) > deadline) return skip('too-slow', model);
-    queue.waiting.push({ request, generator: queue.generator, embedder, bits });
+    const job: Job = { request, requester: request.from, tokens: maxTokens, generator: queue.generator, embedder, bits };
+    if (this.estimatedFinish(queue, queue.waiting.tokensAhead(job) + maxTokens) > deadline) return skip('too-slow', model);
+    queue.waiting.push(job);
     const update: JobUpdate = { requestId, model, state: 'queued' };
     this.options.onUpdate(update);
     this.pump(queue);
@@ -171,25 +175,28 @@ export class WorkerRole {
   stop(): void {
     this.stopped = true;
     for (const queue of this.queues) {
-      for (const job of queue.waiting) this.options.onUpdate({ requestId: job.request.body.requestId, model: queue.generator.model, state: 'cancelled', reason: 'stopped' });
-      queue.waiting = [];
+      for (const job of queue.waiting.clear()) this.options.onUpdate({ requestId: job.request.body.requestId, model: queue.generator.model, state: 'cancelled', reason: 'stopped' });
       queue.running?.abort.abort();
     }
   }
 
-  private estimatedFinish(queue: EngineQueue, maxTokens: number): number {
-    const queuedTokens = queue.waiting.reduce((sum, job) => sum + job.request.body.maxTokens, 0) + (queue.running?.job.request.body.maxTokens ?? 0);
+  /** When a job would be done were `tokens` (its own and those served before it) generated after the running job. */
+  private estimatedFinish(queue: EngineQueue, tokens: number): number {
+    const running = queue.running?.job.tokens ?? 0;
     const reserve = this.options.commitReserveMs ?? 1_000;
-    return this.options.scheduler.now() + ((queuedTokens + maxTokens) / queue.tokensPerSecond) * 1000 + reserve;
+    return this.options.scheduler.now() + ((running + tokens) / queue.tokensPerSecond) * 1000 + reserve;
   }
 
   private pump(queue: EngineQueue): void {
     if (queue.running || this.stopped) return;
-    // Round robin: the next job is the first whose requester was not served last, if any.
-    const next = queue.waiting.findIndex((job) => job.request.from !== queue.lastRequester);
-    const [job] = queue.waiting.splice(Math.max(0, next), 1);
+    let job: Job | undefined;
+    // A job that can no longer finish inside its window is dropped before it takes the engine's time.
+    while ((job = queue.waiting.next())) {
+      const { body, createdAt } = job.request;
+      if (this.estimatedFinish(queue, job.tokens) <= createdAt + body.securityFrame.maxTimeMs) break;
+      this.options.onUpdate({ requestId: body.requestId, model: queue.generator.model, state: 'skipped', reason: 'too-slow' });
+    }
     if (!job) return;
-    queue.lastRequester = job.request.from;
     const abort = new AbortController();
     queue.running = { job, abort };
     void this.run(queue, job, abort.signal).finally(() => {

@@ -6,5 +6,5 @@ export * from './envelope.js';
 export * from './identity.js';
 export * from './limits.js';
 export * from './packets.js';
-export { isAcceptablePublicKey, verifySignature, verifySignatureAsync, type VerifyOptions } from './signature-rule.js';
+export { isAcceptablePublicKey, signaturePrechecks, verifySignature, verifySignatureAsync, type VerifyOptions } from './signature-rule.js';
 export { checkBody, checkSecurityFrame, isBody } from './validate.js';

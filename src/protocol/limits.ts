@@ -14,6 +14,8 @@ export const LIMITS = {
   knownPeers: 64,
   /** Short ids in one digest: a request's commits, list, reveals and attestations fit. */
   digestIds: 2048,
+  /** Requests announced in one batch of small digests. */
+  digestEntries: 64,
   /** Short ids asked for in one want. */
   wantIds: 256,
   /** Largest quorum a request may ask for. */

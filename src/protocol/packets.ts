@@ -140,6 +140,15 @@ export interface DigestBody {
   ids?: string[];
 }
 
+/**
+ * Small digests (no ids) of several requests in one signed packet: a node announces every request it
+ * follows at once, so its signatures and packets do not grow with the number of requests open.
+ */
+export interface DigestsBody {
+  type: 'digests';
+  entries: Omit<DigestBody, 'type' | 'ids'>[];
+}
+
 /** Asks `holder`, whose digest listed them, for these packets (short ids) about a request. */
 export interface WantBody {
   type: 'want';
@@ -192,6 +201,7 @@ export type PacketBody =
   | StatusBody
   | KnownPeersBody
   | DigestBody
+  | DigestsBody
   | WantBody;
 
 export type PacketType = PacketBody['type'];
@@ -207,6 +217,7 @@ export const PACKET_TYPES: readonly PacketType[] = [
   'status',
   'knownPeers',
   'digest',
+  'digests',
   'want',
 ];
 

@@ -128,6 +128,10 @@ const BODY_CHECKS: Record<PacketType, Check> = {
     hash,
     ids: optional(arr(shortId, LIMITS.digestIds, { unique: true })),
   }),
+  digests: obj({
+    type: literal('digests'),
+    entries: arr(obj({ requestId: hash, count: int(0, LIMITS.digestIds), hash }), LIMITS.digestEntries, { minItems: 1 }),
+  }),
   want: obj({ type: literal('want'), requestId: hash, holder: synthientId, ids: arr(shortId, LIMITS.wantIds, { minItems: 1, unique: true }) }),
   knownPeers: obj({
     type: literal('knownPeers'),

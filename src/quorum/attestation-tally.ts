@@ -20,6 +20,8 @@ export class AttestationTally {
   /** Result hashes attested, most attested first, ties to the lower hash; kept in order as counts move. */
   private readonly order: string[] = [];
   private failed = 0;
+  /** Failed attestations per reason given. */
+  private readonly failedFor = new Map<string, number>();
 
   constructor(
     private readonly mayBeListed: (node: string) => boolean = () => false,
@@ -68,6 +70,13 @@ export class AttestationTally {
     return { attestations: [...decided].map(([resultHash, count]) => ({ resultHash, count })).sort((a, b) => b.count - a.count), failedAttestations: failed };
   }
 
+  /** The failure most attested (ties to the first reason in name order), with how many attested it. */
+  topFailure(): { reason: Extract<ConsensusBody, { outcome: 'failed' }>['reason']; count: number } | undefined {
+    let top: { reason: string; count: number } | undefined;
+    for (const [reason, count] of this.failedFor) if (!top || count > top.count || (count === top.count && reason < top.reason)) top = { reason, count };
+    return top as ReturnType<AttestationTally['topFailure']>;
+  }
+
   /** How many distinct nodes attested this result hash. */
   countFor(resultHash: string): number {
     return this.byResult.get(resultHash)?.size ?? 0;
@@ -98,6 +107,7 @@ export class AttestationTally {
     this.byNode.set(from, body);
     if (body.outcome === 'failed') {
       this.failed++;
+      this.failedFor.set(body.reason, (this.failedFor.get(body.reason) ?? 0) + 1);
       return;
     }
     let attesters = this.byResult.get(body.resultHash);
@@ -110,7 +120,12 @@ export class AttestationTally {
   private remove(from: string): void {
     const previous = this.byNode.get(from);
     this.byNode.delete(from);
-    if (previous?.outcome === 'failed') this.failed--;
+    if (previous?.outcome === 'failed') {
+      this.failed--;
+      const left = this.failedFor.get(previous.reason)! - 1;
+      if (left > 0) this.failedFor.set(previous.reason, left);
+      else this.failedFor.delete(previous.reason);
+    }
     else if (previous) {
       const attesters = this.byResult.get(previous.resultHash)!;
       this.unrank(previous.resultHash, attesters.size);

@@ -5,11 +5,12 @@ import {
   revealMatchesCommitment,
   type CommitEntry,
   type ConsensusBody,
+  type ConsensusFailureReason,
   type RevealBody,
   type SecurityFrame,
 } from '../protocol/index.js';
 import type { AttestationTally, DecidedAttestation } from './attestation-tally.js';
-import type { QuorumDecision } from './events.js';
+import type { QuorumDecision, QuorumFailureReason } from './events.js';
 import type { RevealList } from './reveal-list.js';
 import type { RevealRecord } from './reveal-book.js';
 
@@ -110,11 +111,27 @@ export function followAttestations(input: FollowInput): QuorumDecision | undefin
   return undefined;
 }
 
-/** Whether some result has the attestations a decision needs but its chosen reveal is not here: why a follower could not follow. */
-export function chosenRevealMissing(input: FollowInput): boolean {
-  for (const { entry } of followable(input)) if (entry && !input.openingOf(entry)) return true;
-  return false;
+/** Why a node that cannot verify ends without a decision at its deadline, from what it holds. */
+export function followerFailure(input: FollowInput): { reason: QuorumFailureReason; explanation: string } {
+  for (const { entry } of followable(input)) {
+    if (entry && !input.openingOf(entry)) return { reason: 'chosen-reveal-missing', explanation: 'enough listed nodes attested a result, but its chosen reveal never reached this node' };
+  }
+  // Nodes that verified and failed say why: the most given reason is this node's too.
+  const failure = input.tally.topFailure();
+  if (failure) {
+    const nodes = failure.count === 1 ? '1 node that verified reported' : `${failure.count} nodes that verified reported`;
+    return { reason: failure.reason, explanation: `${nodes} ${FAILURE_WORDS[failure.reason]}` };
+  }
+  return { reason: 'no-attestations', explanation: 'no node that could verify attested a decision in time' };
 }
+
+/** How a verifier's failure reads in a follower's explanation. */
+const FAILURE_WORDS: Record<ConsensusFailureReason, string> = {
+  'not-enough-commits': 'that too few commits arrived',
+  'no-reveals': 'that no listed reveal arrived',
+  'all-rejected': 'that every reveal was rejected',
+  'cluster-too-small': 'that too few answers agreed',
+};
 
 /**
  * The decision of a node that cannot verify, taken from an attestation, only if it checks out here:

@@ -18,7 +18,7 @@ import { AttestationTally } from './attestation-tally.js';
 import { Holdings } from './holdings.js';
 import { ownCommit, ownRevealBody } from './own-answer.js';
 import { CommitBook } from './commit-book.js';
-import { chosenRevealMissing, decideVerified, followAttestations, type FollowInput } from './decision.js';
+import { followerFailure, decideVerified, followAttestations, type FollowInput } from './decision.js';
 import type { OwnAnswer, OwnReveal, QuorumDecision, QuorumEvent, QuorumFailureReason, QuorumOptions, QuorumPhase, QuorumStep } from './events.js';
 import { RevealBook } from './reveal-book.js';
 import { checkRevealList, listFromCommits, listSnapshot, prefersList, revealList, type RevealList } from './reveal-list.js';
@@ -322,8 +322,8 @@ export class Quorum {
       if (decision) this.settle(decision);
     }
     if (this.phase === 'deciding' && !this.canVerify && now >= s.attestationDeadline) {
-      if (chosenRevealMissing(this.followInput())) this.fail('chosen-reveal-missing', 'enough listed nodes attested a result, but its chosen reveal never reached this node');
-      else this.fail('no-attestations', 'no node that could verify attested a decision in time');
+      const failure = followerFailure(this.followInput());
+      this.fail(failure.reason, failure.explanation);
     }
     return this.flush();
   }

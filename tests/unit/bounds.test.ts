@@ -114,6 +114,36 @@ describe('worker queue', () => {
     expect(role.refused).toBe(7);
   });
 
+  test('a job whose turn comes too late for its window is dropped without taking the engine', async () => {
+    const clock = new ManualClock(T0);
+    const updates: JobUpdate[] = [];
+    const finish: (() => void)[] = [];
+    const generator = new ScriptedGenerator({ delay: () => new Promise<void>((resolve) => finish.push(resolve)) });
+    const role = new WorkerRole({
+      generators: [generator],
+      embedders: [new ScriptedEmbedder()],
+      scheduler: clock,
+      // 8 tokens a second: each job of 8 tokens is estimated at 1 s, plus 1 s to embed and commit.
+      initialTokensPerSecond: 8,
+      onAnswer: async () => {},
+      onUpdate: (update) => updates.push(update),
+    });
+    const first = request(createIdentity(), 1);
+    const second = request(createIdentity(), 2);
+    expect(role.offer(first).state).toBe('queued');
+    expect(role.offer(second).state).toBe('queued');
+    await Promise.resolve();
+    expect(finish).toHaveLength(1);
+    // The first job runs until 1.5 s before the second's window closes: 2 s of work no longer fit.
+    clock.advance(frame.maxTimeMs - 1_500);
+    finish[0]!();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const mine = updates.filter((update) => update.requestId === second.body.requestId).map((update) => `${update.state}${update.reason ? `:${update.reason}` : ''}`);
+    expect(mine).toEqual(['queued', 'skipped:too-slow']);
+    expect(finish).toHaveLength(1);
+    expect(role.status()[0]).toMatchObject({ waiting: 0, running: false });
+  });
+
   test('the queue of an engine is bounded whatever the number of identities', () => {
     const { role } = worker();
     const states = Array.from({ length: 40 }, (_, i) => role.offer(request(createIdentity(), i)));

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { Reconciler } from '../../src/node/reconciler.js';
-import { createIdentity, signRequest, type DigestBody, type Packet, type WantBody } from '../../src/protocol/index.js';
+import { checkBody, createIdentity, signRequest, type DigestBody, type DigestsBody, type Packet, type WantBody } from '../../src/protocol/index.js';
 import { Holdings } from '../../src/quorum/index.js';
 import { FRAME, MODEL, T0 } from '../support/quorum-net.js';
 
@@ -13,14 +13,19 @@ test('a node that never received a request pulls it from a holder whose digest n
   const held = new Holdings();
   held.add(request);
   const forwarded: Packet[] = [];
-  const fromHolder: (DigestBody | WantBody)[] = [];
-  const fromOther: (DigestBody | WantBody)[] = [];
+  const fromHolder: (DigestBody | DigestsBody | WantBody)[] = [];
+  const fromOther: (DigestBody | DigestsBody | WantBody)[] = [];
   const holder = new Reconciler({ self: 'holder', holdings: (id) => (id === requestId ? held : undefined), active: () => [requestId], publish: (body) => fromHolder.push(body), forward: (packet) => forwarded.push(packet) });
   const other = new Reconciler({ self: 'other', holdings: () => undefined, active: () => [], publish: (body) => fromOther.push(body), forward: () => {} });
   let now = T0;
+  const deliver = (to: Reconciler, from: string, body: DigestBody | DigestsBody | WantBody) => {
+    if (body.type === 'digest') to.onDigest(from, body, now);
+    else if (body.type === 'digests') to.onDigests(from, body, now);
+    else to.onWant(from, body, now);
+  };
   const exchange = () => {
-    for (const body of fromHolder.splice(0)) body.type === 'digest' ? other.onDigest('holder', body, now) : other.onWant('holder', body, now);
-    for (const body of fromOther.splice(0)) body.type === 'digest' ? holder.onDigest('other', body, now) : holder.onWant('other', body, now);
+    for (const body of fromHolder.splice(0)) deliver(other, 'holder', body);
+    for (const body of fromOther.splice(0)) deliver(holder, 'other', body);
   };
   for (let step = 0; step < 20 && forwarded.length === 0; step++) {
     now += 200;
@@ -30,4 +35,43 @@ test('a node that never received a request pulls it from a holder whose digest n
     exchange();
   }
   expect(forwarded).toEqual([request]);
+});
+
+test('small digests of every request followed go out together, at most 64 to a packet, each a valid body', () => {
+  const requester = createIdentity();
+  const held = new Map<string, Holdings>();
+  for (let i = 0; i < 100; i++) {
+    const request = signRequest(requester, { prompt: `Why ${i}?`, acceptedModels: [MODEL], temperature: 0, maxTokens: 16, securityFrame: FRAME }, T0);
+    const holdings = new Holdings();
+    holdings.add(request);
+    held.set(request.body.requestId, holdings);
+  }
+  const sent: (DigestBody | DigestsBody | WantBody)[] = [];
+  const node = new Reconciler({ self: 'node', holdings: (id) => held.get(id), active: () => [...held.keys()], publish: (body) => sent.push(body), forward: () => {} });
+  node.tick(T0 + 200);
+  expect(sent.map((body) => body.type)).toEqual(['digests', 'digests']);
+  const entries = sent.flatMap((body) => (body as DigestsBody).entries);
+  expect(entries.map((entry) => entry.requestId).sort()).toEqual([...held.keys()].sort());
+  for (const body of sent) expect(checkBody(body)).toBeUndefined();
+  // A peer that never received these requests hears all 100 from the two packets, and says it holds nothing of each.
+  const replies: (DigestBody | DigestsBody | WantBody)[] = [];
+  const peer = new Reconciler({ self: 'peer', holdings: () => undefined, active: () => [], publish: (body) => replies.push(body), forward: () => {} });
+  for (const body of sent) peer.onDigests('node', body as DigestsBody, T0 + 300);
+  peer.tick(T0 + 400);
+  expect(replies.flatMap((body) => (body as DigestsBody).entries).map((entry) => entry.count)).toEqual(Array(100).fill(0));
+});
+
+test('a request this node turned down is neither answered nor pulled back', () => {
+  const requester = createIdentity();
+  const request = signRequest(requester, { prompt: 'Again?', acceptedModels: [MODEL], temperature: 0, maxTokens: 16, securityFrame: FRAME }, T0);
+  const requestId = request.body.requestId;
+  const held = new Holdings();
+  held.add(request);
+  const sent: (DigestBody | DigestsBody | WantBody)[] = [];
+  const node = new Reconciler({ self: 'node', holdings: () => undefined, refuses: (id) => id === requestId, active: () => [], publish: (body) => sent.push(body), forward: () => {} });
+  const { ids, count, hash } = held.summary();
+  node.onDigest('holder', { type: 'digest', requestId, count, hash }, T0);
+  node.onDigest('holder', { type: 'digest', requestId, count, hash, ids }, T0 + 1);
+  for (let now = T0 + 200; now < T0 + 5_000; now += 200) node.tick(now);
+  expect(sent).toEqual([]);
 });

@@ -16,6 +16,7 @@ import {
 } from '../../src/protocol/index.js';
 import { isAcceptablePublicKey, PUBLIC_KEY_CACHE_SIZE, verifySignature, verifySignatureAsync } from '../../src/protocol/signature-rule.js';
 import { memoizedVerifier } from '../../tools/sim/memo-verify.js';
+import { verifyPacketNative, verifySignatureNative } from '../../tools/sim/native-verify.js';
 import { byzantinePacket, forgeUnderSplitKey, SPLIT_KEY } from '../../testkit/byzantine-ed25519.js';
 import { CCTV_RULE_ACCEPTS, cctvVerdicts, honestVerdicts, nativeVerify, type CctvVector } from '../../testkit/cctv-ed25519.js';
 
@@ -48,6 +49,15 @@ describe('the rule on the CCTV vectors', () => {
     expect(await honestVerdicts(32)).toEqual({ pure: 32, native: 32, tamperedPure: 0, tamperedNative: 0 });
     // Whatever the rule accepts, native WebCrypto accepts too: the pre-checks only ever take away.
     expect(CCTV_RULE_ACCEPTS.every((n) => verdicts.nativeRaw!.includes(n))).toBe(true);
+  });
+
+  test("the simulator's synchronous native path (Node's OpenSSL after the pre-checks) gives the same verdicts", () => {
+    const accepted = vectors.filter((vector) => verifySignatureNative(hexToBytes(vector.sig), utf8ToBytes(vector.msg), hexToBytes(vector.key))).map((vector) => vector.number);
+    expect(accepted).toEqual(CCTV_RULE_ACCEPTS);
+    const packet = signPacket(createIdentity(), hello, NOW);
+    expect(verifyPacketNative(packet)).toBe(true);
+    expect(verifyPacketNative({ ...packet, createdAt: NOW + 1 })).toBe(false);
+    expect(verifyPacketNative(byzantinePacket(hello, NOW))).toBe(false);
   });
 
   test('Node without WebCrypto Ed25519: the fallback gives the same verdicts', async () => {

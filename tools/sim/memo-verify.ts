@@ -1,4 +1,5 @@
-import { verifyPacket, type Packet } from '../../src/protocol/index.js';
+import type { Packet } from '../../src/protocol/index.js';
+import { verifyPacketNative } from './native-verify.js';
 
 interface Verdict {
   v: number;
@@ -10,7 +11,8 @@ interface Verdict {
 
 /**
  * Signature checks shared by every node of one simulation process. Each distinct signed packet is
- * verified for real (`verifyPacket`: the protocol's signature rule, in pure JavaScript, ~2 ms here) once; later copies reaching other nodes reuse the
+ * verified for real once (the protocol's signature rule, its equation done by Node's native Ed25519:
+ * `verifyPacketNative`); later copies reaching other nodes reuse the
  * verdict. Sound because verification is a pure function of the signed fields and the signature:
  * a cached verdict is reused only when the signature is the same and `{from, createdAt, body}` is
  * structurally equal (with `v`) to what was verified (equal JSON values have equal canonical bytes), so a
@@ -21,7 +23,7 @@ export function memoizedVerifier(maxEntries = 500_000): (packet: Packet) => bool
   return (packet) => {
     const known = verdicts.get(packet.sig);
     if (known && known.v === packet.v && known.from === packet.from && known.createdAt === packet.createdAt && jsonEqual(known.body, packet.body)) return known.valid;
-    const valid = verifyPacket(packet);
+    const valid = verifyPacketNative(packet);
     // A colliding signature over another message keeps the first verdict cached; the second is simply re-verified each time.
     if (!known) {
       if (verdicts.size >= maxEntries) verdicts.delete(verdicts.keys().next().value!);

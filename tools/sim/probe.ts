@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { performance } from 'node:perf_hooks';
 import type { Transport, TransportFactory } from '../../src/network/index.js';
 import type { Packet } from '../../src/protocol/index.js';
@@ -57,16 +59,39 @@ export class ProbedMesh extends MeshHarness {
   }
 }
 
-/** Peak of the process's `heapUsed`, sampled by the driver. */
+/** A full garbage collection, so `heapUsed` is what is still reachable. */
+const collectGarbage = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
+
+/**
+ * The process's heap: the peak of `heapUsed` sampled by the driver (garbage included), and what the
+ * nodes retain (after a full collection) compared with before they were built.
+ */
 export class HeapSampler {
-  readonly baseline = process.memoryUsage().heapUsed;
-  peak = this.baseline;
+  readonly baseline: number;
+  peak: number;
+  /** Reachable heap at the last `retained()` call, less the baseline. */
+  retainedBytes = 0;
   private calls = 0;
+
+  constructor() {
+    collectGarbage();
+    this.baseline = this.peak = process.memoryUsage().heapUsed;
+  }
 
   /** Samples every `every`-th call (reading the heap costs a few microseconds). */
   sample(every = 8): void {
     if (this.calls++ % every !== 0) return;
     const used = process.memoryUsage().heapUsed;
     if (used > this.peak) this.peak = used;
+  }
+
+  /** Collects garbage and records what is still reachable (call it while the nodes are alive). */
+  retained(): void {
+    this.sample(1);
+    collectGarbage();
+    this.retainedBytes = Math.max(0, process.memoryUsage().heapUsed - this.baseline);
   }
 }

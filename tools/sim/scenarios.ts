@@ -54,6 +54,8 @@ export interface Scenario {
   network?: NetworkCondition;
   /** How long the reveal splitter waits after seeing the reveal list before revealing (default 0: at once). */
   revealDelayMs?: number;
+  /** The request's quorum as a share of the committers expected (default 1/2). */
+  quorumShare?: number;
   /** Requests per identity of a request flood (default 700). */
   requestsPerIdentity?: number;
   /** Network conditions, the splitter and floods of the matrix (issue 11): left out of the quick unit test, which `sim-matrix.test.ts` samples. */
@@ -113,8 +115,10 @@ export const SCENARIOS: Scenario[] = [
     network: { duplicateRate: 0.3, latencyMs: (u) => (u < 0.7 ? 20 + (u / 0.7) * 130 : 150 + ((u - 0.7) / 0.3) * 1_350) },
     extended: true,
   },
-  { name: 'partition-heal', mix: ({ tolerance }) => ({ sybil: Math.floor(tolerance / 3) }), network: { partition: 'mid-reveal' }, extended: true },
-  { name: 'partition-heal-commit', mix: ({ tolerance }) => ({ sybil: Math.floor(tolerance / 3) }), network: { partition: 'mid-commit' }, extended: true },
+  // The requester's half holds about half the committers, so the quorum is a third: a quorum no half
+  // can reach would only show that a request fails while half the network is out of reach.
+  { name: 'partition-heal', mix: ({ tolerance }) => ({ sybil: Math.floor(tolerance / 3) }), network: { partition: 'mid-reveal' }, quorumShare: 1 / 3, extended: true },
+  { name: 'partition-heal-commit', mix: ({ tolerance }) => ({ sybil: Math.floor(tolerance / 3) }), network: { partition: 'mid-commit' }, quorumShare: 1 / 3, extended: true },
   { name: 'churn', mix: ({ tolerance, extras }) => ({ sybil: Math.floor(tolerance / 3), replay: extras, forge: extras }), network: { churn: 0.25 }, extended: true },
   { name: 'reveal-order-split', mix: ({ tolerance }) => ({ 'reveal-split': tolerance }), extended: true },
   // The same, revealing once every node holds the list (isolates reveals that arrive before it).

@@ -75,8 +75,9 @@ export interface RunResult {
   lossRate: number;
   /** Honest nodes (judged) that decided, of `honestNodes`. */
   decided: number;
-  /** Peak `heapUsed` of the whole process during the run (every node shares it), and the peak less the heap before the run, per honest node. */
+  /** Peak `heapUsed` of the whole process during the run (every node shares it, garbage included). */
   peakHeapBytes: number;
+  /** What every node (attackers included) retains once the request settled, after a full collection, per honest node. */
   heapPerNodeBytes: number;
   /**
    * The honest node that received the most packets during the request (every copy, dropped or not),
@@ -264,7 +265,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   const before = meter.snapshot();
   const packetsBefore = sentPackets([...honest.map((h) => h.node), ...attackers]);
   const requestCpu = process.cpuUsage();
-  const handle = requester.request(PROMPT, { ...frame, quorum: Math.max(frame.quorum, Math.ceil(committers / 2)) }, { acceptedModels: [SIM_MODEL], maxTokens: 64 });
+  const handle = requester.request(PROMPT, { ...frame, quorum: Math.max(frame.quorum, Math.ceil(committers * (scenario.quorumShare ?? 1 / 2))) }, { acceptedModels: [SIM_MODEL], maxTokens: 64 });
   judgedRequest = handle.requestId;
   let requesterSettledAt: number | undefined;
   void handle.result.then(() => (requesterSettledAt = scheduler.now()));
@@ -288,7 +289,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   const settledTimes = judged.map((h) => h.settledAt);
   const loads = judged.map((h) => ({ received: h.node.status.packets.received - h.receivedBefore, handlingMs: h.probe.handlingMs }));
   const busiest = loads.reduce((a, b) => (b.received > a.received ? b : a));
-  heap.sample(1);
+  heap.retained();
   const lastSettledAt = settledTimes.every((t) => t !== undefined) ? Math.max(...(settledTimes as number[])) : undefined;
 
   options.inspect?.(judged.map((h) => h.node), handle.requestId);
@@ -318,7 +319,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
     lossRate: scenario.lossRate ?? 0,
     decided: verdicts.filter((v) => v.kind === 'decided').length,
     peakHeapBytes: heap.peak,
-    heapPerNodeBytes: Math.round((heap.peak - heap.baseline) / judged.length),
+    heapPerNodeBytes: Math.round(heap.retainedBytes / judged.length),
     busiest: { ...busiest, cpuPerPacketUs: busiest.received > 0 ? (busiest.handlingMs * 1000) / busiest.received : 0 },
     left: churn.left,
     joined: churn.joined,
