@@ -287,6 +287,13 @@ export class Mesh {
     this.accept(packet, { id, transport, link, bytes: bytes.length });
   }
 
+  /** Checks the signature of a packet carried inside another (a reveal list's commits), as the mesh checks its own. */
+  checkSignature(packet: Packet): Promise<boolean> {
+    return Promise.resolve(packet)
+      .then((checked) => this.verifySignature(checked))
+      .catch(() => false);
+  }
+
   /** Checks a packet's signature: WebCrypto Ed25519 where present, noble otherwise. */
   protected verifySignature(packet: Packet): boolean | Promise<boolean> {
     return verifyPacketAsync(packet);

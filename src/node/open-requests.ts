@@ -1,6 +1,6 @@
 import type { Scheduler } from '../network/index.js';
 import { RecentIds } from '../network/recent-ids.js';
-import { encodePacket, hexToBytes, TIME_WINDOW, type Identity, type InferenceRequestBody, type Packet } from '../protocol/index.js';
+import { encodePacket, hexToBytes, TIME_WINDOW, type CommitBody, type Identity, type InferenceRequestBody, type Packet } from '../protocol/index.js';
 import { Quorum, type Holdings, type OwnAnswer, type QuorumSnapshot, type QuorumStep, type QuorumTimings } from '../quorum/index.js';
 import type { StoredQuorum, StoredResult } from '../store/types.js';
 import { EarlyPackets } from './early-packets.js';
@@ -25,6 +25,8 @@ export interface OpenRequestsOptions {
   verifier: VerifierRole;
   /** Broadcasts a packet this node signed. */
   send: (packet: Packet) => void;
+  /** Checks the signature of a commit named in a reveal list (default: the pure rule). */
+  verifyCommit?: (packet: Packet<CommitBody>) => boolean;
   emit: EmitNodeEvent;
   timings?: Partial<QuorumTimings>;
   /** How long a settled request is kept to count late attestations. */
@@ -65,8 +67,8 @@ export class OpenRequests {
   /** Others' requests refused (their requester, or the node, already follows as many as it may). */
   refused = 0;
   /**
-   * The ids of those requests, while packets about them may still come: what arrives about them is
-   * dropped rather than held, and reconciliation does not pull them back.
+   * The ids of those requests, while packets about them may still come: the node drops what arrives
+   * about them rather than hold it, and reconciliation does not pull them back.
    */
   private readonly declined = new RecentIds(TIME_WINDOW.maxAgeMs + TIME_WINDOW.futureSkewMs, 4096);
   private stopped = false;
@@ -111,7 +113,8 @@ export class OpenRequests {
       this.declined.add(requestId, now);
       return false;
     }
-    const quorum = new Quorum({ request, identity, canVerify: this.options.verifier.canVerify(securityFrame.embeddingModel), ...(timings ? { timings } : {}) });
+    const { verifyCommit } = this.options;
+    const quorum = new Quorum({ request, identity, canVerify: this.options.verifier.canVerify(securityFrame.embeddingModel), ...(timings ? { timings } : {}), ...(verifyCommit ? { verifyCommit } : {}) });
     this.open.set(requestId, { quorum, mine, ...handle });
     if (!mine) this.countUnsettled(request.from, +1);
     journal.open(requestId, now, saved);
@@ -141,10 +144,7 @@ export class OpenRequests {
   /** A verified packet about a request (not a request itself), `bytes` long on the wire. */
   receive(requestId: string, packet: Packet, now: number, bytes?: number): void {
     const open = this.open.get(requestId);
-    if (!open) {
-      if (!this.declined.has(requestId)) this.earlyPackets.hold(requestId, packet, now, bytes ?? encodePacket(packet).length);
-      return;
-    }
+    if (!open) return this.earlyPackets.hold(requestId, packet, now, bytes ?? encodePacket(packet).length);
     this.options.journal.log(requestId, packet, now);
     this.apply(requestId, open.quorum.receive(packet, now));
   }

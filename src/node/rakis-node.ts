@@ -10,9 +10,10 @@ import {
   type TimerHandle,
   type TransportFactory,
 } from '../network/index.js';
-import { signRequest, SALT_BYTES, type Identity, type InferenceRequestBody, type Packet, type PeerRole, type SecurityFrame } from '../protocol/index.js';
+import { signRequest, SALT_BYTES, type CommitBody, type Identity, type InferenceRequestBody, type Packet, type RevealRequestBody, type PeerRole, type SecurityFrame } from '../protocol/index.js';
 import type { QuorumSnapshot, QuorumTimings } from '../quorum/index.js';
 import type { NodeStore, StoredResult } from '../store/types.js';
+import { CommitSignatures } from './commit-signatures.js';
 import { Emitter } from './emitter.js';
 import type { Embedder, TextGenerator } from './engine-ports.js';
 import type { ContributeOptions, EngineLoader } from './engine-loader.js';
@@ -83,6 +84,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
   private readonly requestsFollowed: OpenRequests;
   private readonly beacon: StatusBeacon;
   private readonly reconciler: Reconciler;
+  private readonly commitSignatures: CommitSignatures;
   private readonly options: RakisNodeOptions;
   private tickTimer: TimerHandle | undefined;
   private contributing: AbortController | undefined;
@@ -127,8 +129,10 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
       scheduler: this.scheduler,
       onError: (message, requestId) => this.emit('error', { code: 'storage', message, ...(requestId ? { requestId } : {}) }),
     });
+    this.commitSignatures = new CommitSignatures((packet) => this.mesh.checkSignature(packet), () => this.scheduler.now());
     this.requestsFollowed = new OpenRequests({
       identity,
+      verifyCommit: this.commitSignatures.verify,
       scheduler: this.scheduler,
       journal: this.journal,
       verifier: this.verifier,
@@ -300,7 +304,13 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
       this.worker.offer(packet as Packet<InferenceRequestBody>);
       return;
     }
-    if ('requestId' in body) this.requestsFollowed.receive(body.requestId, packet, now, bytes);
+    if (!('requestId' in body) || this.requestsFollowed.refuses(body.requestId)) return;
+    if (body.type === 'commit') this.commitSignatures.accepted(packet as Packet<CommitBody>);
+    if (body.type !== 'revealRequest') return this.requestsFollowed.receive(body.requestId, packet, now, bytes);
+    // A list's commits are checked natively first; by then, `now` may have moved on.
+    void this.commitSignatures.checkList(packet as Packet<RevealRequestBody>).then(() => {
+      if (!this.stopped) this.requestsFollowed.receive(body.requestId, packet, this.scheduler.now(), bytes);
+    });
   }
 
   private onPeers(peers: PeerInfo[]): void {
