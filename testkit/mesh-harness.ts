@@ -1,5 +1,5 @@
 import { Mesh, type MeshOptions } from '../src/network/index.js';
-import type { KnownPeer, Packet } from '../src/protocol/index.js';
+import type { Packet } from '../src/protocol/index.js';
 
 export interface MeshHarnessOptions extends MeshOptions {
   /** Replaces the signature check (e.g. synchronous noble, or the simulator's memoized verifier). */
@@ -7,8 +7,8 @@ export interface MeshHarnessOptions extends MeshOptions {
 }
 
 /**
- * A Mesh with its test seams opened: raw bytes out (forged, malformed, replayed packets), the gossip
- * table, and a replaceable signature check. For tests, simulations, benches and fixture pages only.
+ * A Mesh with its test seams opened: raw bytes out (forged, malformed, replayed packets) and a
+ * replaceable signature check. For tests, simulations, benches and fixture pages only.
  */
 export class MeshHarness extends Mesh {
   private readonly verifyWith: MeshHarnessOptions['verify'];
@@ -21,11 +21,6 @@ export class MeshHarness extends Mesh {
   /** Sends bytes as they are, on every live transport, at the end of this tick; the receivers judge them. */
   sendBytes(bytes: Uint8Array): void {
     this.sendRaw(bytes);
-  }
-
-  /** Every node heard of, directly or through gossip, freshest first. */
-  knownPeers(): KnownPeer[] {
-    return this.knownPeerList();
   }
 
   protected override verifySignature(packet: Packet): boolean | Promise<boolean> {

@@ -201,7 +201,7 @@ export class Mesh {
   }
 
   /** Every node heard of, directly or through gossip, freshest first. */
-  protected knownPeerList(): KnownPeer[] {
+  knownPeers(): KnownPeer[] {
     return this.peerTable.known();
   }
 

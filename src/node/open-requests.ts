@@ -200,6 +200,13 @@ export class OpenRequests {
     }
   }
 
+  /** Lets this node's own requests still collecting commits close early, given who could answer each. */
+  closeEarly(eligible: (acceptedModels: readonly string[]) => Iterable<string>, now: number): void {
+    for (const [requestId, open] of this.open) {
+      if (open.mine && open.settledAt === undefined) this.apply(requestId, open.quorum.closeEarly(eligible(open.quorum.request.body.acceptedModels), now));
+    }
+  }
+
   /** What this node holds about a request it follows, for reconciliation. */
   holdings(requestId: string): Holdings | undefined {
     return this.open.get(requestId)?.quorum.holdings;

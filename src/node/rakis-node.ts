@@ -10,10 +10,11 @@ import {
   type TimerHandle,
   type TransportFactory,
 } from '../network/index.js';
-import { signRequest, SALT_BYTES, type CommitBody, type Identity, type InferenceRequestBody, type Packet, type RevealRequestBody, type PeerRole, type SecurityFrame } from '../protocol/index.js';
+import { isDeclineReason, signRequest, SALT_BYTES, type CommitBody, type Identity, type InferenceRequestBody, type Packet, type RevealRequestBody, type PeerRole, type SecurityFrame } from '../protocol/index.js';
 import type { QuorumSnapshot, QuorumTimings } from '../quorum/index.js';
 import type { NodeStore, StoredResult } from '../store/types.js';
 import { CommitSignatures } from './commit-signatures.js';
+import { knownContributors } from './contributors.js';
 import { Emitter } from './emitter.js';
 import type { Embedder, TextGenerator } from './engine-ports.js';
 import type { ContributeOptions, EngineLoader } from './engine-loader.js';
@@ -107,7 +108,13 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
       embedders: this.embedders,
       scheduler: this.scheduler,
       onAnswer: (answer) => this.commitAnswer(answer),
-      onUpdate: (update) => this.emit('job', update),
+      onUpdate: (update) => {
+        this.emit('job', update);
+        // A worker that runs an accepted model but will not answer says so: the requester need not wait for it.
+        const declined = (update.state === 'skipped' || update.state === 'failed') && update.model !== undefined;
+        const reason = update.state === 'failed' ? 'failed' : update.reason;
+        if (declined && isDeclineReason(reason) && !this.stopped) this.mesh.publish({ type: 'decline', requestId: update.requestId, reason });
+      },
     });
     this.verifier = new VerifierRole(this.embedders);
     const meshOptions: MeshOptions = {
@@ -197,6 +204,15 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
   /** Settled requests, newest first (this session's and, with a store, earlier ones). */
   get results(): readonly StoredResult[] {
     return this.requestsFollowed.results.all;
+  }
+
+  /**
+   * The contributors this node knows that run one of `models` (itself included): direct peers that say
+   * so, and nodes gossiped as such and heard from in the last minute. What a request for those models
+   * can count on, at most.
+   */
+  knownContributors(models: readonly string[], now = this.scheduler.now()): Set<string> {
+    return knownContributors(this.mesh, { synthientId: this.synthientId, models: this.worker.models }, models, now);
   }
 
   /** The live picture of one request this node follows. */
@@ -359,6 +375,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     this.tickTimer = this.scheduler.setTimeout(() => {
       if (this.stopped) return;
       const now = this.scheduler.now();
+      this.requestsFollowed.closeEarly((models) => this.knownContributors(models, now), now);
       this.requestsFollowed.tick(now);
       this.reconciler.tick(now);
       this.checkClock();

@@ -53,6 +53,24 @@ export interface CommitEntry {
   sig: string;
 }
 
+/** Why a worker that runs an accepted model does not answer a request. */
+export const DECLINE_REASONS = ['too-slow', 'queue-full', 'requester-busy', 'window-missed', 'unhealthy', 'failed'] as const;
+export type DeclineReason = (typeof DECLINE_REASONS)[number];
+
+export function isDeclineReason(value: unknown): value is DeclineReason {
+  return (DECLINE_REASONS as readonly unknown[]).includes(value);
+}
+
+/**
+ * A worker that runs an accepted model says it will not answer (busy, too slow, its engine failed), so
+ * the requester need not keep the commit window open for it.
+ */
+export interface DeclineBody {
+  type: 'decline';
+  requestId: string;
+  reason: DeclineReason;
+}
+
 export interface RevealRequestBody {
   type: 'revealRequest';
   requestId: string;
@@ -196,6 +214,7 @@ export type PacketBody =
   | RevealRequestBody
   | RevealBody
   | RevealRejectionBody
+  | DeclineBody
   | ConsensusBody
   | HelloBody
   | StatusBody
@@ -212,6 +231,7 @@ export const PACKET_TYPES: readonly PacketType[] = [
   'revealRequest',
   'reveal',
   'revealRejection',
+  'decline',
   'consensus',
   'hello',
   'status',

@@ -2,6 +2,7 @@ import { EMBEDDING_MODELS, embeddingBits } from './embedding-models.js';
 import { FRAME_RESOLUTION, LIMITS } from './limits.js';
 import {
   CONSENSUS_FAILURE_REASONS,
+  DECLINE_REASONS,
   REVEAL_REJECTION_REASONS,
   type PacketBody,
   type PacketType,
@@ -99,6 +100,7 @@ const BODY_CHECKS: Record<PacketType, Check> = {
     reason: oneOf(REVEAL_REJECTION_REASONS),
     detail: optional(str(LIMITS.detailChars)),
   }),
+  decline: obj({ type: literal('decline'), requestId: hash, reason: oneOf(DECLINE_REASONS) }),
   consensus: (value, path) =>
     (value as { outcome?: unknown } | null)?.outcome === 'failed'
       ? obj({

@@ -4,6 +4,8 @@ import { commitKey } from './reveal-list.js';
 import type { QuorumSnapshot } from './snapshot.js';
 import type { QuorumSchedule } from './timings.js';
 
+const MAX_DECLINERS = 1_024;
+
 /**
  * The commits of one request: the first commitment of each committer, the committers that committed
  * twice, and every commit signature already checked (so a reveal list need not check it again).
@@ -13,6 +15,8 @@ export class CommitBook {
   /** Commits whose signature was already checked, keyed by everything the signature covers. */
   readonly knownSigs = new Set<string>();
   readonly flagged = new Set<string>();
+  /** Workers that said they will not answer (bounded: only the requester's early close reads them). */
+  readonly decliners = new Set<string>();
 
   constructor(
     private readonly request: Packet<InferenceRequestBody>,
@@ -73,6 +77,16 @@ export class CommitBook {
     this.knownSigs.add(commitKey(entry));
     this.emit({ type: 'commit', from, inferenceId, model });
     return true;
+  }
+
+  /** A worker declined; one that also commits counts as a committer. */
+  decline(from: string): void {
+    if (this.decliners.size < MAX_DECLINERS) this.decliners.add(from);
+  }
+
+  /** The committers, by synthientId. */
+  committers(): ReadonlySet<string> {
+    return new Set(this.byCommitter.keys());
   }
 
   snapshot(): QuorumSnapshot['commits'] {

@@ -111,6 +111,11 @@ export function followAttestations(input: FollowInput): QuorumDecision | undefin
   return undefined;
 }
 
+/** Whether two attestations of this node say the same (so a re-decision need not be sent again). */
+export function sameResult(a: ConsensusBody, b: ConsensusBody): boolean {
+  return a.listHash === b.listHash && (a.outcome === 'decided' ? b.outcome === 'decided' && a.resultHash === b.resultHash : b.outcome === 'failed' && a.reason === b.reason);
+}
+
 /** Why a node that cannot verify ends without a decision at its deadline, from what it holds. */
 export function followerFailure(input: FollowInput): { reason: QuorumFailureReason; explanation: string } {
   for (const { entry } of followable(input)) {

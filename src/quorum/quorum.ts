@@ -5,7 +5,6 @@ import {
   signPacket,
   verifyPacket,
   type CommitBody,
-  type CommitEntry,
   type ConsensusBody,
   type Identity,
   type InferenceRequestBody,
@@ -18,12 +17,13 @@ import { AttestationTally } from './attestation-tally.js';
 import { Holdings } from './holdings.js';
 import { ownCommit, ownRevealBody } from './own-answer.js';
 import { CommitBook } from './commit-book.js';
-import { followerFailure, decideVerified, followAttestations, type FollowInput } from './decision.js';
+import { followerFailure, decideVerified, followAttestations, sameResult, type FollowInput } from './decision.js';
 import type { OwnAnswer, OwnReveal, QuorumDecision, QuorumEvent, QuorumFailureReason, QuorumOptions, QuorumPhase, QuorumStep } from './events.js';
 import { RevealBook } from './reveal-book.js';
 import { checkRevealList, listFromCommits, listSnapshot, prefersList, revealList, type RevealList } from './reveal-list.js';
 import { RejectionLog, type QuorumSnapshot } from './snapshot.js';
 import { DEFAULT_TIMINGS, scheduleFor, type QuorumSchedule } from './timings.js';
+import { mayCloseEarly } from './early-close.js';
 
 /**
  * One request's consensus, as a pure state machine: packets and `tick(now)` in, signed packets to send
@@ -119,6 +119,9 @@ export class Quorum {
         case 'reveal':
           this.onReveal(packet as Packet<RevealBody>);
           break;
+        case 'decline':
+          this.commits.decline(packet.from);
+          break;
         case 'revealRejection':
           this.emit({ type: 'remote-rejection', from: packet.from, inferenceId: body.inferenceId, reason: body.reason });
           break;
@@ -127,6 +130,15 @@ export class Quorum {
           break;
       }
     }
+    return this.advance(now);
+  }
+
+  /** The requester fixes its list before the window ends when `mayCloseEarly` allows it, given who it knows could answer. */
+  closeEarly(eligible: Iterable<string>, now: number): QuorumStep {
+    this.stepNow = now;
+    const { createdAt, body } = this.request;
+    const input = { now, createdAt, maxTimeMs: body.securityFrame.maxTimeMs, quorum: body.securityFrame.quorum, committers: this.commits.committers(), decliners: this.commits.decliners, eligible };
+    if (this.isRequester && this.phase === 'collecting' && !this.listSent && mayCloseEarly(input)) this.issueList(now);
     return this.advance(now);
   }
 
@@ -179,6 +191,7 @@ export class Quorum {
       schedule: this.schedule,
       commits: this.commits.snapshot(),
       flagged: [...this.commits.flagged],
+      declined: [...this.commits.decliners],
       list: this.list && listSnapshot(this.list),
       reveals: this.reveals.snapshot(),
       rejections: this.rejections.list(),
@@ -218,10 +231,6 @@ export class Quorum {
     this.emit({ type: 'phase', phase });
   }
 
-  private get settled(): boolean {
-    return this.phase === 'decided' || this.phase === 'failed';
-  }
-
   private onCommit(packet: Packet<CommitBody>, now: number): void {
     if (this.commits.receive(packet, now, this.list !== undefined)) this.holdings.add(packet);
   }
@@ -232,7 +241,7 @@ export class Quorum {
     const byRequester = packet.from === this.request.from;
     const reject = (reason: 'too-early', detail: string) => this.emit({ type: 'reveal-list-rejected', from: packet.from, reason, detail });
     // A node that decided itself still takes a preferred list (it re-decides); a follower has nothing to re-decide.
-    if (this.settled && !this.decided) return;
+    if ((this.phase === 'decided' || this.phase === 'failed') && !this.decided) return;
     // Only the requester may fix the list before the fallback moment; anyone may after it.
     if (!byRequester && now < this.schedule.fallbackListAt) return reject('too-early', 'only the requester may fix the list yet');
     const problem = checkRevealList(packet.body.commits, {
@@ -327,7 +336,6 @@ export class Quorum {
     }
     return this.flush();
   }
-
   private commitShortfall(): string {
     return `${this.commits.size} of ${this.request.body.securityFrame.quorum} commits arrived before the window closed`;
   }
@@ -384,16 +392,8 @@ export class Quorum {
       list: this.list,
       secPercentage: this.request.body.securityFrame.secPercentage,
       current: this.decision,
-      findCommit: (inferenceId) => this.findCommit(inferenceId),
+      findCommit: (inferenceId) => this.list?.entries.find((entry) => entry.inferenceId === inferenceId) ?? this.commits.find(inferenceId),
       openingOf: (entry) => this.reveals.openingOf(entry.from, entry.inferenceId),
     };
   }
-
-  private findCommit(inferenceId: string): CommitEntry | undefined {
-    return this.list?.entries.find((entry) => entry.inferenceId === inferenceId) ?? this.commits.find(inferenceId);
-  }
-}
-
-function sameResult(a: ConsensusBody, b: ConsensusBody): boolean {
-  return a.listHash === b.listHash && (a.outcome === 'decided' ? b.outcome === 'decided' && a.resultHash === b.resultHash : b.outcome === 'failed' && a.reason === b.reason);
 }

@@ -26,6 +26,8 @@ export interface QuorumSnapshot {
   schedule: QuorumSchedule;
   commits: { from: string; inferenceId: string; commitment: string; model: string; createdAt: number }[];
   flagged: string[];
+  /** Workers that said they will not answer. */
+  declined: string[];
   list?: { from: string; byRequester: boolean; listHash: string; inferenceIds: string[] };
   reveals: { from: string; inferenceId: string; output: string; bEmbedding: string; status: RevealStatus; rejection?: { reason: RevealRejectionReason; detail: string } }[];
   /** The first rejections seen, at most `MAX_REJECTIONS`, oldest first. */

@@ -111,6 +111,13 @@ export class QuorumNet {
     this.flush();
   }
 
+  /** Lets `name` (the requester) close its commit window early, given who it knows could answer. */
+  closeEarly(name: string, eligible: string[], now = this.now): void {
+    const node = this.node(name);
+    this.handle(node, node.quorum.closeEarly(eligible, now));
+    this.flush();
+  }
+
   /** Runs the clock forward in steps until every node settles or `until`. */
   run(until: number, stepMs = 250): void {
     while (this.now < until) {

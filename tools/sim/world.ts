@@ -182,7 +182,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
       answer: honestAnswer,
       paraphrase: options.paraphrase ?? 0.02,
       random: seededRandom(random() * 2 ** 32),
-      tokensPerSecond: 20 + random() * 60,
+      tokensPerSecond: scenario.speeds?.honest(random()) ?? 20 + random() * 60,
       delay,
     });
     const node = await create([generator], [embedder]);
@@ -194,7 +194,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
 
   const attackers: RakisNode[] = [];
   for (let i = 0; i < (mix.garbage ?? 0); i++) attackers.push(await create([new GarbageGenerator(seededRandom(random() * 2 ** 32))], [embedder]));
-  for (let i = 0; i < (mix.sybil ?? 0); i++) attackers.push(await create([new ScriptedGenerator({ model: SIM_MODEL, answer: wrongAnswer, delay })], [embedder]));
+  for (let i = 0; i < (mix.sybil ?? 0); i++) attackers.push(await create([new ScriptedGenerator({ model: SIM_MODEL, answer: wrongAnswer, delay, tokensPerSecond: scenario.speeds?.sybil ?? 50 })], [embedder]));
   for (let i = 0; i < (mix['lying-embedding'] ?? 0); i++) {
     attackers.push(await create([new GarbageGenerator(seededRandom(random() * 2 ** 32))], [new LyingEmbedder(embedder, honestAnswer(PROMPT))]));
   }
