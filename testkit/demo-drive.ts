@@ -9,7 +9,7 @@ export function stateOf(page: Page, selector: string): Promise<string | null> {
  * Asks through the page's `<rakis-prompt>` as a visitor would (types, presses Ask), with these frame
  * values set first; resolves with the requestId once it is sent.
  */
-export async function askOnPage(page: Page, question: string, frame: { maxTimeMs: number; quorum?: number }): Promise<string> {
+export async function askOnPage(page: Page, question: string, frame: { maxTimeMs?: number; quorum?: number }): Promise<string> {
   await page.evaluate((values) => {
     (document.querySelector('rakis-prompt') as HTMLElement & { frame: unknown }).frame = values;
   }, frame);

@@ -18,7 +18,7 @@ import { errorPanel } from '../shared/rakis-element.js';
 import { sharedStyles } from '../shared/styles.js';
 import { fieldsFromFrame, frameFromFields, weakAgreement, type FrameFieldErrors, type FrameFields } from './frame-fields.js';
 import { readPromptConfig, type PromptConfig } from './prompt-config.js';
-import { renderProgress, renderResult } from './prompt-view.js';
+import { renderProgress, renderReach, renderResult } from './prompt-view.js';
 import { rakisPromptStyles } from './rakis-prompt.styles.js';
 
 export type RakisPromptState = RequestViewState;
@@ -62,6 +62,8 @@ let instances = 0;
  * @csspart form - The form.
  * @csspart prompt - The prompt text area.
  * @csspart models - The accepted models fieldset.
+ * @csspart reach - How many contributors the node knows for the chosen models.
+ * @csspart reach-warning - The warning shown when the frame needs more answers than there are contributors.
  * @csspart advanced - The advanced frame panel.
  * @csspart button - Every button.
  * @csspart progress - The live progress of a request in flight.
@@ -249,6 +251,7 @@ export class RakisPromptElement extends NodeViewElement {
         ></textarea>
         <div id="${this.uid}-input-error" class="field-error">${this.inputError ?? ''}</div>
         ${node ? this.renderModels(node, config) : nothing}
+        ${node ? renderReach(node.knownContributors(this.acceptedModels(node, config)).size, frameFromFields(this.fields!).frame?.quorum) : nothing}
         <div class="row">
           <label for="${this.uid}-preset">Security</label>
           <select id="${this.uid}-preset" .value=${config.preset} @change=${(event: Event) => this.onPreset((event.target as HTMLSelectElement).value)}>
@@ -262,8 +265,8 @@ export class RakisPromptElement extends NodeViewElement {
         </div>
       </form>
       ${this.sendError ? errorPanel('Could not send', this.sendError) : nothing}
-      <div role="status" aria-live="polite">${busy ? renderProgress(this.handle?.snapshot()) : nothing}</div>
-      ${this.result ? renderResult(this.result, node?.quorum(this.result.requestId)) : nothing}
+      <div role="status" aria-live="polite">${busy ? renderProgress(this.handle?.snapshot(), Date.now()) : nothing}</div>
+      ${this.result ? renderResult(this.result, node?.quorum(this.result.requestId), node?.status.clock) : nothing}
     `;
   }
 

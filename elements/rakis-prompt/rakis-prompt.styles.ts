@@ -40,6 +40,12 @@ export const rakisPromptStyles = css`
   .actions {
     justify-content: flex-end;
   }
+  .warning {
+    color: var(--_warn);
+  }
+  progress {
+    width: 100%;
+  }
   .answer blockquote {
     margin-top: 0.75em;
   }

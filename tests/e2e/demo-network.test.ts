@@ -168,6 +168,35 @@ describe('the demo network end to end', () => {
     for (const [i, page] of blogs.entries()) await page.screenshot({ path: `${ARTIFACTS}blog-${i + 1}.png`, fullPage: true });
   }, 240_000);
 
+  test('the prompt warns before asking when a preset needs more answers than there are contributors', async () => {
+    const reach = (part: string) => nft.evaluate((name) => document.querySelector('rakis-prompt')!.shadowRoot!.querySelector(`[part~=${name}]`)?.textContent?.replace(/\s+/g, ' ').trim(), part);
+    await nft.evaluate(() => ((document.querySelector('rakis-prompt') as HTMLElement & { frame: unknown }).frame = undefined));
+    expect(await reach('reach')).toBe('4 contributors known to serve these models.');
+    expect(await reach('reach-warning')).toBeUndefined();
+    await nft.locator('rakis-prompt select').first().selectOption('strict');
+    await waitFor('the warning', async () => (await reach('reach-warning')) !== undefined, 5_000);
+    expect(await reach('reach-warning')).toContain('This frame needs 5 answers but only 4 contributors can give one');
+    await nft.locator('rakis-prompt select').first().selectOption('balanced');
+    await waitFor('the warning gone', async () => (await reach('reach-warning')) === undefined, 5_000);
+  });
+
+  test('with every known contributor answered, the window ends early: `balanced` (30 s window) answers in seconds', async () => {
+    const started = Date.now();
+    const requestId = await askOnPage(nft, 'Why is grass green?', {});
+    await waitFor('the decided answer', async () => ['decided', 'failed'].includes((await stateOf(nft, 'rakis-prompt')) ?? ''), 90_000);
+    const answeredAt = Date.now();
+    expect(await stateOf(nft, 'rakis-prompt')).toBe('decided');
+    const { commitDeadline, listed } = await nft.evaluate((id) => {
+      const node = (document.querySelector('rakis-prompt') as HTMLElement & { node?: { quorum(id: string): { schedule: { commitDeadline: number }; list?: { inferenceIds: string[] } } | undefined } }).node;
+      const snapshot = node!.quorum(id)!;
+      return { commitDeadline: snapshot.schedule.commitDeadline, listed: snapshot.list?.inferenceIds.length ?? 0 };
+    }, requestId);
+    // Behaviour, not speed: the answer came before the commit window would have closed, with all four contributors listed.
+    expect(answeredAt).toBeLessThan(commitDeadline);
+    expect(listed).toBe(4);
+    console.info(`balanced: answered in ${((answeredAt - started) / 1000).toFixed(1)} s of a 30 s window`);
+  }, 120_000);
+
   test('a contributing page reloaded mid-request comes back with its identity and the result', async () => {
     const page = blogs[0]!;
     const before = await synthientIdOf(page);
