@@ -19,6 +19,7 @@ import type { NodeController } from './node-controller.js';
  * @cssprop --rakis-radius - Corner radius.
  * @cssprop --rakis-spacing - Inner spacing.
  * @cssprop --rakis-font-family - Font.
+ * @cssprop --rakis-font-family-mono - Font of ids, model names and hashes.
  * @cssprop --rakis-font-size - Base font size.
  *
  * @csspart base - The element's box (border, background, padding, font); the host only places it.
