@@ -174,7 +174,7 @@ export class RakisNodeElement extends RakisElement implements NodeProvider {
 
   // ---- view ----
 
-  protected override render(): TemplateResult {
+  protected renderContent(): TemplateResult {
     const { error, node } = this.connection;
     if (error) return this.renderFatal(error);
     const status = this.connection.state === 'ready' ? node?.status : undefined;

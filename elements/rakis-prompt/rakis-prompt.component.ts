@@ -227,7 +227,7 @@ export class RakisPromptElement extends NodeViewElement {
 
   // ---- view ----
 
-  protected override render(): TemplateResult {
+  protected renderContent(): TemplateResult {
     const problem = this.renderProblem('This prompt box is misconfigured', 'No Rakis node to ask', html`<p>Fix the attribute on the <code>&lt;rakis-prompt&gt;</code> tag.</p>`);
     if (problem) return problem;
     const config = this.config()!;

@@ -134,7 +134,7 @@ export class RakisQuorumElement extends NodeViewElement {
 
   // ---- view ----
 
-  protected override render(): TemplateResult {
+  protected renderContent(): TemplateResult {
     const problem = this.renderProblem('This quorum view is misconfigured', 'No Rakis node to read');
     if (problem) return problem;
     if (this.connection.state === 'connecting') return html`<p class="muted" role="status">Connecting to the network…</p>`;

@@ -19,10 +19,24 @@ import type { NodeController } from './node-controller.js';
  * @cssprop --rakis-radius - Corner radius.
  * @cssprop --rakis-spacing - Inner spacing.
  * @cssprop --rakis-font-family - Font.
+ * @cssprop --rakis-font-family-mono - Font of ids, model names and hashes.
  * @cssprop --rakis-font-size - Base font size.
+ *
+ * @csspart base - The element's box (border, background, padding, font); the host only places it.
  */
 export abstract class RakisElement extends LitElement {
   protected abstract readonly connection: NodeController;
+
+  /** What the element shows, inside its box. */
+  protected abstract renderContent(): TemplateResult;
+
+  /**
+   * The element's look lives on this inner box, not on the host: page rules (`* { all: unset }`) beat
+   * `:host` rules and would strip it, but they do not reach into the shadow root.
+   */
+  protected override render(): TemplateResult {
+    return html`<div class="base" part="base">${this.renderContent()}</div>`;
+  }
 
   /** The `RakisNode` this element uses, once started. Assign one the page built to use it instead of building or finding one. */
   get node(): RakisNode | undefined {

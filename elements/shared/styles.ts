@@ -1,9 +1,10 @@
 import { css } from 'lit';
 
 /**
- * What every Rakis element shares: the theme (custom properties with light and dark defaults), the
- * box, buttons, form controls, data tables, the error panel and focus rings. Sites theme through the public
- * `--rakis-*` properties; the `--_*` ones are internal and resolve them against the colour scheme.
+ * What every Rakis element shares: the theme (custom properties with light and dark defaults, on the
+ * host), the inner box that carries the element's look, buttons, form controls, data tables, the error
+ * panel and focus rings. Sites theme through the public `--rakis-*` properties; the `--_*` ones are
+ * internal and resolve them against the colour scheme.
  */
 export const sharedStyles = css`
   :host {
@@ -19,8 +20,17 @@ export const sharedStyles = css`
     --_danger-bg: var(--rakis-color-danger-surface, #fdecea);
     --_radius: var(--rakis-radius, 8px);
     --_space: var(--rakis-spacing, 0.75rem);
-    display: block;
+    /* A one-cell grid, so the box fills whatever size the page gives the element (a set height, a stretched row). */
+    display: grid;
+  }
+  /*
+   * The element's look lives on its inner box: page rules beat :host rules (* { all: unset } would strip
+   * them) but do not reach into the shadow root. What the page sets on its body is still inherited, so the
+   * box sets every inherited text property itself.
+   */
+  .base {
     box-sizing: border-box;
+    min-width: 0;
     color: var(--_fg);
     background: var(--_bg);
     border: 1px solid var(--_line);
@@ -28,7 +38,24 @@ export const sharedStyles = css`
     padding: var(--_space);
     font-family: var(--rakis-font-family, system-ui, -apple-system, 'Segoe UI', sans-serif);
     font-size: var(--rakis-font-size, 0.9375rem);
+    font-style: normal;
+    font-weight: normal;
+    font-variant: normal;
+    font-stretch: normal;
+    font-kerning: auto;
+    font-feature-settings: normal;
+    font-variation-settings: normal;
     line-height: 1.45;
+    letter-spacing: normal;
+    word-spacing: normal;
+    text-transform: none;
+    text-align: start;
+    text-indent: 0;
+    text-shadow: none;
+    white-space: normal;
+    word-break: normal;
+    overflow-wrap: normal;
+    hyphens: manual;
   }
   @media (prefers-color-scheme: dark) {
     :host {
