@@ -21,7 +21,7 @@ class BroadcastChannelTransport implements Transport {
 
   constructor(private readonly channel: BroadcastChannel) {
     channel.onmessage = (event: MessageEvent<unknown>) => this.onMessage?.(toMessage(event.data), 'tab');
-    channel.onmessageerror = () => this.onMessage?.(new Uint8Array(0), 'tab');
+    channel.onmessageerror = () => this.onMessage?.(null, 'tab');
   }
 
   send(bytes: Uint8Array): void {

@@ -34,8 +34,12 @@ export interface TransportFactory {
   open(): Promise<Transport>;
 }
 
-/** What a transport hands the mesh: bytes, or a string as a peer sent it. */
-export type TransportMessage = Uint8Array | string;
+/**
+ * What a transport hands the mesh: bytes, a string as a peer sent it, or `null` for anything else a
+ * peer sent (a JSON object, a number, a message the channel could not deserialize), which the mesh
+ * counts as `malformed`.
+ */
+export type TransportMessage = Uint8Array | string | null;
 
 /**
  * A message as a transport delivers it: anything a hostile peer sends becomes something the mesh can
@@ -45,5 +49,5 @@ export type TransportMessage = Uint8Array | string;
 export function toMessage(data: unknown): TransportMessage {
   if (data instanceof Uint8Array || typeof data === 'string') return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return new Uint8Array(0);
+  return null;
 }
