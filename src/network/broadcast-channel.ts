@@ -18,6 +18,7 @@ class BroadcastChannelTransport implements Transport {
   onMessage: Transport['onMessage'] = null;
   onPeersChange: Transport['onPeersChange'] = null;
   onError: Transport['onError'] = null;
+  onHandshakeError: Transport['onHandshakeError'] = null;
 
   constructor(private readonly channel: BroadcastChannel) {
     channel.onmessage = (event: MessageEvent<unknown>) => this.onMessage?.(toMessage(event.data), 'tab');

@@ -362,6 +362,7 @@ export class Mesh {
       if (this.closed) return;
       const now = this.scheduler.now();
       if (this.peerTable.expire(now, this.limits.peerTimeoutMs).length > 0) this.emitPeers();
+      for (const transport of this.transports) transport.watchRelays();
       if (now - this.lastStatusAt >= this.limits.statusIntervalMs) this.announce('status');
       this.scheduleSweep();
     }, SWEEP_MS);

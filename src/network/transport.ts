@@ -16,15 +16,18 @@ export interface Transport {
   onPeersChange: ((count: number) => void) | null;
   /** The transport broke and should be reopened. */
   onError: ((message: string) => void) | null;
+  /** A link to a peer failed to form (e.g. a WebRTC handshake failed or timed out); the transport carries on. */
+  onHandshakeError: ((message: string) => void) | null;
   /** Transport-level ids of linked peers. */
   peers(): string[];
-  /** Signaling relays this transport depends on, if any. */
+  /** Signaling relays this transport finds peers through, and whether each answers now; none for a transport that needs no relay. */
   relays(): RelayStatus[];
   close(): Promise<void>;
 }
 
 export interface RelayStatus {
   url: string;
+  /** Its connection is open (a WebSocket in the OPEN state). */
   open: boolean;
 }
 
