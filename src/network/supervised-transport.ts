@@ -51,8 +51,8 @@ export function restartDelayMs(attempt: number, policy: Pick<RestartPolicy, 'bas
  */
 export class SupervisedTransport {
   private transport: Transport | undefined;
-  /** `live` here means open; what it shows is the relay watch's verdict. */
-  private state: TransportState = 'waiting';
+  /** Where the supervision is; once `open`, the state shown is the relay watch's verdict. */
+  private phase: 'opening' | 'open' | 'waiting' | 'closed' = 'waiting';
   private relayWatch: RelayWatch | undefined;
   private handshakeFailures = 0;
   private lastHandshakeError: string | undefined;
@@ -80,12 +80,12 @@ export class SupervisedTransport {
   }
 
   start(): void {
-    if (this.state === 'waiting' && this.timer === undefined) void this.open();
+    if (this.phase === 'waiting' && this.timer === undefined) void this.open();
   }
 
   /** Sends if the transport is open (links formed before its relays went away still carry it); else the other transports do. */
   send(bytes: Uint8Array): void {
-    if (this.state !== 'live' || !this.transport) return;
+    if (this.phase !== 'open' || !this.transport) return;
     this.transport.send(bytes);
     this.sent++;
   }
@@ -108,14 +108,14 @@ export class SupervisedTransport {
       lastHandshakeError: this.lastHandshakeError,
       restarts: this.restarts,
       lastError: this.lastError,
-      retryAt: this.state === 'waiting' ? this.retryAt : undefined,
+      retryAt: this.phase === 'waiting' ? this.retryAt : undefined,
       sent: this.sent,
       received: this.received,
     };
   }
 
   async close(): Promise<void> {
-    this.state = 'closed';
+    this.phase = 'closed';
     this.generation++;
     this.clearTimer();
     const transport = this.transport;
@@ -125,7 +125,7 @@ export class SupervisedTransport {
 
   private async open(): Promise<void> {
     const generation = ++this.generation;
-    this.state = 'connecting';
+    this.phase = 'opening';
     this.retryAt = undefined;
     let transport: Transport;
     try {
@@ -139,7 +139,7 @@ export class SupervisedTransport {
       return;
     }
     this.transport = transport;
-    this.state = 'live';
+    this.phase = 'open';
     this.relayWatch = new RelayWatch(this.scheduler.now(), this.policy.relayTimeoutMs);
     this.hadPeers = false;
     transport.onMessage = (message, link) => {
@@ -163,7 +163,9 @@ export class SupervisedTransport {
   }
 
   private verdict(relays: RelayStatus[]): RelayVerdict | { state: TransportState } {
-    return this.state === 'live' && this.relayWatch ? this.relayWatch.observe(relays, this.scheduler.now()) : { state: this.state };
+    // Every opening starts a relay watch.
+    if (this.phase === 'open') return this.relayWatch!.observe(relays, this.scheduler.now());
+    return { state: this.phase === 'opening' ? 'connecting' : this.phase };
   }
 
   private peersChanged(count: number): void {
@@ -177,12 +179,12 @@ export class SupervisedTransport {
     if (!this.hadPeers || this.timer !== undefined) return;
     this.timer = this.scheduler.setTimeout(() => {
       this.timer = undefined;
-      if (this.state === 'live' && this.transport?.peers().length === 0) this.fail('lost all peers');
+      if (this.phase === 'open' && this.transport?.peers().length === 0) this.fail('lost all peers');
     }, this.policy.peerLossGraceMs);
   }
 
   private fail(message: string): void {
-    if (this.state === 'closed') return;
+    if (this.phase === 'closed') return;
     this.lastError = message;
     this.generation++;
     this.clearTimer();
@@ -193,7 +195,7 @@ export class SupervisedTransport {
       this.onPeersChange(this.factory.name, 0);
     }
     const delay = restartDelayMs(this.failures++, this.policy);
-    this.state = 'waiting';
+    this.phase = 'waiting';
     this.retryAt = this.scheduler.now() + delay;
     this.timer = this.scheduler.setTimeout(() => {
       this.timer = undefined;
