@@ -21,6 +21,7 @@ export function lossyTransport(factory: TransportFactory, dropRate: number, coun
         onMessage: null,
         onPeersChange: null,
         onError: null,
+        onHandshakeError: null,
         send: (bytes) => inner.send(bytes),
         peers: () => inner.peers(),
         relays: () => inner.relays(),
@@ -36,6 +37,7 @@ export function lossyTransport(factory: TransportFactory, dropRate: number, coun
       };
       inner.onPeersChange = (count) => outer.onPeersChange?.(count);
       inner.onError = (message) => outer.onError?.(message);
+      inner.onHandshakeError = (message) => outer.onHandshakeError?.(message);
       return outer;
     },
   };

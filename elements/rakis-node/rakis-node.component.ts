@@ -10,6 +10,7 @@ import { sharedStyles } from '../shared/styles.js';
 import { readContributeConfig, type ContributeConfig } from './contribute-config.js';
 import { Contribution } from './contribution.js';
 import { rakisNodeStyles } from './rakis-node.styles.js';
+import { transportList } from './transport-list.js';
 
 /** What the widget is doing, as the `state` attribute reflects it for styling. */
 export type RakisNodeState = 'starting' | 'running' | 'asking' | 'loading' | 'contributing' | 'error';
@@ -221,14 +222,7 @@ export class RakisNodeElement extends RakisElement implements NodeProvider {
       <dd><code title=${status.synthientId}>${shortId(status.synthientId)}</code></dd>
       <dt>Transports</dt>
       <dd>
-        <ul class="transports" part="transports">
-          ${status.transports.map(
-            (transport) => html`<li title=${transport.lastError ?? ''}>
-              <span class="dot ${transport.state}" aria-hidden="true"></span>${transport.transport}:
-              ${transport.state}${transport.peers > 0 ? ` (${transport.peers})` : ''}${transport.lastError && transport.state !== 'live' ? html` <span class="muted">— ${transport.lastError}</span>` : nothing}
-            </li>`,
-          )}
-        </ul>
+        ${transportList(status.transports)}
       </dd>
       ${status.role === 'worker'
         ? html`<dt>Models</dt>

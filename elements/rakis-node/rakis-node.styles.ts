@@ -36,8 +36,12 @@ export const rakisNodeStyles = css`
   .dot.live {
     background: var(--_ok);
   }
+  .dot.connecting,
   .dot.waiting {
     background: var(--_warn);
+  }
+  .dot.down {
+    background: var(--_danger);
   }
   section {
     margin-top: 0.5em;

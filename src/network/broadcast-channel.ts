@@ -18,10 +18,11 @@ class BroadcastChannelTransport implements Transport {
   onMessage: Transport['onMessage'] = null;
   onPeersChange: Transport['onPeersChange'] = null;
   onError: Transport['onError'] = null;
+  onHandshakeError: Transport['onHandshakeError'] = null;
 
   constructor(private readonly channel: BroadcastChannel) {
     channel.onmessage = (event: MessageEvent<unknown>) => this.onMessage?.(toMessage(event.data), 'tab');
-    channel.onmessageerror = () => this.onMessage?.(new Uint8Array(0), 'tab');
+    channel.onmessageerror = () => this.onMessage?.(null, 'tab');
   }
 
   send(bytes: Uint8Array): void {

@@ -115,6 +115,7 @@ class MemoryEndpoint implements Transport, MemoryEndpointInfo {
   onMessage: Transport['onMessage'] = null;
   onPeersChange: Transport['onPeersChange'] = null;
   onError: Transport['onError'] = null;
+  onHandshakeError: Transport['onHandshakeError'] = null;
 
   constructor(
     readonly name: string,

@@ -40,5 +40,5 @@ export const DEFAULT_MESH_LIMITS: MeshLimits = {
   statusIntervalMs: 30_000,
   maxGossipedPeers: 256,
   maxPeers: 1024,
-  restart: { baseDelayMs: 1_000, maxDelayMs: 60_000, peerLossGraceMs: 15_000 },
+  restart: { baseDelayMs: 1_000, maxDelayMs: 60_000, peerLossGraceMs: 15_000, relayTimeoutMs: 10_000 },
 };

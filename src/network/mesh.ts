@@ -23,8 +23,8 @@ import { RecentIds } from './recent-ids.js';
 import { SupervisedTransport, type RestartPolicy, type TransportHealth } from './supervised-transport.js';
 import type { TransportFactory, TransportMessage } from './transport.js';
 
-/** Why the mesh dropped an inbound packet. */
-export type MeshDropReason = DecodeDropReason | 'bad-frame' | 'duplicate' | 'link-limited' | 'rate-limited' | 'banned' | 'bad-signature';
+/** Why the mesh dropped an inbound packet (`malformed`: a message that was neither bytes nor a string). */
+export type MeshDropReason = DecodeDropReason | 'malformed' | 'bad-frame' | 'duplicate' | 'link-limited' | 'rate-limited' | 'banned' | 'bad-signature';
 
 export interface MeshOptions {
   identity: Identity;
@@ -221,6 +221,8 @@ export class Mesh {
 
   /** Sizes come first: nothing too large is converted, hashed, split or parsed. */
   private receive(message: TransportMessage, transport: string, link: string): void {
+    // Not bytes: never parsed, and never remembered as heard (all such messages would look alike).
+    if (message === null) return this.dropFrame('malformed');
     if (typeof message === 'string') {
       // A string is never a frame, and its UTF-8 form is at least as long as it is.
       if (message.length > this.limits.maxPacketBytes) return this.dropFrame('too-large');
@@ -360,6 +362,7 @@ export class Mesh {
       if (this.closed) return;
       const now = this.scheduler.now();
       if (this.peerTable.expire(now, this.limits.peerTimeoutMs).length > 0) this.emitPeers();
+      for (const transport of this.transports) transport.watchRelays();
       if (now - this.lastStatusAt >= this.limits.statusIntervalMs) this.announce('status');
       this.scheduleSweep();
     }, SWEEP_MS);

@@ -1,4 +1,5 @@
 import type { Scheduler, TimerHandle } from './clock.js';
+import { RelayWatch, type RelayVerdict } from './relay-watch.js';
 import type { RelayStatus, Transport, TransportFactory, TransportMessage } from './transport.js';
 
 export interface RestartPolicy {
@@ -7,16 +8,29 @@ export interface RestartPolicy {
   maxDelayMs: number;
   /** How long a transport may sit with no peers, after having had some, before it is restarted. */
   peerLossGraceMs: number;
+  /** How long an open transport may go without any of its relays answering before it reads `down` (it keeps trying). */
+  relayTimeoutMs: number;
 }
 
-export type TransportState = 'connecting' | 'live' | 'waiting' | 'closed';
+/**
+ * `connecting`: opening, or open with no relay answering yet (or for a while after the last one stopped);
+ * `live`: open, and a relay answers (or it needs none); `down`: no relay answered for `relayTimeoutMs`
+ * (`reason` says why; links already formed still carry packets); `waiting`: failed, reopening at `retryAt`.
+ */
+export type TransportState = 'connecting' | 'live' | 'down' | 'waiting' | 'closed';
 
 /** Per-transport health as the mesh reports it. */
 export interface TransportHealth {
   transport: string;
   state: TransportState;
+  /** Why it is `down`, e.g. `relay unreachable`. */
+  reason: string | undefined;
+  /** Peers linked on this transport. */
   peers: number;
   relays: RelayStatus[];
+  /** Links to peers that failed to form (WebRTC handshakes failed or timed out) since the node started, and the last one's error. */
+  handshakeFailures: number;
+  lastHandshakeError: string | undefined;
   /** Times the transport was reopened after failing. */
   restarts: number;
   lastError: string | undefined;
@@ -26,7 +40,7 @@ export interface TransportHealth {
   received: number;
 }
 
-export function restartDelayMs(attempt: number, policy: RestartPolicy): number {
+export function restartDelayMs(attempt: number, policy: Pick<RestartPolicy, 'baseDelayMs' | 'maxDelayMs'>): number {
   return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
 }
 
@@ -37,7 +51,11 @@ export function restartDelayMs(attempt: number, policy: RestartPolicy): number {
  */
 export class SupervisedTransport {
   private transport: Transport | undefined;
-  private state: TransportState = 'waiting';
+  /** Where the supervision is; once `open`, the state shown is the relay watch's verdict. */
+  private phase: 'opening' | 'open' | 'waiting' | 'closed' = 'waiting';
+  private relayWatch: RelayWatch | undefined;
+  private handshakeFailures = 0;
+  private lastHandshakeError: string | undefined;
   private failures = 0;
   private restarts = 0;
   private hadPeers = false;
@@ -62,32 +80,42 @@ export class SupervisedTransport {
   }
 
   start(): void {
-    if (this.state === 'waiting' && this.timer === undefined) void this.open();
+    if (this.phase === 'waiting' && this.timer === undefined) void this.open();
   }
 
-  /** Sends if the transport is up; while it is down the other transports carry the packet. */
+  /** Sends if the transport is open (links formed before its relays went away still carry it); else the other transports do. */
   send(bytes: Uint8Array): void {
-    if (this.state !== 'live' || !this.transport) return;
+    if (this.phase !== 'open' || !this.transport) return;
     this.transport.send(bytes);
     this.sent++;
   }
 
+  /** Looks at the relays now, so that one lost between two reads of the health is timed from when it was lost. */
+  watchRelays(): void {
+    this.verdict(this.transport?.relays() ?? []);
+  }
+
   health(): TransportHealth {
+    const relays = this.transport?.relays() ?? [];
+    const verdict = this.verdict(relays);
     return {
       transport: this.factory.name,
-      state: this.state,
+      state: verdict.state,
+      reason: 'reason' in verdict ? verdict.reason : undefined,
       peers: this.transport?.peers().length ?? 0,
-      relays: this.transport?.relays() ?? [],
+      relays,
+      handshakeFailures: this.handshakeFailures,
+      lastHandshakeError: this.lastHandshakeError,
       restarts: this.restarts,
       lastError: this.lastError,
-      retryAt: this.state === 'waiting' ? this.retryAt : undefined,
+      retryAt: this.phase === 'waiting' ? this.retryAt : undefined,
       sent: this.sent,
       received: this.received,
     };
   }
 
   async close(): Promise<void> {
-    this.state = 'closed';
+    this.phase = 'closed';
     this.generation++;
     this.clearTimer();
     const transport = this.transport;
@@ -97,7 +125,7 @@ export class SupervisedTransport {
 
   private async open(): Promise<void> {
     const generation = ++this.generation;
-    this.state = 'connecting';
+    this.phase = 'opening';
     this.retryAt = undefined;
     let transport: Transport;
     try {
@@ -111,7 +139,8 @@ export class SupervisedTransport {
       return;
     }
     this.transport = transport;
-    this.state = 'live';
+    this.phase = 'open';
+    this.relayWatch = new RelayWatch(this.scheduler.now(), this.policy.relayTimeoutMs);
     this.hadPeers = false;
     transport.onMessage = (message, link) => {
       if (generation !== this.generation) return;
@@ -124,8 +153,19 @@ export class SupervisedTransport {
     transport.onError = (message) => {
       if (generation === this.generation) this.fail(message);
     };
+    transport.onHandshakeError = (message) => {
+      if (generation !== this.generation) return;
+      this.handshakeFailures++;
+      this.lastHandshakeError = message;
+    };
     const count = transport.peers().length;
     if (count > 0) this.peersChanged(count);
+  }
+
+  private verdict(relays: RelayStatus[]): RelayVerdict | { state: TransportState } {
+    // Every opening starts a relay watch.
+    if (this.phase === 'open') return this.relayWatch!.observe(relays, this.scheduler.now());
+    return { state: this.phase === 'opening' ? 'connecting' : this.phase };
   }
 
   private peersChanged(count: number): void {
@@ -139,12 +179,12 @@ export class SupervisedTransport {
     if (!this.hadPeers || this.timer !== undefined) return;
     this.timer = this.scheduler.setTimeout(() => {
       this.timer = undefined;
-      if (this.state === 'live' && this.transport?.peers().length === 0) this.fail('lost all peers');
+      if (this.phase === 'open' && this.transport?.peers().length === 0) this.fail('lost all peers');
     }, this.policy.peerLossGraceMs);
   }
 
   private fail(message: string): void {
-    if (this.state === 'closed') return;
+    if (this.phase === 'closed') return;
     this.lastError = message;
     this.generation++;
     this.clearTimer();
@@ -155,7 +195,7 @@ export class SupervisedTransport {
       this.onPeersChange(this.factory.name, 0);
     }
     const delay = restartDelayMs(this.failures++, this.policy);
-    this.state = 'waiting';
+    this.phase = 'waiting';
     this.retryAt = this.scheduler.now() + delay;
     this.timer = this.scheduler.setTimeout(() => {
       this.timer = undefined;

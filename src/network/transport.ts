@@ -16,15 +16,18 @@ export interface Transport {
   onPeersChange: ((count: number) => void) | null;
   /** The transport broke and should be reopened. */
   onError: ((message: string) => void) | null;
+  /** A link to a peer failed to form (e.g. a WebRTC handshake failed or timed out); the transport carries on. */
+  onHandshakeError: ((message: string) => void) | null;
   /** Transport-level ids of linked peers. */
   peers(): string[];
-  /** Signaling relays this transport depends on, if any. */
+  /** Signaling relays this transport finds peers through, and whether each answers now; none for a transport that needs no relay. */
   relays(): RelayStatus[];
   close(): Promise<void>;
 }
 
 export interface RelayStatus {
   url: string;
+  /** Its connection is open (a WebSocket in the OPEN state). */
   open: boolean;
 }
 
@@ -34,8 +37,12 @@ export interface TransportFactory {
   open(): Promise<Transport>;
 }
 
-/** What a transport hands the mesh: bytes, or a string as a peer sent it. */
-export type TransportMessage = Uint8Array | string;
+/**
+ * What a transport hands the mesh: bytes, a string as a peer sent it, or `null` for anything else a
+ * peer sent (a JSON object, a number, a message the channel could not deserialize), which the mesh
+ * counts as `malformed`.
+ */
+export type TransportMessage = Uint8Array | string | null;
 
 /**
  * A message as a transport delivers it: anything a hostile peer sends becomes something the mesh can
@@ -45,5 +52,5 @@ export type TransportMessage = Uint8Array | string;
 export function toMessage(data: unknown): TransportMessage {
   if (data instanceof Uint8Array || typeof data === 'string') return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return new Uint8Array(0);
+  return null;
 }

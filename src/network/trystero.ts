@@ -19,7 +19,9 @@ export interface TrysteroTransportOptions {
 
 interface StrategyModule {
   joinRoom: JoinRoom;
+  /** The WebSocket of every relay the strategy opened, by URL (MQTT's is its client's current socket). */
   getRelaySockets: () => Record<string, WebSocket | undefined>;
+  defaultRelayUrls: string[];
 }
 
 /** Each strategy is its own chunk, so a page downloads only the signaling code it uses. */
@@ -34,47 +36,51 @@ async function loadStrategy(strategy: SignalingStrategy): Promise<StrategyModule
   }
 }
 
+/** `WebSocket.OPEN`, which is not a global in every runtime. */
+const SOCKET_OPEN = 1;
+
 /** trystero action name carrying packets (at most 32 bytes). */
 const PACKET_ACTION = 'pkt';
 
 export function trysteroTransport(options: TrysteroTransportOptions): TransportFactory {
   return {
     name: options.strategy,
-    open: async () => {
-      const strategy = await loadStrategy(options.strategy);
-      const { appId, roomId } = roomOf(options.network);
-      const room = strategy.joinRoom(
-        {
-          appId,
-          ...(options.relayUrls || options.redundancy
-            ? { relayConfig: { ...(options.relayUrls && { urls: options.relayUrls }), ...(options.redundancy && { redundancy: options.redundancy }) } }
-            : {}),
-          ...(options.rtcConfig && { rtcConfig: options.rtcConfig }),
-        },
-        roomId,
-      );
-      return new TrysteroTransport(options.strategy, room, strategy, options.relayUrls);
-    },
+    open: async () => new TrysteroTransport(options, await loadStrategy(options.strategy)),
   };
 }
 
 class TrysteroTransport implements Transport {
+  readonly name: string;
   onMessage: Transport['onMessage'] = null;
   onPeersChange: Transport['onPeersChange'] = null;
   onError: Transport['onError'] = null;
+  onHandshakeError: Transport['onHandshakeError'] = null;
+  private readonly room: Room;
   private readonly action: MessageAction<Uint8Array>;
 
   constructor(
-    readonly name: string,
-    private readonly room: Room,
+    private readonly options: TrysteroTransportOptions,
     private readonly strategy: StrategyModule,
-    private readonly relayUrls: string[] | undefined,
   ) {
-    this.action = room.makeAction<Uint8Array>(PACKET_ACTION);
+    this.name = options.strategy;
+    const { appId, roomId } = roomOf(options.network);
+    this.room = strategy.joinRoom(
+      {
+        appId,
+        ...(options.relayUrls || options.redundancy
+          ? { relayConfig: { ...(options.relayUrls && { urls: options.relayUrls }), ...(options.redundancy && { redundancy: options.redundancy }) } }
+          : {}),
+        ...(options.rtcConfig && { rtcConfig: options.rtcConfig }),
+      },
+      roomId,
+      // A peer found through a relay whose WebRTC link did not form (handshake failed or timed out, SDP exchanged but no connection).
+      { onJoinError: ({ error }) => this.onHandshakeError?.(error) },
+    );
+    this.action = this.room.makeAction<Uint8Array>(PACKET_ACTION);
     // A hostile peer may send strings or JSON on this action; toMessage hands them on unconverted for the mesh to measure and reject.
     this.action.onMessage = (data, { peerId }) => this.onMessage?.(toMessage(data), peerId);
-    room.onPeerJoin = () => this.onPeersChange?.(this.peers().length);
-    room.onPeerLeave = () => this.onPeersChange?.(this.peers().length);
+    this.room.onPeerJoin = () => this.onPeersChange?.(this.peers().length);
+    this.room.onPeerLeave = () => this.onPeersChange?.(this.peers().length);
   }
 
   send(bytes: Uint8Array): void {
@@ -87,16 +93,23 @@ class TrysteroTransport implements Transport {
     return Object.keys(this.room.getPeers());
   }
 
+  /**
+   * The relays this room signals through and whether each socket is open now. trystero's sockets are
+   * per strategy, shared by every room and kept across rooms, so only this room's URLs are reported;
+   * without URLs given, the public relays it opened (its defaults, before it opened any).
+   */
   relays(): RelayStatus[] {
     const sockets = this.strategy.getRelaySockets();
-    const urls = this.relayUrls ?? Object.keys(sockets);
-    return urls.map((url) => ({ url, open: sockets[url]?.readyState === WebSocket.OPEN }));
+    const opened = Object.keys(sockets);
+    const urls = this.options.relayUrls ?? (opened.length > 0 ? opened : this.strategy.defaultRelayUrls.slice(0, this.options.redundancy));
+    return urls.map((url) => ({ url, open: sockets[url]?.readyState === SOCKET_OPEN }));
   }
 
   async close(): Promise<void> {
     this.room.onPeerJoin = null;
     this.room.onPeerLeave = null;
     this.action.onMessage = null;
+    this.onHandshakeError = null;
     await this.room.leave();
   }
 }

@@ -1,10 +1,11 @@
 import { describe, expect, test, vi } from 'vitest';
-import { Mesh, type Transport, type TransportFactory } from '../../src/network/index.js';
+import { Mesh } from '../../src/network/index.js';
 import { toMessage } from '../../src/network/transport.js';
 import { FRAME_MARKER } from '../../src/network/frame.js';
 import { copyKey } from '../../src/network/copy-key.js';
 import { createIdentity, decodePacket, utf8ToBytes } from '../../src/protocol/index.js';
 import { ManualClock } from '../../testkit/manual-clock.js';
+import { rawTransport } from '../../testkit/raw-transport.js';
 
 // Count the work done on a message: hashing its bytes, decoding it, encoding a string.
 vi.mock('../../src/network/copy-key.js', async (importOriginal) => {
@@ -15,26 +16,6 @@ vi.mock('../../src/protocol/index.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/protocol/index.js')>();
   return { ...real, decodePacket: vi.fn(real.decodePacket), utf8ToBytes: vi.fn(real.utf8ToBytes) };
 });
-
-/** A transport whose inbound messages the test writes itself. */
-function rawTransport(): { factory: TransportFactory; deliver: (message: Uint8Array | string) => void } {
-  let transport: Transport | undefined;
-  const factory: TransportFactory = {
-    name: 'raw',
-    open: async () =>
-      (transport = {
-        name: 'raw',
-        onMessage: null,
-        onPeersChange: null,
-        onError: null,
-        send: () => {},
-        peers: () => ['peer'],
-        relays: () => [],
-        close: async () => {},
-      }),
-  };
-  return { factory, deliver: (message) => transport!.onMessage!(message, 'peer') };
-}
 
 const MB10 = 10 * 1024 * 1024;
 
@@ -67,12 +48,12 @@ describe('oversized messages', () => {
     await mesh.close();
   });
 
-  test('a transport hands strings on unconverted, and other values as empty bytes', () => {
+  test('a transport hands strings on unconverted, and other values as null (malformed)', () => {
     const text = 'x'.repeat(1000);
     expect(toMessage(text)).toBe(text);
     const bytes = new Uint8Array([1, 2]);
     expect(toMessage(bytes)).toBe(bytes);
     expect(toMessage(bytes.buffer)).toEqual(bytes);
-    expect(toMessage({ a: 1 })).toEqual(new Uint8Array(0));
+    for (const value of [{ a: 1 }, 42, [1, 2], true, null, new Int8Array(2), new DataView(new ArrayBuffer(2))]) expect(toMessage(value)).toBeNull();
   });
 });
