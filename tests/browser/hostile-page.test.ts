@@ -106,9 +106,14 @@ function look(page: Page, tag: Tag): Promise<ElementLook> {
   );
 }
 
-/** A screenshot of the element's box; its node id is random, so it is masked. */
-function shoot(page: Page, tag: Tag): Promise<Buffer> {
-  return page.locator(`${tag} [part~="base"]`).screenshot({ mask: [page.locator(`${tag} dd code`)], animations: 'disabled', caret: 'hide' });
+/**
+ * A screenshot of the element's box, its node id masked (it is random). Clipped to whole pixels: a box
+ * of fractional height would show, in its last row, whatever the page has below it.
+ */
+async function shoot(page: Page, tag: Tag): Promise<Buffer> {
+  const box = (await page.locator(`${tag} [part~="base"]`).boundingBox())!;
+  const clip = { x: Math.ceil(box.x), y: Math.ceil(box.y), width: Math.floor(box.x + box.width) - Math.ceil(box.x), height: Math.floor(box.y + box.height) - Math.ceil(box.y) };
+  return page.screenshot({ clip, fullPage: true, mask: [page.locator(`${tag} dd code`)], animations: 'disabled', caret: 'hide' });
 }
 
 describe('the elements on a hostile page', () => {
