@@ -14,7 +14,7 @@
  * The original Rakis reveal (`inferenceReveal` in its packet-types.ts), JSON-encoded inside
  * `{synthientId, signature, packet}`, carried the output as a string, the float embedding as a
  * `number[]` (768 float32 values for nomic-embed) and the packed binary embedding as a `number[]` of
- * bytes; ours carries the output and the binary embedding alone, as lowercase hex. Compared at 768
+ * bytes; ours carries the output as text and only the binary embedding, as lowercase hex. Compared at 768
  * dimensions and at a 128-dimension Matryoshka prefix, for the same output.
  */
 import { binarize } from '../src/consensus/index.js';
