@@ -9,10 +9,11 @@ import { decide, type ConsensusPoint } from '../src/consensus/index.js';
 import { bytesToHex } from '../src/protocol/index.js';
 import { flipBits, randomBytes, seededRandom } from '../testkit/random.js';
 import { originalRakisClusterSizes } from './consensus-baseline.js';
+import { parseCli } from '../testkit/cli.js';
 
 const BITS = 768;
 const SIZES = [10, 100, 1000, 3000];
-const json = process.argv.includes('--json');
+const json = parseCli(import.meta.url, { json: { type: 'boolean', default: false } }).values.json;
 
 function makePoints(n: number, seed: number): ConsensusPoint[] {
   const random = seededRandom(seed);

@@ -20,8 +20,9 @@ import { embedInPage, generateInPage, openEnginesPage, type OpenedPage } from '.
 import { buildEnginesFixture, startEnginesServer } from '../testkit/engines/fixture.js';
 import { AGREEMENT_TEXTS, maxDisagreement } from '../testkit/engines/agreement.js';
 import { launchChromium, newContext } from '../testkit/chromium.js';
+import { parseCli } from '../testkit/cli.js';
 
-const json = process.argv.includes('--json');
+const json = parseCli(import.meta.url, { json: { type: 'boolean', default: false } }).values.json;
 const MODELS = fileURLToPath(new URL('../models/', import.meta.url));
 const log = (line: string) => {
   if (!json) console.log(line);

@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { hammingDistance } from '../src/consensus/index.js';
 import { EmbeddingEngine } from '../src/engines/embedding-engine.js';
 import { FRAME_PRESETS } from '../src/node/index.js';
+import { parseCli } from '../testkit/cli.js';
+
+parseCli(import.meta.url);
 
 const PARAPHRASES: [string, string][] = [
   ['Return the number of items in the list.', 'Return the number of list items.'],

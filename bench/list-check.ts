@@ -6,13 +6,14 @@
  * checking them with the platform's native Ed25519 in parallel before the list reaches the quorum,
  * then the quorum's own pass over the list (cache hits). Same list, same run; prints ms and the ratio.
  */
-import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { CommitSignatures } from '../src/node/commit-signatures.js';
-import { bytesToHex, computeInferenceId, createIdentity, signPacket, verifyPacket, verifyPacketAsync, type CommitBody, type Packet, type RevealRequestBody } from '../src/protocol/index.js';
+import { LIMITS, bytesToHex, computeInferenceId, createIdentity, signPacket, verifyPacket, verifyPacketAsync, type CommitBody, type Packet, type RevealRequestBody } from '../src/protocol/index.js';
+import { parseCli } from '../testkit/cli.js';
 
-const { values } = parseArgs({ options: { entries: { type: 'string', default: '512' } } });
+const { values, fail } = parseCli(import.meta.url, { entries: { type: 'string', default: '512' } });
 const entries = Number(values.entries);
+if (!Number.isInteger(entries) || entries < 1 || entries > LIMITS.revealList) fail(`--entries must be an integer within 1..${LIMITS.revealList} (a reveal list's limit)`);
 const T0 = Date.now();
 const requestId = 'ab'.repeat(32);
 const model = 'rakis-test/lm-mini';

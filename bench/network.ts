@@ -17,10 +17,11 @@ import { cpus, loadavg } from 'node:os';
 import type { Browser } from 'playwright-core';
 import { startRelays } from '../tools/relay/relays.js';
 import { launchChromium } from '../testkit/chromium.js';
+import { parseCli } from '../testkit/cli.js';
 import { waitFor } from '../testkit/wait-for.js';
 import { meshPageUrl, openMeshPage, serveMeshPages, waitForFullMesh, webrtcContext, type MeshPage } from '../testkit/mesh-pages.js';
 
-const json = process.argv.includes('--json');
+const json = parseCli(import.meta.url, { json: { type: 'boolean', default: false } }).values.json;
 const LATENCY_PACKETS = 200;
 const BURST_PACKETS = 1_000;
 const BURSTS = 3;

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:node [-- --json] [-- --sizes 5,50]`: one request through simulated networks of 5, 50 and 500 honest
+ * `npm run bench:node [-- --json --sizes 5,50]`: one request through simulated networks of 5, 50 and 500 honest
  * RakisNodes (the simulation's in-memory bus, 20–150 ms per delivery, scripted engines, fake clock;
  * at most 30 of the nodes commit, the rest verify and attest, two observe), and the size of a reveal
  * packet against the original Rakis format for the same output.
@@ -11,21 +11,28 @@
  *   wire for the request, averaged over the nodes (each message reaches every other node);
  * - cpuMsPerNode: process CPU time from the request to the end of the run, divided by the nodes.
  *
- * The original Rakis reveal carried the embedding as a JSON `number[]` of its packed bytes and the
- * output as a JSON byte array; ours carries both as one string (text, lowercase hex).
+ * The original Rakis reveal (`inferenceReveal` in its packet-types.ts), JSON-encoded inside
+ * `{synthientId, signature, packet}`, carried the output as a string, the float embedding as a
+ * `number[]` (768 float32 values for nomic-embed) and the packed binary embedding as a `number[]` of
+ * bytes; ours carries the output as text and only the binary embedding, as lowercase hex. Compared at 768
+ * dimensions and at a 128-dimension Matryoshka prefix, for the same output.
  */
 import { binarize } from '../src/consensus/index.js';
-import { bytesToHex, createIdentity, encodePacket, signPacket, utf8ToBytes, type RevealBody } from '../src/protocol/index.js';
+import { bytesToHex, createIdentity, encodePacket, signPacket, type RevealBody } from '../src/protocol/index.js';
 import { honestAnswer } from '../tools/sim/answers.js';
 import { SCENARIOS } from '../tools/sim/scenarios.js';
 import { ScriptedEmbedder } from '../tools/sim/scripted-engines.js';
 import { runScenario } from '../tools/sim/world.js';
 import { randomBytes, seededRandom } from '../testkit/random.js';
+import { parseCli } from '../testkit/cli.js';
 
-const json = process.argv.includes('--json');
-/** `--sizes 5,50` runs fewer sizes. */
-const sizesAt = process.argv.indexOf('--sizes');
-const SIZES = sizesAt > 0 ? process.argv[sizesAt + 1]!.split(',').map(Number) : [5, 50, 500];
+const { values, fail } = parseCli(import.meta.url, {
+  json: { type: 'boolean', default: false },
+  sizes: { type: 'string', default: '5,50,500' },
+});
+const json = values.json;
+const SIZES = values.sizes!.split(',').map(Number);
+if (SIZES.some((nodes) => !Number.isInteger(nodes) || nodes < 5)) fail('--sizes takes integers of at least 5, comma separated');
 const honest = SCENARIOS.find((scenario) => scenario.name === 'honest')!;
 
 const rows = [];
@@ -45,33 +52,51 @@ for (const nodes of SIZES) {
   if (!json) process.stderr.write(`${nodes} nodes done (${(run.cpuMs / 1000).toFixed(1)} s CPU)\n`);
 }
 
-/** Our reveal and the original format's, for the same output and embedding, each in a signed envelope. */
-function revealSizes(output: string, embeddingBytes: Uint8Array) {
+/** A normalized float32 embedding, as transformers.js returns it with `normalize: true`. */
+function normalized(values: ArrayLike<number>): Float32Array {
+  const norm = Math.hypot(...Array.from(values));
+  return Float32Array.from(values, (value) => value / norm);
+}
+
+/** Our reveal and the original Rakis's, for the same output and embedding, each in its signed envelope. */
+function revealSizes(output: string, embedding: Float32Array) {
   const random = seededRandom(5);
   const identity = createIdentity();
+  const bEmbedding = binarize(embedding);
   const body: RevealBody = {
     type: 'reveal',
     requestId: bytesToHex(randomBytes(random, 32)),
     inferenceId: bytesToHex(randomBytes(random, 32)),
     output,
-    bEmbedding: bytesToHex(embeddingBytes),
+    bEmbedding: bytesToHex(bEmbedding),
     salt: bytesToHex(randomBytes(random, 32)),
   };
-  const ours = encodePacket(signPacket(identity, body, 1_800_000_000_000)).length;
+  const packet = signPacket(identity, body, 1_800_000_000_000);
+  const ours = encodePacket(packet).length;
   const original = new TextEncoder().encode(
-    JSON.stringify({ ...signPacket(identity, body, 1_800_000_000_000), body: { ...body, output: Array.from(utf8ToBytes(output)), bEmbedding: Array.from(embeddingBytes) } }),
+    JSON.stringify({
+      synthientId: packet.from,
+      signature: packet.sig,
+      packet: {
+        type: 'inferenceReveal',
+        requestId: body.requestId,
+        inferenceId: body.inferenceId,
+        output,
+        embedding: Array.from(embedding),
+        bEmbedding: Array.from(bEmbedding),
+        createdAt: '2027-01-15T08:00:00.000+00:00',
+      },
+    }),
   ).length;
-  return { ours, original, ratio: original / ours };
+  return { dims: embedding.length, ours, original, ratio: original / ours };
 }
 
 const answer = honestAnswer('Why is the sky blue?');
-const embedder = new ScriptedEmbedder();
+const nomic = new ScriptedEmbedder('nomic-ai/nomic-embed-text-v1.5').embed(answer);
 const reveal = {
   outputChars: answer.length,
-  encoderMini128: revealSizes(answer, binarize(embedder.embed(answer), 128)),
-  // The production frame's model: 768 sign bits (96 bytes); the bytes' values matter for number[] length.
-  nomic768: revealSizes(answer, randomBytes(seededRandom(768), 96)),
-  longOutput: revealSizes(answer.repeat(10), randomBytes(seededRandom(768), 96)),
+  nomic768: revealSizes(answer, normalized(nomic)),
+  nomic128: revealSizes(answer, normalized(nomic.subarray(0, 128))),
 };
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
@@ -86,8 +111,8 @@ if (json) {
     );
   }
   console.log();
-  console.log(`reveal packet bytes, ours vs the original Rakis format (output ${reveal.outputChars} chars):`);
-  for (const [name, sizes] of Object.entries(reveal).filter(([name]) => name !== 'outputChars') as [string, ReturnType<typeof revealSizes>][]) {
-    console.log(`  ${name.padEnd(15)} ours ${sizes.ours} B, original ${sizes.original} B: ${sizes.ratio.toFixed(2)}x smaller`);
+  console.log(`reveal packet bytes, ours vs the original Rakis inferenceReveal (output ${reveal.outputChars} chars):`);
+  for (const sizes of [reveal.nomic768, reveal.nomic128]) {
+    console.log(`  ${`${sizes.dims} dims`.padEnd(9)} ours ${sizes.ours} B, original ${sizes.original} B: ${sizes.ratio.toFixed(2)}x smaller`);
   }
 }

@@ -6,6 +6,8 @@
  *   import { createModelHandler, startModelServer } from './tools/model-server.ts';
  *   http.createServer((req, res) => createModelHandler()(req, res) || next(req, res));
  *   const { origin, close } = await startModelServer({ port: 8081 });
+ *
+ * Alone: `npx tsx tools/model-server.ts` serves them on 127.0.0.1, port PORT (default 8081).
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -13,6 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseCli } from '../testkit/cli.js';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 
@@ -124,6 +127,7 @@ export async function startModelServer(options: ModelServerOptions & { port?: nu
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  parseCli(import.meta.url);
   const running = await startModelServer({ port: Number(process.env.PORT ?? 8081) });
   console.log(`models: ${running.origin}/models/  onnxruntime: ${running.origin}/ort/`);
 }

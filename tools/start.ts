@@ -1,5 +1,9 @@
 // `npm start`: the demo network on this machine, offline: local relays, pages, bundle and models on 127.0.0.1.
+// Ports from the environment: PORT (pages, default 8080), TORRENT_PORT (8787), MQTT_PORT (8788).
+import { parseCli } from '../testkit/cli.js';
 import { startDemoStack } from './demo-stack.js';
+
+parseCli(import.meta.url);
 
 const stack = await startDemoStack({
   port: Number(process.env.PORT ?? 8080),

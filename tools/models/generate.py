@@ -9,6 +9,7 @@ English-looking words. Seeded, single-threaded: reruns on Debian 12 give the sam
 Run: /usr/bin/python3 tools/models/generate.py [out_dir] [--only encoder|lm]
 (default out_dir: models/; needs python3-torch, python3-onnx)
 """
+import argparse
 import ast
 import collections
 import json
@@ -16,7 +17,15 @@ import math
 import os
 import random
 import re
-import sys
+
+# Arguments first, so --help and a bad argument answer without torch installed.
+PARSER = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], epilog='needs python3-torch, python3-onnx')
+PARSER.add_argument('out_dir', nargs='?', default=os.path.join(os.path.dirname(__file__), '..', '..', 'models'),
+                    help='where rakis-test/ is written (default: the repo\'s models/)')
+PARSER.add_argument('--only', choices=['encoder', 'lm'], help='generate one model only')
+ARGS = PARSER.parse_args()
+OUT = ARGS.out_dir
+ONLY = ARGS.only
 
 # Single-threaded BLAS: same sums in the same order on every run.
 os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')
@@ -28,11 +37,6 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 SEED = 20261125
-ARGS = [a for a in sys.argv[1:] if not a.startswith('--')]
-ONLY = sys.argv[sys.argv.index('--only') + 1] if '--only' in sys.argv else None
-if ONLY in ARGS:
-    ARGS.remove(ONLY)
-OUT = ARGS[0] if ARGS else os.path.join(os.path.dirname(__file__), '..', '..', 'models')
 STDLIB = '/usr/lib/python3.11'
 
 torch.set_num_threads(1)

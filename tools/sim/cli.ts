@@ -8,31 +8,30 @@
  * with `--json`, the last line is one JSON object `{"nodes", "seeds", "scenarios":[…], "runs":[…]}`:
  * a summary per scenario and every run's `RunResult` (see world.ts).
  */
-import { parseArgs } from 'node:util';
 import { formatRuns, formatSummary, summarize } from './report.js';
 import { ABOVE_TOLERANCE, SCENARIOS } from './scenarios.js';
 import { runScenario, type RunResult } from './world.js';
+import { parseCli } from '../../testkit/cli.js';
 
-const { values } = parseArgs({
-  options: {
-    nodes: { type: 'string', default: '50' },
-    seeds: { type: 'string', default: '1,2,3' },
-    scenarios: { type: 'string' },
-    committers: { type: 'string', default: '30' },
-    json: { type: 'boolean', default: false },
-    within: { type: 'boolean', default: false },
-  },
+const { values, fail } = parseCli(import.meta.url, {
+  nodes: { type: 'string', default: '50' },
+  seeds: { type: 'string', default: '1,2,3' },
+  scenarios: { type: 'string' },
+  committers: { type: 'string', default: '30' },
+  json: { type: 'boolean', default: false },
+  within: { type: 'boolean', default: false },
 });
 
 const nodes = Number(values.nodes);
-if (!Number.isInteger(nodes) || nodes < 10 || nodes > 500) throw new RangeError('--nodes must be an integer within 10..500');
+if (!Number.isInteger(nodes) || nodes < 10 || nodes > 500) fail('--nodes must be an integer within 10..500');
 const seeds = values.seeds!.split(',').map(Number);
-if (seeds.some((seed) => !Number.isInteger(seed))) throw new RangeError('--seeds takes integers, comma separated');
+if (seeds.some((seed) => !Number.isInteger(seed))) fail('--seeds takes integers, comma separated');
 const wanted = values.scenarios?.split(',');
 const unknown = wanted?.filter((name) => !SCENARIOS.some((s) => s.name === name));
-if (unknown?.length) throw new RangeError(`unknown scenarios ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+if (unknown?.length) fail(`unknown scenarios ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
 const scenarios = SCENARIOS.filter((s) => (!wanted || wanted.includes(s.name)) && !(values.within && ABOVE_TOLERANCE.has(s.name)));
 const committers = Number(values.committers);
+if (!Number.isInteger(committers) || committers < 2) fail('--committers must be an integer of at least 2');
 
 const results: RunResult[] = [];
 for (const scenario of scenarios) {
