@@ -40,7 +40,11 @@ afterAll(async () => {
 describe('embedding under a strict CSP', () => {
   test('contributor pages load the test models and run the engines', async () => {
     contributors.push(await open(sites.contributor, 'contributor 1'), await open(sites.contributor, 'contributor 2'));
-    for (const page of contributors) await waitFor('a contributing node', async () => (await stateOf(page, 'rakis-node')) === 'contributing', 120_000);
+    for (const page of contributors) {
+      await waitFor('a contributing node', async () => (await stateOf(page, 'rakis-node')) === 'contributing', 120_000).catch((error: unknown) => {
+        throw new Error(`${String(error)}; what the pages reported: ${JSON.stringify(watched)}`);
+      });
+    }
     expect(watched).toEqual(watched.map(({ page }) => ({ page, violations: [], errors: [] })));
   }, 150_000);
 
