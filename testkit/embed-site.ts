@@ -3,6 +3,8 @@
  * local relays on the ports the pages name, and one origin per page kind (an observer site and a
  * contributor site) serving its page, the script-tag bundle and the test models, with that kind's
  * CSP on every answer (worker scripts obey the CSP of their own response, so it covers them too).
+ * Each header also names a report-uri, which allows nothing more: a refusal inside a worker reaches
+ * neither the document's events nor the page's console, but the browser reports it there.
  */
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -22,8 +24,12 @@ export const OBSERVER_CSP = `default-src 'none'; script-src 'self'; connect-src 
 /** Also runs the engines: WebAssembly compilation, the engine worker, and fetches of the models and the runtime's .wasm. */
 export const CONTRIBUTOR_CSP = `default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ${EMBED_RELAYS}; worker-src 'self' blob:`;
 
+const REPORT_PATH = '/csp-report';
+
 export interface EmbedSites {
   relays: Relays;
+  /** Every CSP violation report the browser sent either site (`directive blocked-uri (source)`), pages and workers alike. */
+  reports: string[];
   /** The observer page, served under OBSERVER_CSP. */
   observer: string;
   /** The contributor page, served under CONTRIBUTOR_CSP. */
@@ -33,13 +39,26 @@ export interface EmbedSites {
 
 export async function startEmbedSites(): Promise<EmbedSites> {
   const relays = await startRelays({ ports: { torrent: 8787, mqtt: 8788 } });
+  const reports: string[] = [];
   const site = (csp: string): Promise<StaticServer> => {
-    const headers = { 'content-security-policy': csp };
-    return serveStatic([PAGES, DIST], headers, createModelHandler({ headers }));
+    const headers = { 'content-security-policy': `${csp}; report-uri ${REPORT_PATH}` };
+    const models = createModelHandler({ headers });
+    return serveStatic([PAGES, DIST], headers, (req, res) => {
+      if (req.method !== 'POST' || req.url !== REPORT_PATH) return models(req, res);
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk));
+      req.on('end', () => {
+        const report = (JSON.parse(body) as { 'csp-report': Record<string, string> })['csp-report'];
+        reports.push(`${report['effective-directive']} ${report['blocked-uri']} (${report['source-file'] ?? report['document-uri']})`);
+        res.writeHead(204).end();
+      });
+      return true;
+    });
   };
   const [observer, contributor] = await Promise.all([site(OBSERVER_CSP), site(CONTRIBUTOR_CSP)]);
   return {
     relays,
+    reports,
     observer: `${observer.origin}/observer.html`,
     contributor: `${contributor.origin}/contributor.html`,
     close: async () => {
@@ -50,9 +69,8 @@ export async function startEmbedSites(): Promise<EmbedSites> {
 }
 
 /**
- * Collects, from before the page's first script, what a host page's CSP would refuse
- * (`securitypolicyviolation` events in the document) and every error the page or its workers print
- * or throw (Chromium also logs refusals inside workers as console errors).
+ * Collects, from before the page's first script, what the page's CSP refuses in the document
+ * (`securitypolicyviolation` events) and every error the page or its workers print or throw.
  */
 export async function watchPage(page: Page): Promise<{ violations: string[]; errors: string[] }> {
   const violations: string[] = [];
