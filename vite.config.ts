@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { litPolicyName } from './tools/lit-policy-name.js';
 
 // Two shapes from one source:
 // - default mode: ESM library for bundlers (dist/esm, code-split, dependencies external);
@@ -11,6 +12,8 @@ export default defineConfig(({ mode }) =>
         // script-tag file is downloaded as is. Dynamic imports become chunks named rakis-*.js beside it.
         // Chunks are found relative to rakis.js, wherever a site serves it from.
         base: './',
+        // Our copy of Lit creates its Trusted Types policy under a name of its own, so it can sit beside a page's Lit.
+        plugins: [litPolicyName()],
         // Engine workers code-split their ML runtimes, which only ES-module workers can do.
         worker: { format: 'es' },
         build: {
