@@ -13,8 +13,8 @@ export function renderReach(contributors: number, quorum: number | undefined): T
   if (quorum === undefined || contributors >= quorum) return known;
   return html`${known}
     <p part="reach-warning" class="warning" role="note">
-      This frame needs ${plural(quorum, 'answer')} but only ${plural(contributors, 'contributor')} can give one: the question would fail unless more
-      contributors join within its window. Choose a frame with fewer answers, or wait.
+      This frame needs ${plural(quorum, 'answer')} but ${contributors === 0 ? 'no contributor' : `only ${plural(contributors, 'contributor')}`} can give one: the
+      question would fail unless more contributors join within its window. Choose a frame with fewer answers, or wait.
     </p>`;
 }
 
