@@ -1,4 +1,4 @@
-import { rowDistance } from './hamming.js';
+import { distancesToPivot } from './pivot.js';
 
 /**
  * For each row of a packed word matrix, the number of rows (itself included) within `radius` bits.
@@ -6,11 +6,10 @@ import { rowDistance } from './hamming.js';
  * their distance to it:
  * - rows i, j with d(i,p) + d(j,p) <= radius are within the radius of each other: counted without comparing;
  * - rows with |d(i,p) - d(j,p)| > radius cannot be: never visited.
- * Only the pairs in between are compared, four words at a time, stopping once past the radius. The
- * pivot is the most central of a few sampled rows, which lands it inside the dense cluster when there is one.
+ * Only the pairs in between are compared, four words at a time, stopping once past the radius.
  */
 export function sphereCounts(words: Uint32Array, wordsPerRow: number, rows: number, radius: number): Uint32Array {
-  const pivotDistances = distancesToPivot(words, wordsPerRow, rows, radius);
+  const pivotDistances = distancesToPivot(words, wordsPerRow, rows, radius >> 1);
   const order = orderByDistance(pivotDistances, wordsPerRow * 32);
   const sorted = Int32Array.from(order, (row) => pivotDistances[row]!);
   const { matrix, stride } = blockedRows(words, wordsPerRow, order);
@@ -92,28 +91,4 @@ function orderByDistance(distances: Int32Array, maxDistance: number): Int32Array
   const order = new Int32Array(distances.length);
   for (let row = 0; row < distances.length; row++) order[starts[distances[row]!]!++] = row;
   return order;
-}
-
-const PIVOT_CANDIDATES = 16;
-const PIVOT_SAMPLE = 128;
-
-/**
- * Distances from every row to a pivot: of a few evenly spaced candidate rows, the one with the most
- * sampled rows within half the radius (central points have the most close neighbours), which keeps
- * the triangle bounds tight for the cluster around it.
- */
-function distancesToPivot(words: Uint32Array, wordsPerRow: number, rows: number, radius: number): Int32Array {
-  const halfRadius = radius >> 1;
-  let pivot = 0;
-  let pivotNeighbours = -1;
-  const candidateStep = Math.max(1, Math.floor(rows / PIVOT_CANDIDATES));
-  const sampleStep = Math.max(1, Math.floor(rows / PIVOT_SAMPLE));
-  for (let candidate = 0; candidate < rows; candidate += candidateStep) {
-    let neighbours = 0;
-    for (let row = 0; row < rows; row += sampleStep) {
-      if (rowDistance(words, wordsPerRow, candidate, row, halfRadius) <= halfRadius) neighbours++;
-    }
-    if (neighbours > pivotNeighbours) [pivot, pivotNeighbours] = [candidate, neighbours];
-  }
-  return Int32Array.from({ length: rows }, (_, row) => rowDistance(words, wordsPerRow, pivot, row));
 }
