@@ -25,9 +25,12 @@ function makePoints(n: number, seed: number): ConsensusPoint[] {
   }));
 }
 
-/** Median wall time of `runs` calls after one warm-up call. */
+/**
+ * Median wall time of `runs` calls after as many warm-up calls: a few-millisecond function is still
+ * being compiled after one call, while one call of a slow one already warms it.
+ */
 function time(fn: () => unknown, runs: number): number {
-  fn();
+  for (let r = 0; r < runs; r++) fn();
   const samples: number[] = [];
   for (let r = 0; r < runs; r++) {
     const start = performance.now();
@@ -42,7 +45,7 @@ const rows = SIZES.map((n) => {
   const points = makePoints(n, n);
   const input = { points, commitCount: n, secDistance: 0.15, secPercentage: 0.5, bits: BITS };
   const result = decide(input);
-  const runs = n <= 100 ? 50 : n <= 1000 ? 9 : 3;
+  const runs = n <= 100 ? 50 : n <= 1000 ? 21 : 5;
   const ms = time(() => decide(input), runs);
   // The baseline compares Euclidean distances over byte values; its threshold is scaled so it also
   // admits about 15% differing bits (each differing byte contributes at least 1² to the sum).

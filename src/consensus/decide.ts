@@ -1,5 +1,6 @@
 import { compareHex, computeListHash, hashDigests } from '../protocol/index.js';
 import { packWords, rowDistance } from './hamming.js';
+import { sphereCounts } from './sphere-counts.js';
 import { radiusBits, requiredClusterSize } from './thresholds.js';
 
 /** One verified reveal: its ids and the binary embedding every deciding node agrees it has. */
@@ -121,79 +122,6 @@ export function decide(input: DecideInput): ConsensusResult {
     chosen: members[pick]!.inferenceId,
     sphereSizes,
   };
-}
-
-/**
- * For each row, the number of rows (itself included) within `radius` bits. Exact, with two prunings
- * by the triangle inequality around a pivot row p, after ordering rows by their distance to it:
- * - rows i, j with d(i,p) + d(j,p) <= radius are within the radius of each other: counted without comparing;
- * - rows with |d(i,p) - d(j,p)| > radius cannot be: never visited.
- * Only the pairs in between are compared, word by word, stopping once past the radius. The pivot is
- * the most central of a few sampled rows, which lands it inside the dense cluster when there is one.
- */
-function sphereCounts(words: Uint32Array, wordsPerRow: number, rows: number, radius: number): Uint32Array {
-  const pivotDistances = distancesToPivot(words, wordsPerRow, rows, radius);
-  const order = Array.from({ length: rows }, (_, i) => i).sort((a, b) => pivotDistances[a]! - pivotDistances[b]!);
-  const sorted = Int32Array.from(order, (row) => pivotDistances[row]!);
-  // counts and the difference array are indexed by position in `order`.
-  const counts = new Uint32Array(rows).fill(1);
-  const bulkAdds = new Int32Array(rows + 1);
-  let autoEnd = rows - 1;
-  let windowEnd = 0;
-  for (let a = 0; a < rows; a++) {
-    while (autoEnd >= 0 && sorted[autoEnd]! + sorted[a]! > radius) autoEnd--;
-    if (windowEnd < a) windowEnd = a;
-    while (windowEnd + 1 < rows && sorted[windowEnd + 1]! - sorted[a]! <= radius) windowEnd++;
-    if (autoEnd > a) {
-      counts[a]! += autoEnd - a;
-      bulkAdds[a + 1]!++;
-      bulkAdds[autoEnd + 1]!--;
-    }
-    const offsetA = order[a]! * wordsPerRow;
-    for (let b = Math.max(a, autoEnd) + 1; b <= windowEnd; b++) {
-      const offsetB = order[b]! * wordsPerRow;
-      let distance = 0;
-      for (let w = 0; w < wordsPerRow && distance <= radius; w++) {
-        let x = words[offsetA + w]! ^ words[offsetB + w]!;
-        x -= (x >>> 1) & 0x55555555;
-        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-        distance += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-      }
-      if (distance <= radius) {
-        counts[a]!++;
-        counts[b]!++;
-      }
-    }
-  }
-  const byRow = new Uint32Array(rows);
-  let running = 0;
-  for (let position = 0; position < rows; position++) {
-    running += bulkAdds[position]!;
-    byRow[order[position]!] = counts[position]! + running;
-  }
-  return byRow;
-}
-
-const PIVOT_CANDIDATES = 16;
-
-/**
- * Distances from every row to a pivot: of a few evenly spaced candidate rows, the one with the most
- * rows within half the radius (central points have the most close neighbours), which keeps the
- * triangle bounds tight for the cluster around it.
- */
-function distancesToPivot(words: Uint32Array, wordsPerRow: number, rows: number, radius: number): Int32Array {
-  const halfRadius = radius >> 1;
-  let pivot = 0;
-  let pivotNeighbours = -1;
-  const step = Math.max(1, Math.floor(rows / PIVOT_CANDIDATES));
-  for (let candidate = 0; candidate < rows; candidate += step) {
-    let neighbours = 0;
-    for (let row = 0; row < rows; row++) {
-      if (rowDistance(words, wordsPerRow, candidate, row, halfRadius) <= halfRadius) neighbours++;
-    }
-    if (neighbours > pivotNeighbours) [pivot, pivotNeighbours] = [candidate, neighbours];
-  }
-  return Int32Array.from({ length: rows }, (_, row) => rowDistance(words, wordsPerRow, pivot, row));
 }
 
 /** A digest as a big-endian unsigned integer, modulo `modulus` (Horner's rule, exact for any modulus < 2^44). */
