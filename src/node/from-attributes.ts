@@ -13,7 +13,10 @@ export interface NodeAttributes {
   network?: string | null;
   /** Relay URLs per signaling strategy: `torrent=ws://host:8000 mqtt=ws://host:8083/mqtt` (spaces or commas between pairs). */
   relays?: string | null;
-  /** Transports to join: any of `torrent mqtt nostr broadcast-channel`; default: the strategies named in `relays`, else all. */
+  /**
+   * Transports to join: any of `torrent mqtt nostr broadcast-channel`; default: the strategies named in
+   * `relays`, else torrent, nostr and BroadcastChannel at once and MQTT if they find no peer within 5 s.
+   */
   transports?: string | null;
   /**
    * `tab` (the default): IndexedDB under a namespace of this tab's own, kept across reloads of the tab;
@@ -81,9 +84,10 @@ export function parseNodeAttributes(attributes: NodeAttributes): ParsedNodeAttri
     if (name !== BROADCAST && !isStrategy(name)) throw invalid('transports', `unknown transport "${name}" (use ${[...STRATEGIES, BROADCAST].join(', ')})`);
   }
   const withRelays = Object.keys(relayUrls) as SignalingStrategy[];
-  const strategies = named.length > 0 ? named.filter(isStrategy) : withRelays.length > 0 ? withRelays : [...STRATEGIES];
+  // Neither attribute: the default transports of `networkTransports` (MQTT as a fallback).
+  const strategies = named.length > 0 ? named.filter(isStrategy) : withRelays.length > 0 ? withRelays : undefined;
   const broadcastChannel = named.length > 0 ? named.includes(BROADCAST) : true;
-  if (strategies.length === 0 && !broadcastChannel) throw invalid('transports', 'name at least one transport');
+  if (strategies?.length === 0 && !broadcastChannel) throw invalid('transports', 'name at least one transport');
 
   const storageValue = (attributes.storage ?? '').trim();
   let storage: StorageChoice;
@@ -92,7 +96,7 @@ export function parseNodeAttributes(attributes: NodeAttributes): ParsedNodeAttri
   else if (NAME.test(storageValue)) storage = { kind: 'indexeddb', namespace: storageValue };
   else throw invalid('storage', `"${storageValue}" must be "none" or a namespace of letters, digits, dots, dashes or underscores`);
 
-  return { network, relays: { strategies, relayUrls, broadcastChannel }, storage };
+  return { network, relays: { ...(strategies && { strategies }), relayUrls, broadcastChannel }, storage };
 }
 
 /**
