@@ -1,6 +1,5 @@
 import { DEFAULT_NETWORK, type NetworkTransportOptions, type SignalingStrategy } from '../network/index.js';
 import { RakisError } from './errors.js';
-import { openNodeStore } from './open-store.js';
 import { RakisNode, type RakisNodeOptions } from './rakis-node.js';
 
 /**
@@ -109,8 +108,9 @@ export async function createNodeFromAttributes(
 ): Promise<{ node: RakisNode; warning?: string }> {
   const parsed = parseNodeAttributes(attributes);
   const namespace = parsed.storage.kind === 'indexeddb' ? parsed.storage.namespace : parsed.storage.kind === 'tab' ? tabNamespace() : undefined;
-  // Where IndexedDB cannot be used the node still runs, from memory, and the warning says so.
-  const { store, fallback } = namespace ? await openNodeStore(namespace) : { store: undefined, fallback: undefined };
+  // Where IndexedDB cannot be used the node still runs, from memory, and the warning says so. The store's
+  // code is its own chunk: an observer node (storage none) never downloads it.
+  const { store, fallback } = namespace ? await (await import('./open-store.js')).openNodeStore(namespace) : { store: undefined, fallback: undefined };
   const node = await RakisNode.create({ ...extra, network: parsed.network, relays: parsed.relays, ...(store ? { store } : {}) });
   return { node, ...(fallback ? { warning: fallback } : {}) };
 }
