@@ -158,6 +158,8 @@ export class Mesh {
     if (this.started || this.closed) return;
     this.started = true;
     for (const transport of this.transports) if (!transport.fallback) transport.start();
+    // Time alone counts from the start; the sweep opens the fallbacks once it reaches fallbackAfterMs.
+    this.fallbackGate.observe(0, this.scheduler.now());
     // Transports without peer links (BroadcastChannel) hear this one; the others get one per new link.
     this.scheduleHello();
     this.scheduleSweep();
