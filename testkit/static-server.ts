@@ -2,7 +2,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { CONTENT_TYPES, type RequestHandler } from '../tools/model-server.js';
+
+export interface StaticOptions {
+  /** Compress text answers (pages, scripts, styles) as a production server would, when the browser accepts gzip. */
+  gzip?: boolean;
+}
+
+/** What is worth compressing. */
+const TEXT = new Set(['.html', '.js', '.mjs', '.css', '.json', '.svg', '.txt']);
 
 export interface StaticServer {
   origin: string;
@@ -14,7 +23,7 @@ export interface StaticServer {
  * response headers on every answer (e.g. a Content-Security-Policy). `handle` sees every request
  * first (e.g. the model server's routes, or a request log).
  */
-export async function serveStatic(dirs: string[], headers: Record<string, string> = {}, handle?: RequestHandler): Promise<StaticServer> {
+export async function serveStatic(dirs: string[], headers: Record<string, string> = {}, handle?: RequestHandler, options: StaticOptions = {}): Promise<StaticServer> {
   const server: Server = createServer(async (req, res) => {
     if (handle?.(req, res)) return;
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -25,7 +34,12 @@ export async function serveStatic(dirs: string[], headers: Record<string, string
       if (!file.startsWith(dir)) continue;
       try {
         const body = await readFile(file);
-        res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', ...headers }).end(body);
+        const type = { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', ...headers };
+        if (options.gzip && TEXT.has(extname(file)) && /\bgzip\b/.test(String(req.headers['accept-encoding']))) {
+          res.writeHead(200, { ...type, 'content-encoding': 'gzip', vary: 'accept-encoding' }).end(gzipSync(body, { level: 9 }));
+        } else {
+          res.writeHead(200, type).end(body);
+        }
         return;
       } catch {
         // Not in this directory: try the next.

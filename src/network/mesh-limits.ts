@@ -27,6 +27,8 @@ export interface MeshLimits {
   /** Nodes heard from directly remembered at most (the least recently heard forgotten first). */
   maxPeers: number;
   restart: RestartPolicy;
+  /** How long a node may hear no other node before it opens its fallback transports. */
+  fallbackAfterMs: number;
 }
 
 export const DEFAULT_MESH_LIMITS: MeshLimits = {
@@ -41,4 +43,5 @@ export const DEFAULT_MESH_LIMITS: MeshLimits = {
   maxGossipedPeers: 256,
   maxPeers: 1024,
   restart: { baseDelayMs: 1_000, maxDelayMs: 60_000, peerLossGraceMs: 15_000, relayTimeoutMs: 10_000 },
+  fallbackAfterMs: 5_000,
 };

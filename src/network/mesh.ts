@@ -14,6 +14,7 @@ import {
 } from '../protocol/index.js';
 import { systemScheduler, type Scheduler, type TimerHandle } from './clock.js';
 import { DEFAULT_MESH_LIMITS, type MeshLimits } from './mesh-limits.js';
+import { FallbackGate } from './fallback-gate.js';
 import { copyKey } from './copy-key.js';
 import { decodeFrame, isFrame, packFrames } from './frame.js';
 import { PeerTable, type PeerInfo } from './peer-table.js';
@@ -83,6 +84,7 @@ export class Mesh {
   private readonly limits: MeshLimits;
   private readonly presence: (() => PeerStatusFields) | undefined;
   private readonly transports: SupervisedTransport[];
+  private readonly fallbackGate: FallbackGate;
   private readonly seen: RecentIds;
   /** Signatures of packets this node sent (ed25519 signatures are deterministic, so one names a packet), to ignore their echoes. */
   private readonly sentSigs: RecentIds;
@@ -146,13 +148,18 @@ export class Mesh {
           (transport, count) => this.linksChanged(transport, count),
         ),
     );
+    this.fallbackGate = new FallbackGate(this.limits.fallbackAfterMs, () => {
+      for (const transport of this.transports) if (transport.fallback) transport.start();
+    });
   }
 
-  /** Opens every transport and begins announcing (if `presence` was given) and expiring peers. */
+  /** Opens every transport but the fallbacks and begins announcing (if `presence` was given) and expiring peers. */
   start(): void {
     if (this.started || this.closed) return;
     this.started = true;
-    for (const transport of this.transports) transport.start();
+    for (const transport of this.transports) if (!transport.fallback) transport.start();
+    // Time alone counts from the start; the sweep opens the fallbacks once it reaches fallbackAfterMs.
+    this.fallbackGate.observe(0, this.scheduler.now());
     // Transports without peer links (BroadcastChannel) hear this one; the others get one per new link.
     this.scheduleHello();
     this.scheduleSweep();
@@ -363,6 +370,7 @@ export class Mesh {
       const now = this.scheduler.now();
       if (this.peerTable.expire(now, this.limits.peerTimeoutMs).length > 0) this.emitPeers();
       for (const transport of this.transports) transport.watchRelays();
+      this.fallbackGate.observe(this.peerTable.peers().length, now);
       if (now - this.lastStatusAt >= this.limits.statusIntervalMs) this.announce('status');
       this.scheduleSweep();
     }, SWEEP_MS);

@@ -5,8 +5,13 @@ import { trysteroTransport, type SignalingStrategy } from './trystero.js';
 export interface NetworkTransportOptions {
   /** Network name (room); default `rakis1`. */
   network?: string;
-  /** Signaling networks to join at once; default all three. */
+  /** Signaling networks to join at once; default torrent and nostr (the light ones). */
   strategies?: SignalingStrategy[];
+  /**
+   * Signaling networks joined only if the others find no peer within `MeshLimits.fallbackAfterMs`;
+   * default MQTT (its client is five times the other two together) when `strategies` is not given, else none.
+   */
+  fallbackStrategies?: SignalingStrategy[];
   /** Relay URLs per strategy (e.g. the local relays); a strategy without them uses trystero's public relays. */
   relayUrls?: Partial<Record<SignalingStrategy, string[]>>;
   rtcConfig?: RTCConfiguration;
@@ -25,14 +30,16 @@ export function localRelayUrls(host = '127.0.0.1'): Record<keyof typeof LOCAL_RE
   };
 }
 
-/** The transports a browser node joins: every chosen signaling network, plus tabs of its own origin. */
+/** The transports a browser node joins: every chosen signaling network (some as fallbacks), plus tabs of its own origin. */
 export function networkTransports(options: NetworkTransportOptions = {}): TransportFactory[] {
   const { network, rtcConfig } = options;
-  const strategies = options.strategies ?? ['torrent', 'mqtt', 'nostr'];
-  const transports = strategies.map((strategy) => {
+  const strategies = options.strategies ?? ['torrent', 'nostr'];
+  const fallbacks: SignalingStrategy[] = options.fallbackStrategies ?? (options.strategies ? [] : ['mqtt']);
+  const transport = (strategy: SignalingStrategy, fallback: boolean) => {
     const relayUrls = options.relayUrls?.[strategy];
-    return trysteroTransport({ strategy, ...(network && { network }), ...(relayUrls && { relayUrls }), ...(rtcConfig && { rtcConfig }) });
-  });
+    return trysteroTransport({ strategy, ...(network && { network }), ...(relayUrls && { relayUrls }), ...(rtcConfig && { rtcConfig }), ...(fallback && { fallback }) });
+  };
+  const transports = [...strategies.map((strategy) => transport(strategy, false)), ...fallbacks.filter((strategy) => !strategies.includes(strategy)).map((strategy) => transport(strategy, true))];
   if (options.broadcastChannel ?? true) transports.push(broadcastChannelTransport(network ? { network } : {}));
   return transports;
 }

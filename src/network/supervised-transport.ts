@@ -15,9 +15,10 @@ export interface RestartPolicy {
 /**
  * `connecting`: opening, or open with no relay answering yet (or for a while after the last one stopped);
  * `live`: open, and a relay answers (or it needs none); `down`: no relay answered for `relayTimeoutMs`
- * (`reason` says why; links already formed still carry packets); `waiting`: failed, reopening at `retryAt`.
+ * (`reason` says why; links already formed still carry packets); `waiting`: failed, reopening at `retryAt`;
+ * `standby`: a fallback not opened (nor downloaded) yet, since other transports found peers in time.
  */
-export type TransportState = 'connecting' | 'live' | 'down' | 'waiting' | 'closed';
+export type TransportState = 'connecting' | 'live' | 'down' | 'waiting' | 'standby' | 'closed';
 
 /** Per-transport health as the mesh reports it. */
 export interface TransportHealth {
@@ -52,7 +53,7 @@ export function restartDelayMs(attempt: number, policy: Pick<RestartPolicy, 'bas
 export class SupervisedTransport {
   private transport: Transport | undefined;
   /** Where the supervision is; once `open`, the state shown is the relay watch's verdict. */
-  private phase: 'opening' | 'open' | 'waiting' | 'closed' = 'waiting';
+  private phase: 'opening' | 'open' | 'waiting' | 'standby' | 'closed' = 'waiting';
   private relayWatch: RelayWatch | undefined;
   private handshakeFailures = 0;
   private lastHandshakeError: string | undefined;
@@ -73,14 +74,21 @@ export class SupervisedTransport {
     private readonly policy: RestartPolicy,
     private readonly onMessage: (message: TransportMessage, transport: string, link: string) => void,
     private readonly onPeersChange: (transport: string, count: number) => void,
-  ) {}
+  ) {
+    if (factory.fallback) this.phase = 'standby';
+  }
 
   get name(): string {
     return this.factory.name;
   }
 
+  /** Whether the mesh keeps it back until the node finds no peer otherwise. */
+  get fallback(): boolean {
+    return this.factory.fallback ?? false;
+  }
+
   start(): void {
-    if (this.phase === 'waiting' && this.timer === undefined) void this.open();
+    if ((this.phase === 'waiting' || this.phase === 'standby') && this.timer === undefined) void this.open();
   }
 
   /** Sends if the transport is open (links formed before its relays went away still carry it); else the other transports do. */

@@ -15,6 +15,8 @@ export interface TrysteroTransportOptions {
   redundancy?: number;
   /** ICE servers etc. Offline or on loopback pass `{ iceServers: [] }`: unreachable STUN servers stall torrent offers. */
   rtcConfig?: RTCConfiguration;
+  /** Kept back (its code not even downloaded) until the node finds no peer on its other transports. */
+  fallback?: boolean;
 }
 
 interface StrategyModule {
@@ -45,6 +47,7 @@ const PACKET_ACTION = 'pkt';
 export function trysteroTransport(options: TrysteroTransportOptions): TransportFactory {
   return {
     name: options.strategy,
+    ...(options.fallback && { fallback: true }),
     open: async () => new TrysteroTransport(options, await loadStrategy(options.strategy)),
   };
 }

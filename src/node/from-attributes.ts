@@ -1,6 +1,5 @@
 import { DEFAULT_NETWORK, type NetworkTransportOptions, type SignalingStrategy } from '../network/index.js';
 import { RakisError } from './errors.js';
-import { openNodeStore } from './open-store.js';
 import { RakisNode, type RakisNodeOptions } from './rakis-node.js';
 
 /**
@@ -13,7 +12,10 @@ export interface NodeAttributes {
   network?: string | null;
   /** Relay URLs per signaling strategy: `torrent=ws://host:8000 mqtt=ws://host:8083/mqtt` (spaces or commas between pairs). */
   relays?: string | null;
-  /** Transports to join: any of `torrent mqtt nostr broadcast-channel`; default: the strategies named in `relays`, else all. */
+  /**
+   * Transports to join: any of `torrent mqtt nostr broadcast-channel`; default: the strategies named in
+   * `relays`, else torrent, nostr and BroadcastChannel at once and MQTT if they find no peer within 5 s.
+   */
   transports?: string | null;
   /**
    * `tab` (the default): IndexedDB under a namespace of this tab's own, kept across reloads of the tab;
@@ -81,9 +83,10 @@ export function parseNodeAttributes(attributes: NodeAttributes): ParsedNodeAttri
     if (name !== BROADCAST && !isStrategy(name)) throw invalid('transports', `unknown transport "${name}" (use ${[...STRATEGIES, BROADCAST].join(', ')})`);
   }
   const withRelays = Object.keys(relayUrls) as SignalingStrategy[];
-  const strategies = named.length > 0 ? named.filter(isStrategy) : withRelays.length > 0 ? withRelays : [...STRATEGIES];
+  // Neither attribute: the default transports of `networkTransports` (MQTT as a fallback).
+  const strategies = named.length > 0 ? named.filter(isStrategy) : withRelays.length > 0 ? withRelays : undefined;
   const broadcastChannel = named.length > 0 ? named.includes(BROADCAST) : true;
-  if (strategies.length === 0 && !broadcastChannel) throw invalid('transports', 'name at least one transport');
+  if (strategies?.length === 0 && !broadcastChannel) throw invalid('transports', 'name at least one transport');
 
   const storageValue = (attributes.storage ?? '').trim();
   let storage: StorageChoice;
@@ -92,7 +95,7 @@ export function parseNodeAttributes(attributes: NodeAttributes): ParsedNodeAttri
   else if (NAME.test(storageValue)) storage = { kind: 'indexeddb', namespace: storageValue };
   else throw invalid('storage', `"${storageValue}" must be "none" or a namespace of letters, digits, dots, dashes or underscores`);
 
-  return { network, relays: { strategies, relayUrls, broadcastChannel }, storage };
+  return { network, relays: { ...(strategies && { strategies }), relayUrls, broadcastChannel }, storage };
 }
 
 /**
@@ -105,8 +108,9 @@ export async function createNodeFromAttributes(
 ): Promise<{ node: RakisNode; warning?: string }> {
   const parsed = parseNodeAttributes(attributes);
   const namespace = parsed.storage.kind === 'indexeddb' ? parsed.storage.namespace : parsed.storage.kind === 'tab' ? tabNamespace() : undefined;
-  // Where IndexedDB cannot be used the node still runs, from memory, and the warning says so.
-  const { store, fallback } = namespace ? await openNodeStore(namespace) : { store: undefined, fallback: undefined };
+  // Where IndexedDB cannot be used the node still runs, from memory, and the warning says so. The store's
+  // code is its own chunk: an observer node (storage none) never downloads it.
+  const { store, fallback } = namespace ? await (await import('./open-store.js')).openNodeStore(namespace) : { store: undefined, fallback: undefined };
   const node = await RakisNode.create({ ...extra, network: parsed.network, relays: parsed.relays, ...(store ? { store } : {}) });
   return { node, ...(fallback ? { warning: fallback } : {}) };
 }

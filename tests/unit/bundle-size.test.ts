@@ -2,10 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { expect, test } from 'vitest';
 
-// The script-tag bundle a blog pastes: elements, node, protocol, consensus and network, no engines.
+// The script-tag bundle a blog pastes: the prompt, node, protocol, consensus and network, no engines.
 // What counts is everything the browser must fetch before the elements run: dist/rakis.js and the
 // chunks it imports statically (the bundler may move shared code into one); chunks loaded with
-// import() (engines, signaling strategies) are not part of it. `npm test` builds it first.
+// import() (engines, signaling strategies, the store, <rakis-node> and <rakis-quorum>) are not part of it.
+// `npm test` builds it first; tests/browser/follower-weight.test.ts measures what a page really downloads.
 const BUDGET_BYTES = 60 * 1024;
 const DIST = new URL('../../dist/', import.meta.url);
 // Static `import … from "./x.js"`, `export … from "./x.js"` and `import "./x.js"` of minified output; never `import("./x.js")`.

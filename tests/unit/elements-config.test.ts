@@ -9,10 +9,10 @@ import { securityFrame } from '../../src/node/index.js';
 const BASE = 'https://blog.example/posts/1.html';
 
 describe('<rakis-node> attributes', () => {
-  test('defaults: the public network, every transport, IndexedDB storage of this tab', () => {
+  test('defaults: the public network, the default transports, IndexedDB storage of this tab', () => {
     expect(parseNodeAttributes({})).toEqual({
       network: 'rakis1',
-      relays: { strategies: ['torrent', 'mqtt', 'nostr'], relayUrls: {}, broadcastChannel: true },
+      relays: { relayUrls: {}, broadcastChannel: true },
       storage: { kind: 'tab' },
     });
     expect(parseNodeAttributes({ storage: 'my-blog' }).storage).toEqual({ kind: 'indexeddb', namespace: 'my-blog' });

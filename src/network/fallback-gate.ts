@@ -1,0 +1,27 @@
+/**
+ * When to open the fallback transports (heavier signaling kept back, such as MQTT): once the node has
+ * heard no other node for `afterMs`, from the start or after losing every peer. It opens them once and
+ * for good: a network that needed them once is likely to need them again.
+ */
+export class FallbackGate {
+  private aloneSince: number | undefined;
+  private opened = false;
+
+  constructor(
+    private readonly afterMs: number,
+    private readonly open: () => void,
+  ) {}
+
+  /** Called on every sweep with the number of nodes heard from directly. */
+  observe(peers: number, now: number): void {
+    if (this.opened) return;
+    if (peers > 0) {
+      this.aloneSince = undefined;
+      return;
+    }
+    this.aloneSince ??= now;
+    if (now - this.aloneSince < this.afterMs) return;
+    this.opened = true;
+    this.open();
+  }
+}
