@@ -45,7 +45,9 @@ async function openAndRender(url: string): Promise<{ page: Page; violations: str
   });
   expect(await page.locator('rakis-prompt textarea').isVisible()).toBe(true);
   expect(await page.locator('rakis-prompt').getByRole('button', { name: 'Ask' }).isVisible()).toBe(true);
-  expect(await page.evaluate(() => ['rakis-node', 'rakis-prompt', 'rakis-quorum'].map((tag) => !!customElements.get(tag)))).toEqual([true, true, true]);
+  // The node element is a chunk of its own, defined once the page holds one (as this page does).
+  expect(await page.evaluate(() => Promise.all(['rakis-node', 'rakis-prompt'].map((tag) => customElements.whenDefined(tag).then(() => true))))).toEqual([true, true]);
+  expect(await stateOf(page, 'rakis-node')).toBe('running');
   return { page, ...watched };
 }
 
