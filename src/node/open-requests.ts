@@ -203,7 +203,8 @@ export class OpenRequests {
   /** Lets this node's own requests still collecting commits close early, given who could answer each. */
   closeEarly(eligible: (acceptedModels: readonly string[]) => Iterable<string>, now: number): void {
     for (const [requestId, open] of this.open) {
-      if (open.mine && open.settledAt === undefined) this.apply(requestId, open.quorum.closeEarly(eligible(open.quorum.request.body.acceptedModels), now));
+      // Who could answer is worked out only while it can still matter.
+      if (open.mine && open.quorum.currentPhase === 'collecting') this.apply(requestId, open.quorum.closeEarly(eligible(open.quorum.request.body.acceptedModels), now));
     }
   }
 
