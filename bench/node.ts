@@ -4,9 +4,9 @@
  * at most 30 of the nodes commit, the rest verify and attest, two observe), and the size of a reveal
  * packet against the original Rakis format for the same output.
  *
- * - overheadMs: from the end of the commit window (`createdAt + maxTimeMs`) to the requester's
- *   result, and to the last honest node's, in simulated time (the protocol's grace and waits, plus
- *   delivery and the nodes' own processing steps);
+ * - answerMs: from the request's creation to the requester's result, and to the last honest node's,
+ *   in simulated time (the workers' generation, the commit window, which ends early once every known
+ *   contributor answered, the protocol's waits, delivery and the nodes' own processing steps);
  * - messages / KiB per node: transport messages (frames count once) and bytes each node put on the
  *   wire for the request, averaged over the nodes (each message reaches every other node);
  * - cpuMsPerNode: process CPU time from the request to the end of the run, divided by the nodes.
@@ -42,8 +42,8 @@ for (const nodes of SIZES) {
   rows.push({
     nodes,
     committers: run.committers,
-    overheadMs: run.requesterSettledMs!,
-    lastOverheadMs: run.lastSettledMs!,
+    answerMs: run.requesterSettledMs!,
+    lastAnswerMs: run.lastSettledMs!,
     messagesPerNode: run.messages / nodes,
     kibPerNode: run.bytes / 1024 / nodes,
     packetsPerNode: run.packets / nodes,
@@ -104,10 +104,10 @@ if (json) {
   console.log(JSON.stringify({ rows: rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, round(v, 2)]))), reveal }));
 } else {
   console.log('one request, honest network (simulated time; CPU is this process)');
-  console.log(' nodes  committers  overhead ms (requester / last)  msgs/node  KiB/node  packets/node  CPU ms/node');
+  console.log(' nodes  committers  answer ms (requester / last)  msgs/node  KiB/node  packets/node  CPU ms/node');
   for (const r of rows) {
     console.log(
-      `${String(r.nodes).padStart(6)} ${String(r.committers).padStart(11)} ${`${r.overheadMs} / ${r.lastOverheadMs}`.padStart(31)} ${r.messagesPerNode.toFixed(1).padStart(10)} ${r.kibPerNode.toFixed(1).padStart(9)} ${r.packetsPerNode.toFixed(1).padStart(13)} ${r.cpuMsPerNode.toFixed(1).padStart(12)}`,
+      `${String(r.nodes).padStart(6)} ${String(r.committers).padStart(11)} ${`${r.answerMs} / ${r.lastAnswerMs}`.padStart(28)} ${r.messagesPerNode.toFixed(1).padStart(10)} ${r.kibPerNode.toFixed(1).padStart(9)} ${r.packetsPerNode.toFixed(1).padStart(13)} ${r.cpuMsPerNode.toFixed(1).padStart(12)}`,
     );
   }
   console.log();

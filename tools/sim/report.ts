@@ -55,7 +55,7 @@ const pad = (value: string | number, width: number) => String(value).padStart(wi
 /** One line per scenario and seed. */
 export function formatRuns(results: readonly RunResult[]): string {
   const lines = [
-    'scenario                 seed nodes   C tol  byz  within  outcome       decided%  msgs/req  KiB/req/node  settled+ms  heapMiB  busiest-pkts  µs/pkt  reason',
+    'scenario                 seed nodes   C tol  byz  within  outcome       decided%  msgs/req  KiB/req/node   answer ms  heapMiB  busiest-pkts  µs/pkt  reason',
   ];
   for (const r of results) {
     const byzantine = Object.values(r.byzantine).reduce((sum, n) => sum + (n ?? 0), 0);

@@ -61,9 +61,9 @@ export interface RunResult {
   bytes: number;
   /** Signed packets sent, all nodes. */
   packets: number;
-  /** When the requester's result resolved, past the end of the commit window (ms of simulated time). */
+  /** When the requester's result resolved, from the request's creation (ms of simulated time): the time to answer. */
   requesterSettledMs: number | undefined;
-  /** When the last honest node settled, past the end of the commit window. */
+  /** When the last honest node settled, from the request's creation. */
   lastSettledMs: number | undefined;
   /** Inbound drops by reason, summed over the honest nodes. */
   drops: Partial<Record<MeshDropReason, number>>;
@@ -311,8 +311,8 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
     messages: after.messages - before.messages,
     bytes: after.bytes - before.bytes,
     packets,
-    requesterSettledMs: requesterSettledAt === undefined ? undefined : requesterSettledAt - schedule.commitDeadline,
-    lastSettledMs: lastSettledAt === undefined ? undefined : lastSettledAt - schedule.commitDeadline,
+    requesterSettledMs: requesterSettledAt === undefined ? undefined : requesterSettledAt - (schedule.commitDeadline - frame.maxTimeMs),
+    lastSettledMs: lastSettledAt === undefined ? undefined : lastSettledAt - (schedule.commitDeadline - frame.maxTimeMs),
     drops,
     cpuMs: cpuMs(process.cpuUsage(cpuStart)),
     requestCpuMs,
