@@ -370,7 +370,8 @@ export class Mesh {
       const now = this.scheduler.now();
       if (this.peerTable.expire(now, this.limits.peerTimeoutMs).length > 0) this.emitPeers();
       for (const transport of this.transports) transport.watchRelays();
-      this.fallbackGate.observe(this.peerTable.peers().length, now);
+      // Other tabs of this browser (BroadcastChannel) do not connect this node to the network.
+      this.fallbackGate.observe(this.peerTable.peers().filter((peer) => peer.transports.some((name) => name !== 'broadcast')).length, now);
       if (now - this.lastStatusAt >= this.limits.statusIntervalMs) this.announce('status');
       this.scheduleSweep();
     }, SWEEP_MS);

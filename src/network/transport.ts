@@ -34,7 +34,7 @@ export interface RelayStatus {
 /** Opens a fresh transport; the mesh calls it again to restart one that failed. */
 export interface TransportFactory {
   readonly name: string;
-  /** Opened only if the node hears no other node for a while (`MeshLimits.fallbackAfterMs`); until then it reads `standby`. */
+  /** Opened only if the node hears no other node outside this browser for a while (`MeshLimits.fallbackAfterMs`); until then it reads `standby`. */
   readonly fallback?: boolean;
   open(): Promise<Transport>;
 }

@@ -65,6 +65,19 @@ describe('fallback transports', () => {
     expect(fallbacks.map((fallback) => fallback.opened)).toEqual([0, 0]);
   });
 
+  test('another tab of the same browser is not the network: a node that hears only it still opens the fallback', async () => {
+    const clock = new ManualClock();
+    const tabs = new MemoryBus({ scheduler: clock, latencyMs: 5 });
+    const fallbacks = [0, 1].map(() => countedFallback(new MemoryBus({ scheduler: clock })));
+    const [a] = fallbacks.map((fallback) => meshOn(clock, [new MemoryBus({ scheduler: clock }).transport('torrent'), tabs.transport('broadcast'), fallback]));
+    for (let second = 0; second < 8; second++) {
+      clock.advance(1_000);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(a!.peers().map((peer) => peer.transports)).toEqual([['broadcast']]);
+    expect(fallbacks.map((fallback) => fallback.opened)).toEqual([1, 1]);
+  });
+
   test('by default MQTT is the fallback; strategies chosen explicitly are joined at once, with no fallback', () => {
     const shape = (transports: TransportFactory[]) => transports.map(({ name, fallback }) => `${name}${fallback ? ' (fallback)' : ''}`);
     expect(shape(networkTransports())).toEqual(['torrent', 'nostr', 'mqtt (fallback)', 'broadcast']);
