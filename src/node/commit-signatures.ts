@@ -1,11 +1,12 @@
 import { RecentIds } from '../network/recent-ids.js';
 import { TIME_WINDOW, verifyPacket, type CommitBody, type Packet, type RevealRequestBody } from '../protocol/index.js';
+import { commitKey, entryCommit } from '../quorum/index.js';
 
 /** Commit signatures remembered as checked; a reveal list names at most 512, so this holds several. */
 const REMEMBERED = 8_192;
 
-/** Everything the signature covers (the inferenceId is derived from these and checked on its own). */
-const keyOf = ({ from, createdAt, body, sig }: Packet<CommitBody>) => `${body.requestId}:${from}:${createdAt}:${body.commitment}:${body.model}:${sig}`;
+/** Everything the signature covers, request included (the inferenceId is derived from these and checked on its own). */
+const keyOf = ({ from, createdAt, body, sig }: Packet<CommitBody>) => `${body.requestId}:${commitKey({ from, createdAt, commitment: body.commitment, model: body.model, sig })}`;
 
 /**
  * Commit signatures this node has checked: those of the commits the mesh accepted, and those of the
@@ -29,15 +30,7 @@ export class CommitSignatures {
   /** Checks the entries of a reveal list not checked before; resolves once all are judged. */
   async checkList(list: Packet<RevealRequestBody>): Promise<void> {
     const { requestId, commits } = list.body;
-    const pending = commits
-      .map((entry): Packet<CommitBody> => ({
-        v: 1,
-        from: entry.from,
-        createdAt: entry.createdAt,
-        body: { type: 'commit', requestId, inferenceId: entry.inferenceId, commitment: entry.commitment, model: entry.model },
-        sig: entry.sig,
-      }))
-      .filter((commit) => !this.checked.has(keyOf(commit)));
+    const pending = commits.map((entry) => entryCommit(requestId, entry)).filter((commit) => !this.checked.has(keyOf(commit)));
     const verdicts = await Promise.all(pending.map((commit) => this.check(commit)));
     pending.forEach((commit, i) => verdicts[i] && this.checked.add(keyOf(commit), this.now()));
   }

@@ -48,7 +48,7 @@ interface Job {
 
 interface EngineQueue {
   generator: TextGenerator;
-  /** Served least recently served requester first. */
+  /** Jobs waiting, in the order they are served (the requester served least recently first). */
   waiting: FairQueue<Job>;
   running?: { job: Job; abort: AbortController };
   /** Measured throughput (exponential moving average), tokens per second. */

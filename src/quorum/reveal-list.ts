@@ -43,6 +43,17 @@ export function commitKey(entry: Pick<CommitEntry, 'from' | 'createdAt' | 'commi
   return `${entry.from}:${entry.createdAt}:${entry.commitment}:${entry.model}:${entry.sig}`;
 }
 
+/** The commit packet a list entry stands for: its signature is the commit's, over these fields. */
+export function entryCommit(requestId: string, entry: CommitEntry): Packet<CommitBody> {
+  return {
+    v: 1,
+    from: entry.from,
+    createdAt: entry.createdAt,
+    body: { type: 'commit', requestId, inferenceId: entry.inferenceId, commitment: entry.commitment, model: entry.model },
+    sig: entry.sig,
+  };
+}
+
 export interface ListCheckContext {
   request: Packet<InferenceRequestBody>;
   commitDeadline: number;
@@ -72,14 +83,7 @@ export function checkRevealList(entries: CommitEntry[], context: ListCheckContex
     if (entry.createdAt < request.createdAt) return { reason: 'bad-entry', detail: `entry ${i} was signed before the request` };
     const key = commitKey(entry);
     if (knownCommitSigs.has(key)) continue;
-    const commit: Packet<CommitBody> = {
-      v: 1,
-      from: entry.from,
-      createdAt: entry.createdAt,
-      body: { type: 'commit', requestId, inferenceId: entry.inferenceId, commitment: entry.commitment, model: entry.model },
-      sig: entry.sig,
-    };
-    if (!verifyCommit(commit)) return { reason: 'bad-entry-signature', detail: `entry ${i} is not signed by its committer` };
+    if (!verifyCommit(entryCommit(requestId, entry))) return { reason: 'bad-entry-signature', detail: `entry ${i} is not signed by its committer` };
     knownCommitSigs.add(key);
   }
   return undefined;
