@@ -28,7 +28,7 @@ export type NodeOptionsFromPage = Parameters<typeof createNodeFromAttributes>[1]
  *
  * @attr {string} network - Network name; any name other than `rakis1` is a private network. Default `rakis1`.
  * @attr {string} relays - Signaling relay URLs per strategy: `torrent=ws://host:8000 mqtt=ws://host:8083/mqtt`.
- * @attr {string} transports - Transports to join (`torrent mqtt nostr broadcast-channel`); default the strategies in `relays`, else torrent, nostr and BroadcastChannel, with MQTT only if they find no peer within 5 s.
+ * @attr {string} transports - Transports to join (`torrent mqtt nostr broadcast-channel`); default the strategies in `relays`, else torrent and BroadcastChannel, with nostr and MQTT only if they find no peer within 5 s.
  * @attr {string} storage - `tab` (default): IndexedDB of this tab, kept across reloads; `none`: memory only; any other name: that IndexedDB namespace (one tab at a time).
  * @attr {string} models - LLMs this node offers to run (space separated ids); none makes it a follower.
  * @attr {string} embedding-models - Embedding models to commit and verify with. Default `nomic-ai/nomic-embed-text-v1.5`.

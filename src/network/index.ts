@@ -5,7 +5,7 @@
  * ```ts
  * const mesh = new Mesh({
  *   identity,
- *   transports: networkTransports({ network: 'rakis1' }), // torrent + nostr public relays, mqtt as the fallback, plus same-origin tabs
+ *   transports: networkTransports({ network: 'rakis1' }), // torrent's public trackers, nostr and mqtt as fallbacks, plus same-origin tabs
  *   presence: () => ({ role: 'worker', models, embeddingModels, tokensServed, client }),
  * });
  * mesh.onPacket((packet, { id, transport }) => ...);

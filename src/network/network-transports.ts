@@ -5,11 +5,11 @@ import { trysteroTransport, type SignalingStrategy } from './trystero.js';
 export interface NetworkTransportOptions {
   /** Network name (room); default `rakis1`. */
   network?: string;
-  /** Signaling networks to join at once; default torrent and nostr (the light ones). */
+  /** Signaling networks to join at once; default torrent (the lightest: its client is trystero's shared core and 2 KB). */
   strategies?: SignalingStrategy[];
   /**
    * Signaling networks joined only if the others find no peer within `MeshLimits.fallbackAfterMs`;
-   * default MQTT (its client is five times the other two together) when `strategies` is not given, else none.
+   * default nostr and MQTT (6 KB and 103 KB gzip of client code) when `strategies` is not given, else none.
    */
   fallbackStrategies?: SignalingStrategy[];
   /** Relay URLs per strategy (e.g. the local relays); a strategy without them uses trystero's public relays. */
@@ -33,8 +33,8 @@ export function localRelayUrls(host = '127.0.0.1'): Record<keyof typeof LOCAL_RE
 /** The transports a browser node joins: every chosen signaling network (some as fallbacks), plus tabs of its own origin. */
 export function networkTransports(options: NetworkTransportOptions = {}): TransportFactory[] {
   const { network, rtcConfig } = options;
-  const strategies = options.strategies ?? ['torrent', 'nostr'];
-  const fallbacks: SignalingStrategy[] = options.fallbackStrategies ?? (options.strategies ? [] : ['mqtt']);
+  const strategies = options.strategies ?? ['torrent'];
+  const fallbacks: SignalingStrategy[] = options.fallbackStrategies ?? (options.strategies ? [] : ['nostr', 'mqtt']);
   const transport = (strategy: SignalingStrategy, fallback: boolean) => {
     const relayUrls = options.relayUrls?.[strategy];
     return trysteroTransport({ strategy, ...(network && { network }), ...(relayUrls && { relayUrls }), ...(rtcConfig && { rtcConfig }), ...(fallback && { fallback }) });

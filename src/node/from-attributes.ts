@@ -14,7 +14,7 @@ export interface NodeAttributes {
   relays?: string | null;
   /**
    * Transports to join: any of `torrent mqtt nostr broadcast-channel`; default: the strategies named in
-   * `relays`, else torrent, nostr and BroadcastChannel at once and MQTT if they find no peer within 5 s.
+   * `relays`, else torrent and BroadcastChannel at once, and nostr and MQTT if they find no peer within 5 s.
    */
   transports?: string | null;
   /**
@@ -83,7 +83,7 @@ export function parseNodeAttributes(attributes: NodeAttributes): ParsedNodeAttri
     if (name !== BROADCAST && !isStrategy(name)) throw invalid('transports', `unknown transport "${name}" (use ${[...STRATEGIES, BROADCAST].join(', ')})`);
   }
   const withRelays = Object.keys(relayUrls) as SignalingStrategy[];
-  // Neither attribute: the default transports of `networkTransports` (MQTT as a fallback).
+  // Neither attribute: the default transports of `networkTransports` (nostr and MQTT as fallbacks).
   const strategies = named.length > 0 ? named.filter(isStrategy) : withRelays.length > 0 ? withRelays : undefined;
   const broadcastChannel = named.length > 0 ? named.includes(BROADCAST) : true;
   if (strategies?.length === 0 && !broadcastChannel) throw invalid('transports', 'name at least one transport');
@@ -111,7 +111,8 @@ export async function createNodeFromAttributes(
   // Where IndexedDB cannot be used the node still runs, from memory, and the warning says so. The store's
   // code is its own chunk: an observer node (storage none) never downloads it.
   const { store, fallback } = namespace ? await (await import('./open-store.js')).openNodeStore(namespace) : { store: undefined, fallback: undefined };
-  const node = await RakisNode.create({ ...extra, network: parsed.network, relays: parsed.relays, ...(store ? { store } : {}) });
+  // An element's node may never ask nor hear a request: the code that follows them comes when it does.
+  const node = await RakisNode.create({ loadRequestsOnUse: true, ...extra, network: parsed.network, relays: parsed.relays, ...(store ? { store } : {}) });
   return { node, ...(fallback ? { warning: fallback } : {}) };
 }
 

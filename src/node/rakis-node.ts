@@ -10,10 +10,9 @@ import {
   type TimerHandle,
   type TransportFactory,
 } from '../network/index.js';
-import { isDeclineReason, signRequest, SALT_BYTES, type CommitBody, type Identity, type InferenceRequestBody, type Packet, type RevealRequestBody, type PeerRole, type SecurityFrame } from '../protocol/index.js';
+import { signRequest, SALT_BYTES, type Identity, type Packet, type PeerRole, type SecurityFrame } from '../protocol/index.js';
 import type { QuorumSnapshot, QuorumTimings } from '../quorum/index.js';
 import type { NodeStore, StoredResult } from '../store/types.js';
-import { CommitSignatures } from './commit-signatures.js';
 import { knownContributors } from './contributors.js';
 import { Emitter } from './emitter.js';
 import type { Embedder, TextGenerator } from './engine-ports.js';
@@ -21,14 +20,13 @@ import type { ContributeOptions, EngineLoader } from './engine-loader.js';
 import { RakisError } from './errors.js';
 import { resolveIdentity, type IdentityOptions } from './identity.js';
 import type { NodeStatus, RakisNodeEvents } from './node-events.js';
-import { OpenRequests } from './open-requests.js';
-import { Reconciler } from './reconciler.js';
+import type { RequestFollowing } from './request-following.js';
 import { RequestJournal } from './request-journal.js';
 import { EventStream, type RequestEvent, type RequestHandle, type RequestResult } from './request-handle.js';
 import { assertFrame, assertParams, DEFAULT_MAX_TOKENS, type RequestParams } from './security-frame.js';
 import { StatusBeacon } from './status-beacon.js';
 import { VerifierRole } from './verifier-role.js';
-import { WorkerRole, type Answer } from './worker-role.js';
+import type { Answer } from './worker-role.js';
 
 export type { NodeStatus, RakisNodeEvents } from './node-events.js';
 
@@ -55,6 +53,13 @@ export interface RakisNodeOptions extends IdentityOptions {
   mesh?: Pick<MeshOptions, 'limits'>;
   /** How long a settled request is kept to count late attestations. */
   settledRetentionMs?: number;
+  /**
+   * Download the code that follows requests (quorums, consensus, reconciliation, the worker role) only
+   * when the node first sends or hears of a request, or contributes: for an observer that may never ask
+   * (the elements' own nodes). Until then `requests()` and `results` are empty. Default false: it is
+   * loaded before `create` resolves.
+   */
+  loadRequestsOnUse?: boolean;
 }
 
 /** How a test or simulation harness builds the node's mesh (to send raw bytes or check signatures its own way). */
@@ -63,6 +68,8 @@ export interface NodeSeams {
 }
 
 const TICK_MS = 200;
+/** Packets about requests held while the code that follows them downloads; more are dropped (reconciliation brings them back). */
+const HELD_WHILE_LOADING = 256;
 /**
  * A clock further off than this makes answers land late: a commit signed near the end of a window by
  * a clock 5 s ahead reads as signed after it, past the 1.5 s grace.
@@ -78,15 +85,17 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
   readonly network: string;
   private readonly mesh: Mesh;
   private readonly scheduler: Scheduler;
-  private readonly worker: WorkerRole;
   private readonly verifier: VerifierRole;
   private readonly embedders: Embedder[];
   private readonly journal: RequestJournal;
-  private readonly requestsFollowed: OpenRequests;
   private readonly beacon: StatusBeacon;
-  private readonly reconciler: Reconciler;
-  private readonly commitSignatures: CommitSignatures;
   private readonly options: RakisNodeOptions;
+  /** The parts that follow requests, once their code is here (see `loadRequestsOnUse`). */
+  private following: RequestFollowing | undefined;
+  private followingLoad: Promise<RequestFollowing> | undefined;
+  /** Packets about requests that arrived while that code was downloading, with their sizes. */
+  private heldWhileLoading: { packet: Packet; bytes: number }[] = [];
+  private droppedWhileLoading = 0;
   private tickTimer: TimerHandle | undefined;
   private contributing: AbortController | undefined;
   private knownPeerIds = new Set<string>();
@@ -102,20 +111,6 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     this.network = options.network ?? DEFAULT_NETWORK;
     this.scheduler = options.scheduler ?? systemScheduler;
     this.embedders = options.embedders ?? [];
-    const emit = this.emit.bind(this) as RakisNode['emit'];
-    this.worker = new WorkerRole({
-      generators: options.generators ?? [],
-      embedders: this.embedders,
-      scheduler: this.scheduler,
-      onAnswer: (answer) => this.commitAnswer(answer),
-      onUpdate: (update) => {
-        this.emit('job', update);
-        // A worker that runs an accepted model but will not answer says so: the requester need not wait for it.
-        const declined = (update.state === 'skipped' || update.state === 'failed') && update.model !== undefined;
-        const reason = update.state === 'failed' ? 'failed' : update.reason;
-        if (declined && isDeclineReason(reason) && !this.stopped) this.mesh.publish({ type: 'decline', requestId: update.requestId, reason });
-      },
-    });
     this.verifier = new VerifierRole(this.embedders);
     const meshOptions: MeshOptions = {
       identity,
@@ -123,7 +118,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
       scheduler: this.scheduler,
       presence: () => ({
         role: this.role,
-        models: this.worker.models,
+        models: this.models,
         embeddingModels: this.embedders.filter((e) => e.healthy()).map((e) => e.model),
         tokensServed: this.tokensServed,
         client: CLIENT,
@@ -136,26 +131,6 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
       scheduler: this.scheduler,
       onError: (message, requestId) => this.emit('error', { code: 'storage', message, ...(requestId ? { requestId } : {}) }),
     });
-    this.commitSignatures = new CommitSignatures((packet) => this.mesh.checkSignature(packet), () => this.scheduler.now());
-    this.requestsFollowed = new OpenRequests({
-      identity,
-      verifyCommit: this.commitSignatures.verify,
-      scheduler: this.scheduler,
-      journal: this.journal,
-      verifier: this.verifier,
-      send: (packet) => this.mesh.send(packet),
-      emit,
-      ...(options.timings ? { timings: options.timings } : {}),
-      ...(options.settledRetentionMs !== undefined ? { settledRetentionMs: options.settledRetentionMs } : {}),
-    });
-    this.reconciler = new Reconciler({
-      self: identity.synthientId,
-      holdings: (requestId) => this.requestsFollowed.holdings(requestId),
-      refuses: (requestId) => this.requestsFollowed.refuses(requestId),
-      active: () => this.requestsFollowed.announced(this.scheduler.now()),
-      publish: (body) => this.mesh.publish(body),
-      forward: (packet) => this.mesh.send(packet),
-    });
     this.beacon = new StatusBeacon(this.scheduler, () => this.status, (status) => this.emit('status', status));
     this.mesh.onPacket((packet, delivery) => this.onPacket(packet, this.scheduler.now(), delivery.bytes));
     this.mesh.onPeersChange((peers) => this.onPeers(peers));
@@ -166,7 +141,37 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
    * @param seams - For test and simulation harnesses only.
    */
   static async create(options: RakisNodeOptions = {}, seams: NodeSeams = {}): Promise<RakisNode> {
-    return new RakisNode(options, await resolveIdentity(options), seams);
+    const node = new RakisNode(options, await resolveIdentity(options), seams);
+    if (!options.loadRequestsOnUse || (options.generators ?? []).length > 0) await node.follow();
+    return node;
+  }
+
+  /** The parts that follow requests, their code downloaded on first call. */
+  private follow(): Promise<RequestFollowing> {
+    this.followingLoad ??= import('./request-following.js').then(({ RequestFollowing }) => {
+      const { generators = [], timings, settledRetentionMs } = this.options;
+      this.following = new RequestFollowing({
+        identity: this.identity,
+        scheduler: this.scheduler,
+        mesh: this.mesh,
+        journal: this.journal,
+        verifier: this.verifier,
+        generators,
+        embedders: this.embedders,
+        emit: this.emit.bind(this) as RakisNode['emit'],
+        onAnswer: (answer) => this.commitAnswer(answer),
+        stopped: () => this.stopped,
+        ...(timings ? { timings } : {}),
+        ...(settledRetentionMs !== undefined ? { settledRetentionMs } : {}),
+      });
+      for (const { packet, bytes } of this.heldWhileLoading.splice(0)) if (!this.stopped) this.following.receive(packet, this.scheduler.now(), bytes);
+      return this.following;
+    });
+    return this.followingLoad;
+  }
+
+  private get models(): string[] {
+    return this.following?.worker.models ?? [];
   }
 
   get synthientId(): string {
@@ -174,7 +179,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
   }
 
   get role(): PeerRole {
-    return this.worker.contributes ? 'worker' : 'observer';
+    return this.following?.worker.contributes ? 'worker' : 'observer';
   }
 
   get status(): NodeStatus {
@@ -185,13 +190,17 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
       started: this.started && !this.stopped,
       peers: this.mesh.peers().length,
       transports: this.mesh.health(),
-      models: this.worker.models,
+      models: this.models,
       embeddingModels: this.embedders.map((e) => e.model),
-      queue: this.worker.status(),
+      queue: this.following?.worker.status() ?? [],
       tokensServed: this.tokensServed,
-      openRequests: this.requestsFollowed.unsettledCount,
+      openRequests: this.following?.requests.unsettledCount ?? 0,
       packets: this.mesh.stats(),
-      dropped: { requests: this.requestsFollowed.refused, earlyPackets: this.requestsFollowed.early.dropped, jobs: this.worker.refused },
+      dropped: {
+        requests: this.following?.requests.refused ?? 0,
+        earlyPackets: (this.following?.requests.early.dropped ?? 0) + this.droppedWhileLoading,
+        jobs: this.following?.worker.refused ?? 0,
+      },
       storage: this.journal.kind,
       clock: clockStatus(this.mesh.clock.estimate()),
     };
@@ -203,7 +212,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
 
   /** Settled requests, newest first (this session's and, with a store, earlier ones). */
   get results(): readonly StoredResult[] {
-    return this.requestsFollowed.results.all;
+    return this.following?.requests.results.all ?? [];
   }
 
   /**
@@ -212,17 +221,17 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
    * can count on, at most.
    */
   knownContributors(models: readonly string[], now = this.scheduler.now()): Set<string> {
-    return knownContributors(this.mesh, { synthientId: this.synthientId, models: this.worker.models }, models, now);
+    return knownContributors(this.mesh, { synthientId: this.synthientId, models: this.models }, models, now);
   }
 
   /** The live picture of one request this node follows. */
   quorum(requestId: string): QuorumSnapshot | undefined {
-    return this.requestsFollowed.snapshot(requestId);
+    return this.following?.requests.snapshot(requestId);
   }
 
   /** Requests this node follows, newest first. */
   requests(): QuorumSnapshot[] {
-    return this.requestsFollowed.snapshots();
+    return this.following?.requests.snapshots() ?? [];
   }
 
   async start(): Promise<void> {
@@ -238,11 +247,10 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.worker.stop();
+    this.following?.stop();
     this.verifier.stop();
     this.contributing?.abort();
     if (this.tickTimer) this.scheduler.clearTimeout(this.tickTimer);
-    this.requestsFollowed.stop();
     await this.journal.flush();
     await this.mesh.close();
     this.beacon.final();
@@ -259,10 +267,13 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     this.contributing = abort;
     const loader = this.options.engineLoader ?? defaultEngineLoader;
     try {
-      const { generators, embedders } = await loader({ ...options, signal: abort.signal, onProgress: (progress) => this.emit('engine-progress', progress) });
+      const [{ generators, embedders }, { worker }] = await Promise.all([
+        loader({ ...options, signal: abort.signal, onProgress: (progress) => this.emit('engine-progress', progress) }),
+        this.follow(),
+      ]);
       if (abort.signal.aborted) throw new RakisError('cancelled', 'loading was cancelled');
       this.embedders.push(...embedders.filter((e) => !this.embedders.some((known) => known.model === e.model)));
-      this.worker.addGenerators(generators.filter((g) => !this.worker.models.includes(g.model)));
+      worker.addGenerators(generators.filter((g) => !worker.models.includes(g.model)));
       this.mesh.announceStatus();
       this.beacon.changed();
     } catch (error) {
@@ -304,36 +315,29 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     const stream = new EventStream<RequestEvent>();
     let resolve!: (result: RequestResult) => void;
     const result = new Promise<RequestResult>((r) => (resolve = r));
-    this.requestsFollowed.track(packet, now, true, { stream, resolve });
-    this.worker.offer(packet);
-    return { requestId, events: stream, result, cancel: () => this.requestsFollowed.cancel(requestId), snapshot: () => this.quorum(requestId) };
+    const track = (following: RequestFollowing) => {
+      if (!this.stopped) following.trackOwn(packet, now, { stream, resolve });
+    };
+    if (this.following) track(this.following);
+    else void this.follow().then(track);
+    const cancel = () => this.following?.requests.cancel(requestId);
+    return { requestId, events: stream, result, cancel: () => (this.following ? cancel() : void this.follow().then(cancel)), snapshot: () => this.quorum(requestId) };
   }
 
   private onPacket(packet: Packet, now: number, bytes: number): void {
-    const body = packet.body;
-    if (body.type === 'digest') return this.reconciler.onDigest(packet.from, body, now);
-    if (body.type === 'digests') return this.reconciler.onDigests(packet.from, body, now);
-    if (body.type === 'want') return this.reconciler.onWant(packet.from, body, now);
-    if (body.type === 'inferenceRequest') {
-      if (this.requestsFollowed.has(body.requestId)) return;
-      if (!this.requestsFollowed.track(packet as Packet<InferenceRequestBody>, now, false)) return;
-      this.worker.offer(packet as Packet<InferenceRequestBody>);
-      return;
-    }
-    if (!('requestId' in body) || this.requestsFollowed.refuses(body.requestId)) return;
-    if (body.type === 'commit') this.commitSignatures.accepted(packet as Packet<CommitBody>);
-    if (body.type !== 'revealRequest') return this.requestsFollowed.receive(body.requestId, packet, now, bytes);
-    // A list's commits are checked natively first; by then, `now` may have moved on.
-    void this.commitSignatures.checkList(packet as Packet<RevealRequestBody>).then(() => {
-      if (!this.stopped) this.requestsFollowed.receive(body.requestId, packet, this.scheduler.now(), bytes);
-    });
+    if (this.following) return this.following.receive(packet, now, bytes);
+    const type = packet.body.type;
+    if (type !== 'digest' && type !== 'digests' && type !== 'want' && !('requestId' in packet.body)) return;
+    if (this.heldWhileLoading.length < HELD_WHILE_LOADING) this.heldWhileLoading.push({ packet, bytes });
+    else this.droppedWhileLoading++;
+    void this.follow();
   }
 
   private onPeers(peers: PeerInfo[]): void {
     const ids = new Set(peers.map((peer) => peer.synthientId));
     const joined = peers.filter((peer) => !this.knownPeerIds.has(peer.synthientId));
     for (const peer of joined) this.emit('peer-joined', peer);
-    if (joined.length > 0) this.reconciler.peerJoined();
+    if (joined.length > 0) this.following?.reconciler.peerJoined();
     for (const id of this.knownPeerIds) if (!ids.has(id)) this.emit('peer-left', { synthientId: id });
     this.knownPeerIds = ids;
     this.emit('peers', peers);
@@ -343,7 +347,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
   private async commitAnswer(answer: Answer): Promise<void> {
     if (this.stopped) return;
     const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
-    await this.requestsFollowed.commitOwn(answer.request.body.requestId, answer, salt, () => {
+    await this.following!.requests.commitOwn(answer.request.body.requestId, answer, salt, () => {
       this.tokensServed += answer.tokens;
       this.mesh.announceStatus();
       this.beacon.changed();
@@ -353,10 +357,12 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
   /** Rebuilds the requests of an earlier session from the store, then catches up to now. */
   private async resume(): Promise<void> {
     const { quorums, results } = await this.journal.load();
-    this.requestsFollowed.results.restore(results);
+    if (quorums.length === 0 && results.length === 0) return;
+    const { requests, worker } = await this.follow();
+    requests.results.restore(results);
     for (const saved of quorums) {
-      const requestId = this.requestsFollowed.restore(saved);
-      if (requestId) this.worker.markSeen(requestId);
+      const requestId = requests.restore(saved);
+      if (requestId) worker.markSeen(requestId);
     }
   }
 
@@ -375,9 +381,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     this.tickTimer = this.scheduler.setTimeout(() => {
       if (this.stopped) return;
       const now = this.scheduler.now();
-      this.requestsFollowed.closeEarly((models) => this.knownContributors(models, now), now);
-      this.requestsFollowed.tick(now);
-      this.reconciler.tick(now);
+      this.following?.tick(now, (models) => this.knownContributors(models, now));
       this.checkClock();
       this.beacon.check();
       this.scheduleTick();

@@ -78,9 +78,9 @@ describe('fallback transports', () => {
     expect(fallbacks.map((fallback) => fallback.opened)).toEqual([1, 1]);
   });
 
-  test('by default MQTT is the fallback; strategies chosen explicitly are joined at once, with no fallback', () => {
+  test('by default nostr and MQTT are the fallbacks; strategies chosen explicitly are joined at once, with no fallback', () => {
     const shape = (transports: TransportFactory[]) => transports.map(({ name, fallback }) => `${name}${fallback ? ' (fallback)' : ''}`);
-    expect(shape(networkTransports())).toEqual(['torrent', 'nostr', 'mqtt (fallback)', 'broadcast']);
+    expect(shape(networkTransports())).toEqual(['torrent', 'nostr (fallback)', 'mqtt (fallback)', 'broadcast']);
     expect(shape(networkTransports({ strategies: ['torrent', 'mqtt'] }))).toEqual(['torrent', 'mqtt', 'broadcast']);
     expect(shape(networkTransports({ strategies: ['nostr'], fallbackStrategies: ['torrent'], broadcastChannel: false }))).toEqual(['nostr', 'torrent (fallback)']);
   });

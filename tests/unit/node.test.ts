@@ -40,6 +40,28 @@ describe('RakisNode over the in-memory transport', () => {
     expect(requester.peers.filter((peer) => peer.tokensServed > 0)).toHaveLength(3);
   });
 
+  test('nodes that load the request code on use: an asker, and a follower that first hears of a request, both reach the decision', async () => {
+    const net = new SimNet();
+    const requester = await net.add({ loadRequestsOnUse: true });
+    const follower = await net.add({ loadRequestsOnUse: true });
+    const workers = [await net.add({ worker: true }), await net.add({ worker: true }), await net.add({ worker: true })];
+    await net.startAll();
+    // Nothing asked or heard yet: neither follows anything, and neither has loaded the code to.
+    expect([requester.requests(), follower.requests(), requester.status.queue]).toEqual([[], [], []]);
+    const handle = requester.request('Why is the sky blue?', frame, params);
+    // The handle is there at once; its quorum follows once the code has arrived.
+    expect(handle.snapshot()).toBeUndefined();
+    let result: RequestResult | undefined;
+    void handle.result.then((r) => (result = r));
+    await net.runUntil(() => !!result, 30_000);
+    expect(result).toMatchObject({ outcome: 'decided' });
+    await net.runUntil(() => !!follower.quorum(handle.requestId)?.decision, 5_000);
+    const hashes = [requester, follower, ...workers].map((node) => node.quorum(handle.requestId)?.decision?.resultHash);
+    expect(new Set(hashes).size).toBe(1);
+    expect(hashes[0]).toBe(result!.decision!.resultHash);
+    expect(follower.status.dropped.earlyPackets).toBe(0);
+  });
+
   test('bad input is refused with a typed, readable error', async () => {
     const net = new SimNet();
     const node = await net.add();
