@@ -1,6 +1,8 @@
 /**
  * `npm run bench:network [-- --json]`: four mesh nodes in two Chromium processes (two tabs each),
- * joined over the local torrent tracker and MQTT broker plus BroadcastChannel, all on loopback.
+ * joined over the local torrent tracker, MQTT broker and nostr relay plus BroadcastChannel, all on
+ * loopback; then the same four pages over each signaling network alone (no BroadcastChannel, so every
+ * packet crosses a WebRTC link that network introduced), compared with torrent, the default one.
  *
  * - firstPeerMs: navigation to the first WebRTC link, median over the four pages (opened together);
  * - latencyP50Ms / latencyP95Ms: one-way time of a small signed packet, sender's send call to the
@@ -14,8 +16,8 @@
  *   competing for the cores.
  */
 import { cpus, loadavg } from 'node:os';
-import type { Browser } from 'playwright-core';
-import { startRelays } from '../tools/relay/relays.js';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { startRelays, type RelayName } from '../tools/relay/relays.js';
 import { launchChromium } from '../testkit/chromium.js';
 import { parseCli } from '../testkit/cli.js';
 import { waitFor } from '../testkit/wait-for.js';
@@ -35,18 +37,37 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const relays = await startRelays();
 const fixture = await serveMeshPages();
 const browsers: Browser[] = await Promise.all([launchChromium({ webrtc: true }), launchChromium({ webrtc: true })]);
-try {
-  const url = meshPageUrl({ origin: fixture.origin, relays: relays.urls, network: `bench-${Date.now()}`, limits: LIMITS });
+
+interface MeshFigures {
+  firstPeerMs: number;
+  firstPeerMaxMs: number;
+  /** Median time from navigation to the mesh script running. */
+  meshStartedMs: number;
+  latencyP50Ms: number;
+  latencyP95Ms: number;
+  latencySamples: number;
+  packetsPerSecond: number;
+  burstRates: number[];
+  everyPacketVerified: boolean;
+}
+
+/** Four pages (two per browser process) on the given signaling networks, meshed. */
+async function openMesh(relayUrls: Partial<Record<RelayName, string>>, broadcastChannel: boolean): Promise<{ pages: MeshPage[]; contexts: BrowserContext[] }> {
+  const url = meshPageUrl({ origin: fixture.origin, relays: relayUrls, network: `bench-${Date.now()}`, limits: LIMITS, broadcastChannel });
   const contexts = await Promise.all(browsers.map((browser) => webrtcContext(browser)));
   const pages: MeshPage[] = await Promise.all(contexts.flatMap((context) => [openMeshPage(context, url), openMeshPage(context, url)]));
+  return { pages, contexts };
+}
 
+/** First links, one-way latency and burst throughput of a freshly opened mesh. */
+async function measureMesh(pages: MeshPage[]): Promise<MeshFigures> {
   const linkInfos = await waitFor('every page to get a WebRTC link', async () => {
     const infos = await Promise.all(pages.map((page) => page.info()));
     return infos.every((info) => info.firstLinkMs !== undefined) && infos;
   });
-  const firstLinks = linkInfos.map((info) => info.firstLinkMs!);
+  const firstLinks = linkInfos.map((info) => info.firstLinkMs!).sort((a, b) => a - b);
   const scriptStarts = linkInfos.map((info) => info.startedMs).sort((a, b) => a - b);
-  await waitForFullMesh(pages);
+  await waitForFullMesh(pages, 60_000);
   // Let the remaining links settle so the measurements see the steady mesh.
   await sleep(1_000);
 
@@ -83,39 +104,74 @@ try {
       );
     await sleep(500);
   }
-  burstRates.sort((a, b) => a - b);
+  return {
+    firstPeerMs: round(quantile(firstLinks, 0.5)),
+    firstPeerMaxMs: round(firstLinks[firstLinks.length - 1]!),
+    meshStartedMs: round(quantile(scriptStarts, 0.5)),
+    latencyP50Ms: round(quantile(latencies, 0.5), 2),
+    latencyP95Ms: round(quantile(latencies, 0.95), 2),
+    latencySamples: latencies.length,
+    packetsPerSecond: Math.round(quantile([...burstRates].sort((a, b) => a - b), 0.5)),
+    burstRates: burstRates.map(Math.round),
+    everyPacketVerified,
+  };
+}
+
+const SIGNALING: RelayName[] = ['torrent', 'mqtt', 'nostr'];
+try {
+  const everything = await openMesh(relays.urls, true);
+  const combined = await measureMesh(everything.pages);
 
   // One page at a time: the cost of a verification, not of four pages competing for two cores.
   const verifyCosts: number[] = [];
-  for (const page of pages) verifyCosts.push(await page.run((api, count) => api.verifyCost(count), 1_000));
+  for (const page of everything.pages) verifyCosts.push(await page.run((api, count) => api.verifyCost(count), 1_000));
   verifyCosts.sort((a, b) => a - b);
 
   const pipelineRates: number[] = [];
-  for (const page of pages) pipelineRates.push(await page.run((api, count) => api.pipelineRate(count, 3), BURST_PACKETS));
+  for (const page of everything.pages) pipelineRates.push(await page.run((api, count) => api.pipelineRate(count, 3), BURST_PACKETS));
   pipelineRates.sort((a, b) => a - b);
+  await Promise.all(everything.contexts.map((context) => context.close()));
 
-  const sortedLinks = [...firstLinks].sort((a, b) => a - b);
+  const alone: Partial<Record<RelayName, MeshFigures>> = {};
+  for (const name of SIGNALING) {
+    const mesh = await openMesh({ [name]: relays.urls[name] }, false);
+    alone[name] = await measureMesh(mesh.pages);
+    await Promise.all(mesh.contexts.map((context) => context.close()));
+  }
+
   const result = {
-    firstPeerMs: round(quantile(sortedLinks, 0.5)),
-    firstPeerMaxMs: round(sortedLinks[sortedLinks.length - 1]!),
-    latencyP50Ms: round(quantile(latencies, 0.5), 2),
-    latencyP95Ms: round(quantile(latencies, 0.95), 2),
-    packetsPerSecond: Math.round(quantile(burstRates, 0.5)),
-    everyPacketVerified,
+    firstPeerMs: combined.firstPeerMs,
+    firstPeerMaxMs: combined.firstPeerMaxMs,
+    latencyP50Ms: combined.latencyP50Ms,
+    latencyP95Ms: combined.latencyP95Ms,
+    packetsPerSecond: combined.packetsPerSecond,
+    everyPacketVerified: combined.everyPacketVerified && SIGNALING.every((name) => alone[name]!.everyPacketVerified),
     verifyUsPerPacket: round(quantile(verifyCosts, 0.5)),
     pipelinePacketsPerSecond: Math.round(quantile(pipelineRates, 0.5)),
+    bySignaling: alone,
   };
-  console.log(`network: 4 pages in 2 Chromium processes, local tracker + MQTT broker + BroadcastChannel, loopback`);
+  console.log(`network: 4 pages in 2 Chromium processes, local tracker + MQTT broker + nostr relay + BroadcastChannel, loopback`);
   // The figures are CPU-bound: say how busy the machine was.
   console.log(`  machine  ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the end of the run`);
-  console.log(`  first WebRTC peer after load  median ${result.firstPeerMs} ms, slowest page ${result.firstPeerMaxMs} ms (mesh started ${round(quantile(scriptStarts, 0.5))} ms after navigation)`);
-  console.log(`  one-way latency (${latencies.length} samples)  p50 ${result.latencyP50Ms} ms, p95 ${result.latencyP95Ms} ms`);
+  console.log(`  first WebRTC peer after load  median ${combined.firstPeerMs} ms, slowest page ${combined.firstPeerMaxMs} ms (mesh started ${combined.meshStartedMs} ms after navigation)`);
+  console.log(`  one-way latency (${combined.latencySamples} samples)  p50 ${combined.latencyP50Ms} ms, p95 ${combined.latencyP95Ms} ms`);
   console.log(
-    `  throughput, ${BURST_PACKETS} signed packets  ${result.packetsPerSecond} packets/s at the slowest receiver, median of ${BURSTS} bursts (${burstRates.map(Math.round).join(', ')}; target ≥ 2000)`,
+    `  throughput, ${BURST_PACKETS} signed packets  ${combined.packetsPerSecond} packets/s at the slowest receiver, median of ${BURSTS} bursts (${combined.burstRates.join(', ')}; target ≥ 2000)`,
   );
-  console.log(`  every packet verified  ${everyPacketVerified}`);
+  console.log(`  every packet verified  ${result.everyPacketVerified}`);
   console.log(`  signature verification  ${result.verifyUsPerPacket} µs/packet`);
   console.log(`  receive pipeline alone (1 page, 3 copies of each packet, no WebRTC)  ${result.pipelinePacketsPerSecond} packets/s`);
+  console.log(`  each signaling network alone (same 4 pages, no BroadcastChannel), × torrent in this run:`);
+  const torrent = alone.torrent!;
+  const ratio = (value: number, base: number) => `${(value / base).toFixed(2)}×`;
+  for (const name of SIGNALING) {
+    const figures = alone[name]!;
+    console.log(
+      `    ${name.padEnd(8)} first peer ${figures.firstPeerMs} ms (${ratio(figures.firstPeerMs, torrent.firstPeerMs)}), slowest ${figures.firstPeerMaxMs} ms; ` +
+        `latency p50 ${figures.latencyP50Ms} ms (${ratio(figures.latencyP50Ms, torrent.latencyP50Ms)}), p95 ${figures.latencyP95Ms} ms; ` +
+        `${figures.packetsPerSecond} packets/s (${ratio(figures.packetsPerSecond, torrent.packetsPerSecond)}; bursts ${figures.burstRates.join(', ')})`,
+    );
+  }
   if (json) console.log(JSON.stringify(result));
 } finally {
   await Promise.all(browsers.map((browser) => browser.close()));

@@ -22,13 +22,16 @@ export interface MeshPage {
 
 export interface MeshPageUrlOptions {
   origin: string;
-  relays: { torrent?: string; mqtt?: string };
+  /** The signaling networks the page joins, by their relay's URL. */
+  relays: { torrent?: string; mqtt?: string; nostr?: string };
   network: string;
   limits?: object;
+  /** Also reach the other tabs of its browser context over BroadcastChannel; default true. */
+  broadcastChannel?: boolean;
 }
 
-export function meshPageUrl({ origin, relays, network, limits }: MeshPageUrlOptions): string {
-  const params = new URLSearchParams({ network, ...relays, ...(limits && { limits: JSON.stringify(limits) }) });
+export function meshPageUrl({ origin, relays, network, limits, broadcastChannel = true }: MeshPageUrlOptions): string {
+  const params = new URLSearchParams({ network, ...relays, ...(limits && { limits: JSON.stringify(limits) }), ...(!broadcastChannel && { broadcast: '0' }) });
   return `${origin}/mesh-page.html?${params}`;
 }
 

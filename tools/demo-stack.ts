@@ -11,7 +11,7 @@ export interface DemoStackOptions {
   host?: string;
   /** Page server port; 0 picks a free one. */
   port?: number;
-  relayPorts?: { torrent?: number; mqtt?: number };
+  relayPorts?: { torrent?: number; mqtt?: number; nostr?: number };
 }
 
 export interface DemoStack {

@@ -20,13 +20,14 @@ export interface NetworkTransportOptions {
 }
 
 /** Ports of the local relays that `npm start` runs (tools/relay/cli.js defaults; keep the two in step). */
-export const LOCAL_RELAY_PORTS = { torrent: 8787, mqtt: 8788 } as const;
+export const LOCAL_RELAY_PORTS = { torrent: 8787, mqtt: 8788, nostr: 8789 } as const;
 
 /** Relay URLs for the local relays on `host`, for a page told to use them instead of the public ones. */
 export function localRelayUrls(host = '127.0.0.1'): Record<keyof typeof LOCAL_RELAY_PORTS, string[]> {
   return {
     torrent: [`ws://${host}:${LOCAL_RELAY_PORTS.torrent}`],
     mqtt: [`ws://${host}:${LOCAL_RELAY_PORTS.mqtt}`],
+    nostr: [`ws://${host}:${LOCAL_RELAY_PORTS.nostr}`],
   };
 }
 

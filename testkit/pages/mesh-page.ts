@@ -22,6 +22,8 @@ const mesh = new MeshHarness({
     network: params.get('network') ?? 'rakis-test',
     strategies,
     relayUrls,
+    // broadcast=0: pages of one browser context reach each other only through the signaling networks.
+    broadcastChannel: params.get('broadcast') !== '0',
     // Loopback only: no STUN servers to wait for.
     rtcConfig: { iceServers: [] },
   }),

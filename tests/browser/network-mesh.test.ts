@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { startRelays, type Relays } from '../../tools/relay/relays.js';
+import { startRelays, type RelayName, type Relays } from '../../tools/relay/relays.js';
 import { launchChromium } from '../../testkit/chromium.js';
 import type { FixtureServer } from '../../testkit/fixture-server.js';
 import { waitFor } from '../../testkit/wait-for.js';
 import { meshPageUrl, openMeshPage, serveMeshPages, waitForFullMesh, webrtcContext, type MeshPage } from '../../testkit/mesh-pages.js';
 
 // Four nodes in two Chromium processes (two pages each, so each pair of tabs also shares a BroadcastChannel),
-// joined over two local signaling networks (torrent tracker and MQTT broker), all on loopback.
-// A hostile page is throttled quickly, then ignored.
+// joined over three local signaling networks (torrent tracker, MQTT broker, nostr relay), all on loopback;
+// and each signaling network alone. A hostile page is throttled quickly, then ignored.
 const LIMITS = { rate: { burst: 100, perSecond: 20, strikes: 50, banMs: 120_000 } };
 
 let relays: Relays;
@@ -54,6 +54,27 @@ async function joinLate(): Promise<MeshPage> {
   }
 }
 
+/**
+ * Three pages (one in each browser process, a second in the other) that can reach each other only
+ * through one signaling network: no BroadcastChannel. A WebRTC link that fails to form (P2P.md) is
+ * retried only at the strategy's next announce, so a mesh that has not formed in time is opened again.
+ */
+async function meshAlone(signaling: RelayName): Promise<{ pages: MeshPage[]; close: () => Promise<void> }> {
+  for (let attempt = 1; ; attempt++) {
+    const contexts = await Promise.all(browsers.map((browser) => webrtcContext(browser)));
+    const close = () => Promise.all(contexts.map((context) => context.close())).then(() => undefined);
+    const alone = meshPageUrl({ origin: fixture.origin, relays: { [signaling]: relays.urls[signaling] }, network: `alone-${signaling}-${Date.now()}`, limits: LIMITS, broadcastChannel: false });
+    const trio = await Promise.all([openMeshPage(contexts[0]!, alone), openMeshPage(contexts[1]!, alone), openMeshPage(contexts[1]!, alone)]);
+    try {
+      await waitForFullMesh(trio, 30_000);
+      return { pages: trio, close };
+    } catch (error) {
+      await close();
+      if (attempt === 2) throw error;
+    }
+  }
+}
+
 /** Sends one tagged packet from `from` and waits until every other page has it; returns each one's delivery count. */
 async function deliverFrom(from: MeshPage, to: MeshPage[], tag: string): Promise<number[]> {
   const { id } = await from.run((api, t) => api.publish(t), tag);
@@ -66,21 +87,36 @@ async function deliverFrom(from: MeshPage, to: MeshPage[], tag: string): Promise
   return Promise.all(to.map(async (page) => (await page.run((api, ids) => api.deliveries(ids), [id]))[0]!.count));
 }
 
+describe('each signaling network alone', () => {
+  for (const signaling of ['torrent', 'mqtt', 'nostr'] as const) {
+    test(`${signaling}: pages in two browser processes find each other through its local relay and exchange packets`, async () => {
+      const { pages: trio, close } = await meshAlone(signaling);
+      for (const info of await Promise.all(trio.map((page) => page.info()))) {
+        expect(info.health.map((health) => [health.transport, health.state, health.peers])).toEqual([[signaling, 'live', 2]]);
+        expect(info.health[0]!.relays).toEqual([{ url: relays.urls[signaling], open: true }]);
+      }
+      for (const [i, sender] of trio.entries()) expect(await deliverFrom(sender, trio.filter((page) => page !== sender), `${signaling}-${i}`)).toEqual([1, 1]);
+      await close();
+    }, 120_000);
+  }
+});
+
 describe('mesh across browser processes', () => {
-  test('a full mesh forms over both signaling networks', async () => {
+  test('a full mesh forms over the three signaling networks', async () => {
     await waitForFullMesh(pages, 60_000);
     const infos = await Promise.all(pages.map((page) => page.info()));
     for (const info of infos) {
       const links = Object.fromEntries(info.health.map((health) => [health.transport, health.peers]));
       // Each page links to the three others on at least one signaling network; trystero occasionally
-      // fails one link of twelve, which the other network covers.
-      expect(Math.max(links.torrent ?? 0, links.mqtt ?? 0)).toBeGreaterThanOrEqual(2);
+      // fails one link of twelve, which the other networks cover.
+      expect(Math.max(links.torrent ?? 0, links.mqtt ?? 0, links.nostr ?? 0)).toBeGreaterThanOrEqual(2);
+      expect(Object.keys(links).sort()).toEqual(['broadcast', 'mqtt', 'nostr', 'torrent']);
       expect(info.peers).toHaveLength(3);
       expect(info.health.every((health) => health.state === 'live')).toBe(true);
     }
   });
 
-  test('a packet reaches every other page exactly once over two signaling networks and BroadcastChannel', async () => {
+  test('a packet reaches every other page exactly once over three signaling networks and BroadcastChannel', async () => {
     for (const [i, sender] of pages.entries()) {
       const others = pages.filter((page) => page !== sender);
       expect(await deliverFrom(sender, others, `once-${i}`)).toEqual([1, 1, 1]);
@@ -90,17 +126,18 @@ describe('mesh across browser processes', () => {
     for (const info of infos) expect(info.stats.drops.duplicate).toBeGreaterThan(0);
   });
 
-  test('killing one relay mid-run leaves the network working over the other', async () => {
+  test('killing one relay mid-run leaves the network working over the others', async () => {
     await relays.stop('torrent');
     await waitFor('pages to notice the tracker is gone', async () => {
       const infos = await Promise.all(pages.map((page) => page.info()));
       return infos.every((info) => info.health.find((health) => health.transport === 'torrent')?.relays.every((relay) => !relay.open));
     });
-    // A node arriving now, alone in a fresh context (no BroadcastChannel partner), can only be found over MQTT.
+    // A node arriving now, alone in a fresh context (no BroadcastChannel partner), can only be found over MQTT and nostr.
     const late = await joinLate();
     const everyone = [...pages, late];
     const lateHealth = (await late.info()).health;
-    expect(lateHealth.find((health) => health.transport === 'mqtt')?.peers).toBe(4);
+    const lateLinks = (transport: string) => lateHealth.find((health) => health.transport === transport)?.peers ?? 0;
+    expect(Math.max(lateLinks('mqtt'), lateLinks('nostr'))).toBe(4);
     expect(lateHealth.find((health) => health.transport === 'torrent')?.peers).toBe(0);
     expect(await deliverFrom(late, pages, 'after-kill-late')).toEqual([1, 1, 1, 1]);
     expect(await deliverFrom(pages[0]!, everyone.slice(1), 'after-kill-first')).toEqual([1, 1, 1, 1]);

@@ -61,6 +61,6 @@ test('copy keys tell byte strings apart', () => {
 test('a node joins the chosen signaling networks plus BroadcastChannel, loading nothing until opened', () => {
   const transports = networkTransports({ strategies: ['torrent', 'mqtt'], relayUrls: localRelayUrls() });
   expect(transports.map((transport) => transport.name)).toEqual(['torrent', 'mqtt', 'broadcast']);
-  expect(localRelayUrls('10.0.0.2')).toEqual({ torrent: ['ws://10.0.0.2:8787'], mqtt: ['ws://10.0.0.2:8788'] });
+  expect(localRelayUrls('10.0.0.2')).toEqual({ torrent: ['ws://10.0.0.2:8787'], mqtt: ['ws://10.0.0.2:8788'], nostr: ['ws://10.0.0.2:8789'] });
   expect(roomOf()).toEqual({ appId: 'rakis-elements', roomId: 'rakis1' });
 });

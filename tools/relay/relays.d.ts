@@ -1,11 +1,11 @@
-export type RelayName = 'torrent' | 'mqtt';
+export type RelayName = 'torrent' | 'mqtt' | 'nostr';
 
 export interface RelayOptions {
   /** Interface to listen on; default 127.0.0.1. */
   host?: string;
   /** Port per relay; default 0 (any free port). */
   ports?: Partial<Record<RelayName, number>>;
-  /** Which relays to start; default both. */
+  /** Which relays to start; default all three. */
   relays?: readonly RelayName[];
 }
 
