@@ -13,7 +13,7 @@ let browser: Browser;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startDemoStack({ port: 0, relayPorts: { torrent: 8787, mqtt: 8788 } }), launchChromium({ webrtc: true })]);
+  [stack, browser] = await Promise.all([startDemoStack({ port: 0, relayPorts: { torrent: 8787, mqtt: 8788, nostr: 8789 } }), launchChromium({ webrtc: true })]);
   context = await newContext(browser, { webrtc: true });
 });
 

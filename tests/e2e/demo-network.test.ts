@@ -98,7 +98,7 @@ function explainFailure(requestId: string, pages: Record<string, Page>) {
 
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
-  stack = await startDemoStack({ port: 0, relayPorts: { torrent: 8787, mqtt: 8788 } });
+  stack = await startDemoStack({ port: 0, relayPorts: { torrent: 8787, mqtt: 8788, nostr: 8789 } });
   for (let i = 0; i < 2; i++) {
     const browser = await launchChromium({ webrtc: true });
     browsers.push(browser);
@@ -226,7 +226,7 @@ describe('the demo network end to end', () => {
     await page.screenshot({ path: `${ARTIFACTS}blog-1-reloaded.png`, fullPage: true });
   }, 300_000);
 
-  test('a relay stopped mid-request: the request still completes over the remaining transport', async () => {
+  test('a relay stopped mid-request: the request still completes over the remaining transports', async () => {
     const requestId = await ask('What makes sunsets red?');
     await stack.relays.stop('torrent');
     await waitFor('the decided answer', async () => ['decided', 'failed'].includes((await stateOf(nft, 'rakis-prompt')) ?? ''), WINDOW_MS + 60_000);

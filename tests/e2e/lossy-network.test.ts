@@ -91,7 +91,7 @@ function explainFailure(requestId: string) {
 }
 
 beforeAll(async () => {
-  stack = await startDemoStack({ port: 0, relayPorts: { torrent: 8787, mqtt: 8788 } });
+  stack = await startDemoStack({ port: 0, relayPorts: { torrent: 8787, mqtt: 8788, nostr: 8789 } });
   browser = await launchChromium({ webrtc: true });
   main = await newContext(browser, { webrtc: true });
   side = await newContext(browser, { webrtc: true });

@@ -95,7 +95,7 @@ let nft: ChromiumPage;
 let dashboard: ChromiumPage;
 
 beforeAll(async () => {
-  stack = await startDemoStack({ port: 0, relayPorts: { torrent: 8787, mqtt: 8788 } });
+  stack = await startDemoStack({ port: 0, relayPorts: { torrent: 8787, mqtt: 8788, nostr: 8789 } });
   [chromium, firefox] = await Promise.all([launchChromium({ webrtc: true }), launchFirefox({ webrtc: true })]);
   context = await newContext(chromium, { webrtc: true });
   for (const name of ['chromium-1', 'chromium-2']) {
