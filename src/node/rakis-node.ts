@@ -20,6 +20,7 @@ import type { ContributeOptions, EngineLoader } from './engine-loader.js';
 import { RakisError } from './errors.js';
 import { resolveIdentity, type IdentityOptions } from './identity.js';
 import type { NodeStatus, RakisNodeEvents } from './node-events.js';
+import { FollowingLoader } from './following-loader.js';
 import type { RequestFollowing } from './request-following.js';
 import { RequestJournal } from './request-journal.js';
 import { EventStream, type RequestEvent, type RequestHandle, type RequestResult } from './request-handle.js';
@@ -68,8 +69,6 @@ export interface NodeSeams {
 }
 
 const TICK_MS = 200;
-/** Packets about requests held while the code that follows them downloads; more are dropped (reconciliation brings them back). */
-const HELD_WHILE_LOADING = 256;
 /**
  * A clock further off than this makes answers land late: a commit signed near the end of a window by
  * a clock 5 s ahead reads as signed after it, past the 1.5 s grace.
@@ -90,12 +89,8 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
   private readonly journal: RequestJournal;
   private readonly beacon: StatusBeacon;
   private readonly options: RakisNodeOptions;
-  /** The parts that follow requests, once their code is here (see `loadRequestsOnUse`). */
-  private following: RequestFollowing | undefined;
-  private followingLoad: Promise<RequestFollowing> | undefined;
-  /** Packets about requests that arrived while that code was downloading, with their sizes. */
-  private heldWhileLoading: { packet: Packet; bytes: number }[] = [];
-  private droppedWhileLoading = 0;
+  /** The parts that follow requests, their code downloaded on first use (see `loadRequestsOnUse`). */
+  private readonly following: FollowingLoader;
   private tickTimer: TimerHandle | undefined;
   private contributing: AbortController | undefined;
   private knownPeerIds = new Set<string>();
@@ -132,6 +127,23 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
       onError: (message, requestId) => this.emit('error', { code: 'storage', message, ...(requestId ? { requestId } : {}) }),
     });
     this.beacon = new StatusBeacon(this.scheduler, () => this.status, (status) => this.emit('status', status));
+    this.following = new FollowingLoader(
+      {
+        identity,
+        scheduler: this.scheduler,
+        mesh: this.mesh,
+        journal: this.journal,
+        verifier: this.verifier,
+        generators: options.generators ?? [],
+        embedders: this.embedders,
+        emit: this.emit.bind(this) as RakisNode['emit'],
+        onAnswer: (answer) => this.commitAnswer(answer),
+        stopped: () => this.stopped,
+        ...(options.timings ? { timings: options.timings } : {}),
+        ...(options.settledRetentionMs !== undefined ? { settledRetentionMs: options.settledRetentionMs } : {}),
+      },
+      (error) => this.emit('error', { code: 'network', message: `could not download the code that follows requests: ${error.message}` }),
+    );
     this.mesh.onPacket((packet, delivery) => this.onPacket(packet, this.scheduler.now(), delivery.bytes));
     this.mesh.onPeersChange((peers) => this.onPeers(peers));
   }
@@ -142,36 +154,12 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
    */
   static async create(options: RakisNodeOptions = {}, seams: NodeSeams = {}): Promise<RakisNode> {
     const node = new RakisNode(options, await resolveIdentity(options), seams);
-    if (!options.loadRequestsOnUse || (options.generators ?? []).length > 0) await node.follow();
+    if (!options.loadRequestsOnUse || (options.generators ?? []).length > 0) await node.following.load();
     return node;
   }
 
-  /** The parts that follow requests, their code downloaded on first call. */
-  private follow(): Promise<RequestFollowing> {
-    this.followingLoad ??= import('./request-following.js').then(({ RequestFollowing }) => {
-      const { generators = [], timings, settledRetentionMs } = this.options;
-      this.following = new RequestFollowing({
-        identity: this.identity,
-        scheduler: this.scheduler,
-        mesh: this.mesh,
-        journal: this.journal,
-        verifier: this.verifier,
-        generators,
-        embedders: this.embedders,
-        emit: this.emit.bind(this) as RakisNode['emit'],
-        onAnswer: (answer) => this.commitAnswer(answer),
-        stopped: () => this.stopped,
-        ...(timings ? { timings } : {}),
-        ...(settledRetentionMs !== undefined ? { settledRetentionMs } : {}),
-      });
-      for (const { packet, bytes } of this.heldWhileLoading.splice(0)) if (!this.stopped) this.following.receive(packet, this.scheduler.now(), bytes);
-      return this.following;
-    });
-    return this.followingLoad;
-  }
-
   private get models(): string[] {
-    return this.following?.worker.models ?? [];
+    return this.following.current?.worker.models ?? [];
   }
 
   get synthientId(): string {
@@ -179,7 +167,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
   }
 
   get role(): PeerRole {
-    return this.following?.worker.contributes ? 'worker' : 'observer';
+    return this.following.current?.worker.contributes ? 'worker' : 'observer';
   }
 
   get status(): NodeStatus {
@@ -192,14 +180,14 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
       transports: this.mesh.health(),
       models: this.models,
       embeddingModels: this.embedders.map((e) => e.model),
-      queue: this.following?.worker.status() ?? [],
+      queue: this.following.current?.worker.status() ?? [],
       tokensServed: this.tokensServed,
-      openRequests: this.following?.requests.unsettledCount ?? 0,
+      openRequests: this.following.current?.requests.unsettledCount ?? 0,
       packets: this.mesh.stats(),
       dropped: {
-        requests: this.following?.requests.refused ?? 0,
-        earlyPackets: (this.following?.requests.early.dropped ?? 0) + this.droppedWhileLoading,
-        jobs: this.following?.worker.refused ?? 0,
+        requests: this.following.current?.requests.refused ?? 0,
+        earlyPackets: (this.following.current?.requests.early.dropped ?? 0) + this.following.dropped,
+        jobs: this.following.current?.worker.refused ?? 0,
       },
       storage: this.journal.kind,
       clock: clockStatus(this.mesh.clock.estimate()),
@@ -212,7 +200,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
 
   /** Settled requests, newest first (this session's and, with a store, earlier ones). */
   get results(): readonly StoredResult[] {
-    return this.following?.requests.results.all ?? [];
+    return this.following.current?.requests.results.all ?? [];
   }
 
   /**
@@ -226,12 +214,12 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
 
   /** The live picture of one request this node follows. */
   quorum(requestId: string): QuorumSnapshot | undefined {
-    return this.following?.requests.snapshot(requestId);
+    return this.following.current?.requests.snapshot(requestId);
   }
 
   /** Requests this node follows, newest first. */
   requests(): QuorumSnapshot[] {
-    return this.following?.requests.snapshots() ?? [];
+    return this.following.current?.requests.snapshots() ?? [];
   }
 
   async start(): Promise<void> {
@@ -247,7 +235,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.following?.stop();
+    this.following.current?.stop();
     this.verifier.stop();
     this.contributing?.abort();
     if (this.tickTimer) this.scheduler.clearTimeout(this.tickTimer);
@@ -269,7 +257,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     try {
       const [{ generators, embedders }, { worker }] = await Promise.all([
         loader({ ...options, signal: abort.signal, onProgress: (progress) => this.emit('engine-progress', progress) }),
-        this.follow(),
+        this.following.load(),
       ]);
       if (abort.signal.aborted) throw new RakisError('cancelled', 'loading was cancelled');
       this.embedders.push(...embedders.filter((e) => !this.embedders.some((known) => known.model === e.model)));
@@ -318,26 +306,27 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     const track = (following: RequestFollowing) => {
       if (!this.stopped) following.trackOwn(packet, now, { stream, resolve });
     };
-    if (this.following) track(this.following);
-    else void this.follow().then(track);
-    const cancel = () => this.following?.requests.cancel(requestId);
-    return { requestId, events: stream, result, cancel: () => (this.following ? cancel() : void this.follow().then(cancel)), snapshot: () => this.quorum(requestId) };
+    const unsent = (error: Error) => {
+      stream.close();
+      resolve({ requestId, outcome: 'failed', attestations: 0, explanation: `not sent: could not download the code that follows requests (${error.message})` });
+    };
+    if (this.following.current) track(this.following.current);
+    else this.following.load().then(track, unsent);
+    const cancel = () => this.following.current?.requests.cancel(requestId);
+    return { requestId, events: stream, result, cancel: () => (this.following.current ? cancel() : void this.following.load().then(cancel, () => {})), snapshot: () => this.quorum(requestId) };
   }
 
   private onPacket(packet: Packet, now: number, bytes: number): void {
-    if (this.following) return this.following.receive(packet, now, bytes);
+    if (this.following.current) return this.following.current.receive(packet, now, bytes);
     const type = packet.body.type;
-    if (type !== 'digest' && type !== 'digests' && type !== 'want' && !('requestId' in packet.body)) return;
-    if (this.heldWhileLoading.length < HELD_WHILE_LOADING) this.heldWhileLoading.push({ packet, bytes });
-    else this.droppedWhileLoading++;
-    void this.follow();
+    if (type === 'digest' || type === 'digests' || type === 'want' || 'requestId' in packet.body) this.following.hold(packet, bytes);
   }
 
   private onPeers(peers: PeerInfo[]): void {
     const ids = new Set(peers.map((peer) => peer.synthientId));
     const joined = peers.filter((peer) => !this.knownPeerIds.has(peer.synthientId));
     for (const peer of joined) this.emit('peer-joined', peer);
-    if (joined.length > 0) this.following?.reconciler.peerJoined();
+    if (joined.length > 0) this.following.current?.reconciler.peerJoined();
     for (const id of this.knownPeerIds) if (!ids.has(id)) this.emit('peer-left', { synthientId: id });
     this.knownPeerIds = ids;
     this.emit('peers', peers);
@@ -347,7 +336,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
   private async commitAnswer(answer: Answer): Promise<void> {
     if (this.stopped) return;
     const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
-    await this.following!.requests.commitOwn(answer.request.body.requestId, answer, salt, () => {
+    await this.following.current!.requests.commitOwn(answer.request.body.requestId, answer, salt, () => {
       this.tokensServed += answer.tokens;
       this.mesh.announceStatus();
       this.beacon.changed();
@@ -358,7 +347,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
   private async resume(): Promise<void> {
     const { quorums, results } = await this.journal.load();
     if (quorums.length === 0 && results.length === 0) return;
-    const { requests, worker } = await this.follow();
+    const { requests, worker } = await this.following.load();
     requests.results.restore(results);
     for (const saved of quorums) {
       const requestId = requests.restore(saved);
@@ -381,7 +370,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     this.tickTimer = this.scheduler.setTimeout(() => {
       if (this.stopped) return;
       const now = this.scheduler.now();
-      this.following?.tick(now, (models) => this.knownContributors(models, now));
+      this.following.current?.tick(now, (models) => this.knownContributors(models, now));
       this.checkClock();
       this.beacon.check();
       this.scheduleTick();
