@@ -1,11 +1,13 @@
 // Local signaling relays, so a machine with no internet still has a working network:
 // - torrent: bittorrent-tracker's WebSocket tracker (the server WebTorrent clients and trystero's torrent strategy speak to);
-// - mqtt: an aedes broker over WebSocket (trystero's mqtt strategy).
+// - mqtt: an aedes broker over WebSocket (trystero's mqtt strategy);
+// - libp2p: a circuit-relay-v2 node over WebSocket (the libp2p transport; ./libp2p-relay.js), started only when asked for.
 // Both listen on a plain http server of our own, so a relay can be stopped by itself and every client socket cut at once.
 import { createServer } from 'node:http';
 import { Aedes } from 'aedes';
 import TrackerServer from 'bittorrent-tracker/server';
 import { WebSocketServer, createWebSocketStream } from 'ws';
+import { startLibp2pRelay } from './libp2p-relay.js';
 
 /** Announce interval the tracker tells clients (ms); trystero clamps it to at least 10 s, late joiners find everyone within that. */
 export const TRACKER_ANNOUNCE_MS = 10_000;
@@ -25,7 +27,7 @@ export async function startRelays(options = {}) {
   try {
     for (const name of which) {
       const port = options.ports?.[name] ?? 0;
-      const relay = name === 'torrent' ? await startTracker(host, port) : await startMqtt(host, port);
+      const relay = name === 'torrent' ? await startTracker(host, port) : name === 'libp2p' ? await startLibp2pRelay(host, port) : await startMqtt(host, port);
       running.set(name, relay);
     }
   } catch (error) {
