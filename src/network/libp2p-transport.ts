@@ -51,7 +51,8 @@ export class Libp2pTransport implements Transport {
   private readonly backoff = new Map<string, Backoff>();
   /** Pages this page dialed (it keeps up to half its links as its own dials: a random k-out graph is connected). */
   private readonly dialed = new Set<string>();
-  private readonly pending = new Set<string>();
+  /** Dials under way (pages by peer id, relays by address), each with a way to call it off. */
+  private readonly pending = new Map<string, AbortController>();
   private readonly relayNodes: { url: string; address: string }[];
   private readonly topic: string;
   private readonly network: string;
@@ -92,9 +93,9 @@ export class Libp2pTransport implements Transport {
           return !text.includes('/p2p-circuit') && !relayAddresses.some((relay) => text.startsWith(relay));
         },
         denyDialPeer: full,
-        denyInboundEncryptedConnection: full,
+        denyInboundEncryptedConnection: (peer) => full(peer) || (transport?.dialWins(peer) ?? false),
         denyInboundUpgradedConnection: full,
-        denyInboundRelayedConnection: (_relay, remote) => full(remote),
+        denyInboundRelayedConnection: (_relay, remote) => full(remote) || (transport?.dialWins(remote) ?? false),
       },
       connectionManager: { maxConnections: 2 * maxPeers + relayAddresses.length + 2, dialTimeout: DIAL_TIMEOUT_MS },
       services: {
@@ -129,8 +130,7 @@ export class Libp2pTransport implements Transport {
       }
     });
     this.node.addEventListener('connection:open', ({ detail: connection }) => {
-      // A gater check and a dial that passed it at once can go one past the bound: the newest link goes.
-      if (isPageLink(connection) && this.linkedPages().size > this.maxPeers && !this.hadOtherLink(connection)) void connection.close().catch(() => {});
+      if (isPageLink(connection)) this.linkOpened(connection);
       this.peersMayHaveChanged();
     });
     this.node.addEventListener('connection:close', ({ detail: connection }) => {
@@ -171,9 +171,34 @@ export class Libp2pTransport implements Transport {
     await this.node.stop();
   }
 
+  /** Pages linked or being dialed: an inbound link accepted while a dial is under way would take the bound's last place twice. */
   private full(peer: PeerId): boolean {
-    const linked = this.linkedPages();
-    return !linked.has(peer.toString()) && linked.size >= this.maxPeers;
+    const taken = this.linkedPages();
+    for (const key of this.pending.keys()) if (!key.startsWith('/')) taken.add(key);
+    return !taken.has(peer.toString()) && taken.size >= this.maxPeers;
+  }
+
+  /**
+   * Two pages dialing each other at once would hold two links to one another: the dial of the lower
+   * peer id goes on, and its page refuses the other's (both sides judge alike).
+   */
+  dialWins(remote: PeerId): boolean {
+    const id = remote.toString();
+    return this.pending.has(id) && this.node.peerId.toString() < id;
+  }
+
+  private linkOpened(connection: Connection): void {
+    const id = connection.remotePeer.toString();
+    // A gater check and a dial that passed it at once can go one past the bound: the newest link goes.
+    if (this.linkedPages().size > this.maxPeers && !this.hadOtherLink(connection)) return void connection.close().catch(() => {});
+    // The other page dialed first and wins: this page's own dial to it is called off.
+    if (connection.direction === 'inbound' && this.pending.has(id) && !this.dialWins(connection.remotePeer)) this.pending.get(id)!.abort();
+    // Both dials got through anyway: the lower peer id's stays (both pages choose the same one).
+    const webrtc = this.node.getConnections(connection.remotePeer).filter(isWebRtc);
+    if (webrtc.length > 1) {
+      const keep = this.node.peerId.toString() < id ? 'outbound' : 'inbound';
+      for (const extra of webrtc.filter((link) => link.direction !== keep).slice(0, webrtc.length - 1)) void extra.close().catch(() => {});
+    }
   }
 
   private hadOtherLink(connection: Connection): boolean {
@@ -203,7 +228,7 @@ export class Libp2pTransport implements Transport {
     const status = this.relays();
     for (const [i, { address }] of this.relayNodes.entries()) {
       if (status[i]!.open || this.pending.has(address) || !this.ready(address, now)) continue;
-      void this.dial(address, () => this.node.dial(multiaddr(address)));
+      void this.dial(address, (signal) => this.node.dial(multiaddr(address), { signal }));
     }
   }
 
@@ -231,10 +256,13 @@ export class Libp2pTransport implements Transport {
       .filter(([id]) => !linked.has(id) && !this.pending.has(id) && this.ready(id, now))
       .sort(() => Math.random() - 0.5);
     for (const [id, addresses] of candidates) {
-      const ours = [...this.dialed].filter((peer) => linked.has(peer)).length + [...this.pending].filter((key) => !key.startsWith('/')).length;
+      const ours = [...this.dialed].filter((peer) => linked.has(peer)).length + [...this.pending.keys()].filter((key) => !key.startsWith('/')).length;
       if (ours >= target || linked.size + this.pending.size >= this.maxPeers || this.pending.size >= MAX_PENDING_DIALS) return;
-      void this.dial(id, async () => {
-        const connection = await this.node.dial(addresses.map((address) => multiaddr(address)));
+      void this.dial(id, async (signal) => {
+        const connection = await this.node.dial(
+          addresses.map((address) => multiaddr(address)),
+          { signal },
+        );
         this.dialed.add(id);
         this.known.forget(id);
         // The relayed connection only carried the WebRTC handshake.
@@ -247,10 +275,11 @@ export class Libp2pTransport implements Transport {
     return (this.backoff.get(key)?.until ?? 0) <= now;
   }
 
-  private async dial(key: string, dial: () => Promise<unknown>): Promise<void> {
-    this.pending.add(key);
+  private async dial(key: string, dial: (signal: AbortSignal) => Promise<unknown>): Promise<void> {
+    const controller = new AbortController();
+    this.pending.set(key, controller);
     try {
-      await dial();
+      await dial(controller.signal);
       this.backoff.delete(key);
     } catch (error) {
       const delayMs = Math.min(MAX_BACKOFF_MS, (this.backoff.get(key)?.delayMs ?? BACKOFF_MS / 2) * 2);
