@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { libp2pWebrtcPatch } from './tools/libp2p-webrtc-patch.js';
 import { litPolicyName } from './tools/lit-policy-name.js';
 
 // Two shapes from one source:
@@ -13,7 +14,8 @@ export default defineConfig(({ mode }) =>
         // Chunks are found relative to rakis.js, wherever a site serves it from.
         base: './',
         // Our copy of Lit creates its Trusted Types policy under a name of its own, so it can sit beside a page's Lit.
-        plugins: [litPolicyName()],
+        // and @libp2p/webrtc gets its init-channel race fixed (tools/libp2p-webrtc-patch.ts).
+        plugins: [litPolicyName(), libp2pWebrtcPatch()],
         // Engine workers code-split their ML runtimes, which only ES-module workers can do.
         worker: { format: 'es' },
         build: {
@@ -34,7 +36,7 @@ export default defineConfig(({ mode }) =>
           outDir: 'dist/esm',
           target: 'es2022',
           lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'index.js' },
-          rollupOptions: { external: [/^@noble\//, /^@huggingface\//, /^@mlc-ai\//, /^@trystero-p2p\//, /^trystero/, /^lit/, /^idb-keyval/] },
+          rollupOptions: { external: [/^libp2p/, /^@libp2p\//, /^@multiformats\//, /^@noble\//, /^@huggingface\//, /^@mlc-ai\//, /^@trystero-p2p\//, /^trystero/, /^lit/, /^idb-keyval/] },
         },
       },
 );

@@ -14,6 +14,10 @@
  * - pipelinePacketsPerSecond: the same 1,000 packets through one page's mesh with three in-memory
  *   copies of each: what the receive path costs without WebRTC and without three other pages
  *   competing for the cores.
+ *
+ * Then the same first peer, latency and throughput figures for the libp2p transport (four more pages,
+ * gossipsub over WebRTC through the local libp2p relay node only; bench/network-libp2p.ts), with each
+ * figure's ratio to trystero's from this run.
  */
 import { cpus, loadavg } from 'node:os';
 import type { Browser, BrowserContext } from 'playwright-core';
@@ -22,6 +26,7 @@ import { launchChromium } from '../testkit/chromium.js';
 import { parseCli } from '../testkit/cli.js';
 import { waitFor } from '../testkit/wait-for.js';
 import { meshPageUrl, openMeshPage, serveMeshPages, waitForFullMesh, webrtcContext, type MeshPage } from '../testkit/mesh-pages.js';
+import { benchLibp2p } from './network-libp2p.js';
 
 const json = parseCli(import.meta.url, { json: { type: 'boolean', default: false } }).values.json;
 const LATENCY_PACKETS = 200;
@@ -172,7 +177,16 @@ try {
         `${figures.packetsPerSecond} packets/s (${ratio(figures.packetsPerSecond, torrent.packetsPerSecond)}; bursts ${figures.burstRates.join(', ')})`,
     );
   }
-  if (json) console.log(JSON.stringify(result));
+  for (const page of pages) await page.page.close();
+  const libp2p = await benchLibp2p(browsers, fixture, { latencyPackets: LATENCY_PACKETS, burstPackets: BURST_PACKETS, bursts: BURSTS, limits: LIMITS });
+  const vsTrystero = (value: number, baseline: number) => `${(value / baseline).toFixed(2)}× trystero`;
+  console.log(`libp2p: 4 pages in the same 2 Chromium processes, gossipsub over WebRTC through the local libp2p relay node, no BroadcastChannel`);
+  console.log(`  first WebRTC peer after load  median ${libp2p.firstPeerMs} ms (${vsTrystero(libp2p.firstPeerMs, result.firstPeerMs)}), slowest page ${libp2p.firstPeerMaxMs} ms`);
+  console.log(`  one-way latency (${LATENCY_PACKETS * 3} samples)  p50 ${libp2p.latencyP50Ms} ms (${vsTrystero(libp2p.latencyP50Ms, result.latencyP50Ms)}), p95 ${libp2p.latencyP95Ms} ms (${vsTrystero(libp2p.latencyP95Ms, result.latencyP95Ms)})`);
+  console.log(`  throughput, ${BURST_PACKETS} signed packets  ${libp2p.packetsPerSecond} packets/s at the slowest receiver (${vsTrystero(libp2p.packetsPerSecond, result.packetsPerSecond)})`);
+  console.log(`  every packet verified  ${libp2p.everyPacketVerified}`);
+  console.log(`  machine load average ${loadavg()[0]!.toFixed(1)} at the end`);
+  if (json) console.log(JSON.stringify({ ...result, libp2p }));
 } finally {
   await Promise.all(browsers.map((browser) => browser.close()));
   await fixture.close();

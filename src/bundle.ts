@@ -14,4 +14,4 @@ defineOnUse({
 export { RakisPromptElement } from '../elements/rakis-prompt/rakis-prompt.component.js';
 export { FRAME_PRESETS, RakisError, RakisNode, realEngineLoader, securityFrame } from './node/index.js';
 // For a page that gives its node transports of its own making (`nodeOptions.transports`) around the real ones.
-export { networkTransports } from './network/index.js';
+export { libp2pTransport, networkTransports } from './network/index.js';

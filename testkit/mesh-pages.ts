@@ -23,15 +23,24 @@ export interface MeshPage {
 export interface MeshPageUrlOptions {
   origin: string;
   /** The signaling networks the page joins, by their relay's URL. */
-  relays: { torrent?: string; mqtt?: string; nostr?: string };
+  relays: { torrent?: string; mqtt?: string; nostr?: string; libp2p?: string };
   network: string;
   limits?: object;
-  /** Also reach the other tabs of its browser context over BroadcastChannel; default true. */
+  /** The libp2p transport's bound on links per page and gossipsub degree (when `relays.libp2p` is given). */
+  libp2p?: { maxPeers?: number; meshDegree?: number };
+  /** Also link tabs of one context over BroadcastChannel; default true. */
   broadcastChannel?: boolean;
 }
 
-export function meshPageUrl({ origin, relays, network, limits, broadcastChannel = true }: MeshPageUrlOptions): string {
-  const params = new URLSearchParams({ network, ...relays, ...(limits && { limits: JSON.stringify(limits) }), ...(!broadcastChannel && { broadcast: '0' }) });
+export function meshPageUrl({ origin, relays, network, limits, libp2p, broadcastChannel = true }: MeshPageUrlOptions): string {
+  const params = new URLSearchParams({
+    network,
+    ...relays,
+    ...(limits && { limits: JSON.stringify(limits) }),
+    ...(libp2p?.maxPeers && { maxPeers: String(libp2p.maxPeers) }),
+    ...(libp2p?.meshDegree && { meshDegree: String(libp2p.meshDegree) }),
+    ...(!broadcastChannel && { broadcast: '0' }),
+  });
   return `${origin}/mesh-page.html?${params}`;
 }
 

@@ -4,6 +4,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { libp2pWebrtcPatch } from '../tools/libp2p-webrtc-patch.js';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 
@@ -40,6 +41,7 @@ export async function buildFixture({ root, entries, cache }: FixtureBuildOptions
     configFile: false,
     logLevel: 'warn',
     base: './',
+    plugins: [libp2pWebrtcPatch()],
     worker: { format: 'es' },
     build: {
       outDir,

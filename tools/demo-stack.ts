@@ -11,7 +11,7 @@ export interface DemoStackOptions {
   host?: string;
   /** Page server port; 0 picks a free one. */
   port?: number;
-  relayPorts?: { torrent?: number; mqtt?: number; nostr?: number };
+  relayPorts?: { torrent?: number; mqtt?: number; nostr?: number; libp2p?: number };
 }
 
 export interface DemoStack {
@@ -25,12 +25,13 @@ export interface DemoStack {
 type Handler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 /**
- * Everything the demo network needs on one machine with no internet: the local signaling relays and
+ * Everything the demo network needs on one machine with no internet: the local signaling relays (the
+ * libp2p relay node too, for pages on the libp2p transport) and
  * one origin serving the demo pages, the script-tag bundle and the model files.
  */
 export async function startDemoStack(options: DemoStackOptions = {}): Promise<DemoStack> {
   const host = options.host ?? '127.0.0.1';
-  const relays = await startRelays({ host, ports: options.relayPorts ?? {} });
+  const relays = await startRelays({ host, relays: ['torrent', 'mqtt', 'nostr', 'libp2p'], ports: options.relayPorts ?? {} });
   const handlers: Handler[] = [
     staticFiles('/dist/', `${ROOT}dist/`),
     createModelHandler(),

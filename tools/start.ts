@@ -1,5 +1,5 @@
 // `npm start`: the demo network on this machine, offline: local relays, pages, bundle and models on 127.0.0.1.
-// Ports from the environment: PORT (pages, default 8080), TORRENT_PORT (8787), MQTT_PORT (8788), NOSTR_PORT (8789).
+// Ports from the environment: PORT (pages, default 8080), TORRENT_PORT (8787), MQTT_PORT (8788), NOSTR_PORT (8789), LIBP2P_PORT (8790).
 import { parseCli } from '../testkit/cli.js';
 import { startDemoStack } from './demo-stack.js';
 
@@ -7,7 +7,12 @@ parseCli(import.meta.url);
 
 const stack = await startDemoStack({
   port: Number(process.env.PORT ?? 8080),
-  relayPorts: { torrent: Number(process.env.TORRENT_PORT ?? 8787), mqtt: Number(process.env.MQTT_PORT ?? 8788), nostr: Number(process.env.NOSTR_PORT ?? 8789) },
+  relayPorts: {
+    torrent: Number(process.env.TORRENT_PORT ?? 8787),
+    mqtt: Number(process.env.MQTT_PORT ?? 8788),
+    nostr: Number(process.env.NOSTR_PORT ?? 8789),
+    libp2p: Number(process.env.LIBP2P_PORT ?? 8790),
+  },
 });
 console.log('Rakis Elements demo network is up.');
 for (const [name, url] of Object.entries(stack.relays.urls)) console.log(`  relay ${name.padEnd(8)} ${url}`);

@@ -27,8 +27,8 @@ export type NodeOptionsFromPage = Parameters<typeof createNodeFromAttributes>[1]
  * @summary A Rakis network node with a compact status and a consent-first "contribute compute" panel.
  *
  * @attr {string} network - Network name; any name other than `rakis1` is a private network. Default `rakis1`.
- * @attr {string} relays - Signaling relay URLs per strategy: `torrent=ws://host:8000 mqtt=ws://host:8083/mqtt`.
- * @attr {string} transports - Transports to join (`torrent mqtt nostr broadcast-channel`); default the strategies in `relays`, else torrent and BroadcastChannel, with nostr and MQTT only if they find no peer within 5 s.
+ * @attr {string} relays - Signaling relay URLs per strategy: `torrent=ws://host:8000 mqtt=ws://host:8083/mqtt libp2p=wss://host:8790`.
+ * @attr {string} transports - Transports to join (`torrent mqtt nostr libp2p broadcast-channel`); default the strategies in `relays`, else torrent and BroadcastChannel, with nostr and MQTT only if they find no peer within 5 s. `libp2p` (gossipsub over WebRTC, a bounded number of links per page, for networks past one room; its code is downloaded only then) needs a `libp2p=` relay.
  * @attr {string} storage - `tab` (default): IndexedDB of this tab, kept across reloads; `none`: memory only; any other name: that IndexedDB namespace (one tab at a time).
  * @attr {string} models - LLMs this node offers to run (space separated ids); none makes it a follower.
  * @attr {string} embedding-models - Embedding models to commit and verify with. Default `nomic-ai/nomic-embed-text-v1.5`.

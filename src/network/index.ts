@@ -13,6 +13,7 @@
  * mesh.publish({ type: 'commit', ... });
  * ```
  * Local relays (`npm start`, tests): `networkTransports({ strategies: ['torrent', 'mqtt'], relayUrls: localRelayUrls() })`.
+ * Past one room: `networkTransports({ strategies: [], libp2p: { relayUrls: ['wss://relay.example'] } })` (gossipsub, bounded links per page).
  * Simulations: `new MemoryBus({ scheduler, latencyMs, lossRate }).transport()` per node.
  */
 export { systemScheduler, type Scheduler, type TimerHandle } from './clock.js';
@@ -26,4 +27,5 @@ export { APP_ID, DEFAULT_NETWORK, roomOf } from './room.js';
 export { type RestartPolicy, type TransportHealth, type TransportState } from './supervised-transport.js';
 export type { RelayStatus, Transport, TransportFactory, TransportMessage } from './transport.js';
 export { LOCAL_RELAY_PORTS, localRelayUrls, networkTransports, type NetworkTransportOptions } from './network-transports.js';
+export { LOCAL_LIBP2P_RELAY_PORT, libp2pTransport, type Libp2pTransportOptions } from './libp2p.js';
 export { trysteroTransport, type SignalingStrategy, type TrysteroTransportOptions } from './trystero.js';

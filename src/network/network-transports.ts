@@ -1,4 +1,5 @@
 import { broadcastChannelTransport } from './broadcast-channel.js';
+import { libp2pTransport, type Libp2pTransportOptions } from './libp2p.js';
 import type { TransportFactory } from './transport.js';
 import { trysteroTransport, type SignalingStrategy } from './trystero.js';
 
@@ -15,6 +16,11 @@ export interface NetworkTransportOptions {
   /** Relay URLs per strategy (e.g. the local relays); a strategy without them uses trystero's public relays. */
   relayUrls?: Partial<Record<SignalingStrategy, string[]>>;
   rtcConfig?: RTCConfiguration;
+  /**
+   * Also join the libp2p network (gossipsub over WebRTC, a bounded number of links per page) through
+   * these relay nodes; its code is downloaded only then. For networks larger than one trystero room.
+   */
+  libp2p?: Omit<Libp2pTransportOptions, 'network' | 'rtcConfig'>;
   /** Also reach tabs of the same origin directly; default true. */
   broadcastChannel?: boolean;
 }
@@ -31,7 +37,7 @@ export function localRelayUrls(host = '127.0.0.1'): Record<keyof typeof LOCAL_RE
   };
 }
 
-/** The transports a browser node joins: every chosen signaling network (some as fallbacks), plus tabs of its own origin. */
+/** The transports a browser node joins: every chosen signaling network (some as fallbacks), libp2p if asked, plus tabs of its own origin. */
 export function networkTransports(options: NetworkTransportOptions = {}): TransportFactory[] {
   const { network, rtcConfig } = options;
   const strategies = options.strategies ?? ['torrent'];
@@ -41,6 +47,7 @@ export function networkTransports(options: NetworkTransportOptions = {}): Transp
     return trysteroTransport({ strategy, ...(network && { network }), ...(relayUrls && { relayUrls }), ...(rtcConfig && { rtcConfig }), ...(fallback && { fallback }) });
   };
   const transports = [...strategies.map((strategy) => transport(strategy, false)), ...fallbacks.filter((strategy) => !strategies.includes(strategy)).map((strategy) => transport(strategy, true))];
+  if (options.libp2p) transports.push(libp2pTransport({ ...options.libp2p, ...(network && { network }), ...(rtcConfig && { rtcConfig }) }));
   if (options.broadcastChannel ?? true) transports.push(broadcastChannelTransport(network ? { network } : {}));
   return transports;
 }

@@ -10,11 +10,12 @@ import { RakisNode, type RakisNodeOptions } from './rakis-node.js';
 export interface NodeAttributes {
   /** Network name; empty means the public network. */
   network?: string | null;
-  /** Relay URLs per signaling strategy: `torrent=ws://host:8000 mqtt=ws://host:8083/mqtt` (spaces or commas between pairs). */
+  /** Relay URLs per signaling strategy: `torrent=ws://host:8000 mqtt=ws://host:8083/mqtt libp2p=ws://host:8790` (spaces or commas between pairs). */
   relays?: string | null;
   /**
-   * Transports to join: any of `torrent mqtt nostr broadcast-channel`; default: the strategies named in
+   * Transports to join: any of `torrent mqtt nostr libp2p broadcast-channel`; default: the strategies named in
    * `relays`, else torrent and BroadcastChannel at once, and nostr and MQTT if they find no peer within 5 s.
+   * `libp2p` (gossipsub over WebRTC, a bounded number of links per page) needs a `libp2p=` relay.
    */
   transports?: string | null;
   /**
@@ -34,6 +35,8 @@ export interface ParsedNodeAttributes {
 
 const STRATEGIES: readonly SignalingStrategy[] = ['torrent', 'mqtt', 'nostr'];
 const BROADCAST = 'broadcast-channel';
+const LIBP2P = 'libp2p';
+type RelayName = SignalingStrategy | typeof LIBP2P;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const TAB_KEY = 'rakis-tab-namespace';
 
@@ -50,14 +53,14 @@ export function listAttribute(value: string | null | undefined): string[] {
   return (value ?? '').split(/[\s,]+/).filter((item) => item !== '');
 }
 
-function parseRelays(value: string | null | undefined): Partial<Record<SignalingStrategy, string[]>> {
-  const relayUrls: Partial<Record<SignalingStrategy, string[]>> = {};
+function parseRelays(value: string | null | undefined): Partial<Record<RelayName, string[]>> {
+  const relayUrls: Partial<Record<RelayName, string[]>> = {};
   for (const pair of listAttribute(value)) {
     const at = pair.indexOf('=');
     const strategy = pair.slice(0, at);
     const url = pair.slice(at + 1);
-    if (at <= 0 || !isStrategy(strategy)) {
-      throw invalid('relays', `"${pair}" is not strategy=url (strategies: ${STRATEGIES.join(', ')})`);
+    if (at <= 0 || !(isStrategy(strategy) || strategy === LIBP2P)) {
+      throw invalid('relays', `"${pair}" is not strategy=url (strategies: ${[...STRATEGIES, LIBP2P].join(', ')})`);
     }
     let parsed: URL;
     try {
@@ -68,6 +71,7 @@ function parseRelays(value: string | null | undefined): Partial<Record<Signaling
     if (!['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol)) {
       throw invalid('relays', `"${url}" must be a ws:, wss:, http: or https: URL`);
     }
+    if (strategy === LIBP2P && !['ws:', 'wss:'].includes(parsed.protocol)) throw invalid('relays', `libp2p relay "${url}" must be a ws: or wss: URL`);
     (relayUrls[strategy] ??= []).push(url);
   }
   return relayUrls;
@@ -77,16 +81,19 @@ export function parseNodeAttributes(attributes: NodeAttributes): ParsedNodeAttri
   const network = (attributes.network ?? '').trim() || DEFAULT_NETWORK;
   if (!NAME.test(network)) throw invalid('network', `"${network}" must be 1-64 letters, digits, dots, dashes or underscores`);
 
-  const relayUrls = parseRelays(attributes.relays);
+  const { libp2p: libp2pRelays, ...relayUrls } = parseRelays(attributes.relays);
   const named = listAttribute(attributes.transports);
   for (const name of named) {
-    if (name !== BROADCAST && !isStrategy(name)) throw invalid('transports', `unknown transport "${name}" (use ${[...STRATEGIES, BROADCAST].join(', ')})`);
+    if (name !== BROADCAST && name !== LIBP2P && !isStrategy(name)) throw invalid('transports', `unknown transport "${name}" (use ${[...STRATEGIES, LIBP2P, BROADCAST].join(', ')})`);
   }
   const withRelays = Object.keys(relayUrls) as SignalingStrategy[];
-  // Neither attribute: the default transports of `networkTransports` (nostr and MQTT as fallbacks).
-  const strategies = named.length > 0 ? named.filter(isStrategy) : withRelays.length > 0 ? withRelays : undefined;
+  const libp2p = named.length > 0 ? named.includes(LIBP2P) : libp2pRelays !== undefined;
+  if (libp2p && !libp2pRelays) throw invalid('relays', 'the libp2p transport needs a relay node: libp2p=wss://host:port');
+  // Neither attribute: the default transports of `networkTransports` (nostr and MQTT as fallbacks); only a
+  // libp2p relay given: libp2p alone (and BroadcastChannel).
+  const strategies = named.length > 0 ? named.filter(isStrategy) : withRelays.length > 0 || libp2p ? withRelays : undefined;
   const broadcastChannel = named.length > 0 ? named.includes(BROADCAST) : true;
-  if (strategies?.length === 0 && !broadcastChannel) throw invalid('transports', 'name at least one transport');
+  if (strategies?.length === 0 && !broadcastChannel && !libp2p) throw invalid('transports', 'name at least one transport');
 
   const storageValue = (attributes.storage ?? '').trim();
   let storage: StorageChoice;
@@ -95,7 +102,7 @@ export function parseNodeAttributes(attributes: NodeAttributes): ParsedNodeAttri
   else if (NAME.test(storageValue)) storage = { kind: 'indexeddb', namespace: storageValue };
   else throw invalid('storage', `"${storageValue}" must be "none" or a namespace of letters, digits, dots, dashes or underscores`);
 
-  return { network, relays: { ...(strategies && { strategies }), relayUrls, broadcastChannel }, storage };
+  return { network, relays: { ...(strategies && { strategies }), relayUrls, ...(libp2p && libp2pRelays && { libp2p: { relayUrls: libp2pRelays } }), broadcastChannel }, storage };
 }
 
 /**

@@ -13,6 +13,10 @@ for (const strategy of ['torrent', 'mqtt', 'nostr'] as const) {
   if (url) relayUrls[strategy] = [url];
 }
 const strategies = Object.keys(relayUrls) as SignalingStrategy[];
+// The libp2p transport through this relay node, with at most `maxPeers` links per page.
+const libp2pRelay = params.get('libp2p');
+const maxPeers = params.get('maxPeers');
+const meshDegree = params.get('meshDegree');
 const limits = JSON.parse(params.get('limits') ?? '{}') as MeshOptions['limits'];
 
 const identity = createIdentity();
@@ -26,6 +30,7 @@ const mesh = new MeshHarness({
     broadcastChannel: params.get('broadcast') !== '0',
     // Loopback only: no STUN servers to wait for.
     rtcConfig: { iceServers: [] },
+    ...(libp2pRelay && { libp2p: { relayUrls: [libp2pRelay], ...(maxPeers && { maxPeers: Number(maxPeers) }), ...(meshDegree && { meshDegree: Number(meshDegree) }) } }),
   }),
   presence: () => ({ role: 'observer', models: [], embeddingModels: [], tokensServed: 0, client: 'mesh-fixture' }),
   ...(limits && { limits }),

@@ -1,11 +1,11 @@
-export type RelayName = 'torrent' | 'mqtt' | 'nostr';
+export type RelayName = 'torrent' | 'mqtt' | 'nostr' | 'libp2p';
 
 export interface RelayOptions {
   /** Interface to listen on; default 127.0.0.1. */
   host?: string;
   /** Port per relay; default 0 (any free port). */
   ports?: Partial<Record<RelayName, number>>;
-  /** Which relays to start; default all three. */
+  /** Which relays to start; default torrent, mqtt and nostr (libp2p only when named: its node takes a second or two to start). */
   relays?: readonly RelayName[];
 }
 

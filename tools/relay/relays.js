@@ -3,18 +3,20 @@
 // - mqtt: an aedes broker over WebSocket (trystero's mqtt strategy);
 // - nostr: a relay built on @nostr-relay/core (trystero's nostr strategy), keeping no events: trystero
 //   signals with ephemeral events (kinds 20000-29999), which a relay passes to subscribers and never stores.
+// - libp2p: a circuit-relay-v2 node over WebSocket (the libp2p transport; ./libp2p-relay.js), started only when asked for.
 // Each listens on a plain http server of our own, so a relay can be stopped by itself and every client socket cut at once.
 import { createServer } from 'node:http';
 import Module, { createRequire } from 'node:module';
 import { Aedes } from 'aedes';
 import TrackerServer from 'bittorrent-tracker/server';
 import { WebSocketServer, createWebSocketStream } from 'ws';
+import { startLibp2pRelay } from './libp2p-relay.js';
 
 /** Announce interval the tracker tells clients (ms); trystero clamps it to at least 10 s, late joiners find everyone within that. */
 export const TRACKER_ANNOUNCE_MS = 10_000;
 
 const RELAY_NAMES = /** @type {const} */ (['torrent', 'mqtt', 'nostr']);
-const STARTERS = { torrent: startTracker, mqtt: startMqtt, nostr: startNostr };
+const STARTERS = { torrent: startTracker, mqtt: startMqtt, nostr: startNostr, libp2p: startLibp2pRelay };
 
 /**
  * Starts the local relays. `ports` default to 0 (any free port).
