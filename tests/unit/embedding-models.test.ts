@@ -10,6 +10,7 @@ import {
   type Packet,
   type SecurityFrame,
 } from '../../src/protocol/index.js';
+import { modelAgreement } from '../../elements/rakis-quorum/model-agreement.js';
 import { QuorumNet, T0 } from '../support/quorum-net.js';
 import { flipBits, randomBytes, seededRandom } from '../../testkit/random.js';
 
@@ -117,6 +118,12 @@ describe('a quorum over two embedding models', () => {
     expect(decisions[0]!.validInferenceIds).toHaveLength(3);
     expect(decisions[0]!.consensus).toMatchObject({ modelRadiiBits: [12, 6], outliers: [expect.any(String)] });
     expect(decisions.at(-1)!.basis).toBe('attested');
+    // <rakis-quorum>'s line: the liar is close in encoder-mini, not in encoder-tiny.
+    expect(modelAgreement(net.node('w0').quorum.snapshot())).toEqual([
+      { model: MINI, bits: 128, agreeing: 4, of: 4 },
+      { model: TINY, bits: 64, agreeing: 3, of: 4 },
+    ]);
+    expect(modelAgreement(new QuorumNet().add('x').quorum.snapshot())).toBeUndefined();
   });
 
   test('a verifier missing one model verifies with the other and says so in its attestation; the others name none', () => {
