@@ -9,16 +9,17 @@ export interface ModelAgreement {
 }
 
 /**
- * Per embedding model of a frame naming several, the verified answers within `secDistance` of the
- * decision's centre (the chosen answer when the decision was adopted from attestations) in that model
- * alone: the cluster is the answers close in every model, so this shows which model kept answers out.
- * Undefined for one model or no decision.
+ * Per embedding model of a frame naming several, the revealed answers not rejected here (verified, or
+ * unverified on a node that cannot embed) within `secDistance` of the decision's centre (the chosen
+ * answer when the decision was adopted from attestations) in that model alone: the cluster is the
+ * answers close in every model, so this shows which model kept answers out. Undefined for one model or
+ * no decision.
  */
 export function modelAgreement(snapshot: QuorumSnapshot): ModelAgreement[] | undefined {
   const segments = embeddingSegments(snapshot.frame);
   const decision = snapshot.decision;
   if (!segments || segments.length < 2 || !decision) return undefined;
-  const verified = snapshot.reveals.filter((reveal) => reveal.status === 'verified');
+  const verified = snapshot.reveals.filter((reveal) => reveal.status !== 'rejected');
   const centreId = decision.consensus?.centre ?? decision.chosenInferenceId;
   const centre = verified.find((reveal) => reveal.inferenceId === centreId);
   if (!centre) return undefined;
