@@ -1,10 +1,11 @@
 /**
  * `npx tsx bench/frame-distances.ts`: normalized Hamming distances between paraphrases and between
- * unrelated texts under the test encoder (real transformers.js path), the measurements the frame
- * presets' `secDistance` values are chosen from.
+ * unrelated texts under each test encoder (real transformers.js path), the measurements the frame
+ * presets' `secDistance` values are chosen from; then, per preset, how many pairs each model alone and
+ * both together (a pair agrees only if within the radius in every model) admit.
  */
 import { fileURLToPath } from 'node:url';
-import { hammingDistance } from '../src/consensus/index.js';
+import { hammingDistance, radiusBits } from '../src/consensus/index.js';
 import { EmbeddingEngine } from '../src/engines/embedding-engine.js';
 import { FRAME_PRESETS } from '../src/node/index.js';
 import { parseCli } from '../testkit/cli.js';
@@ -21,27 +22,46 @@ const PARAPHRASES: [string, string][] = [
   ['The sky is blue because air scatters blue light.', 'Air scatters blue light, which is why the sky is blue.'],
   ['Sort the list in place.', 'Sort the list in place and return None.'],
 ];
+const MODELS = ['rakis-test/encoder-mini', 'rakis-test/encoder-tiny'] as const;
 
-const engine = new EmbeddingEngine('rakis-test/encoder-mini', { modelBaseUrl: fileURLToPath(new URL('../models/', import.meta.url)), thread: 'main' });
-await engine.load();
 const texts = PARAPHRASES.flat();
-const { binary } = await engine.embed(texts);
-const bits = binary[0]!.length * 8;
-const distance = (i: number, j: number) => hammingDistance(binary[i]!, binary[j]!) / bits;
-const paraphrase = PARAPHRASES.map((_, k) => distance(2 * k, 2 * k + 1));
-const unrelated: number[] = [];
-for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) if (Math.floor(i / 2) !== Math.floor(j / 2)) unrelated.push(distance(i, j));
+const paraphrasePairs = PARAPHRASES.map((_, k): [number, number] => [2 * k, 2 * k + 1]);
+const unrelatedPairs: [number, number][] = [];
+for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) if (Math.floor(i / 2) !== Math.floor(j / 2)) unrelatedPairs.push([i, j]);
+
+/** Per model: the texts' binary embeddings and their size. */
+const embedded: { model: string; binary: Uint8Array[]; bits: number }[] = [];
+for (const model of MODELS) {
+  const engine = new EmbeddingEngine(model, { modelBaseUrl: fileURLToPath(new URL('../models/', import.meta.url)), thread: 'main' });
+  await engine.load();
+  const { binary } = await engine.embed(texts);
+  embedded.push({ model, binary, bits: binary[0]!.length * 8 });
+  await engine.unload();
+}
+
 const stats = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return { min: sorted[0]!, median: sorted[Math.floor(sorted.length / 2)]!, max: sorted.at(-1)! };
 };
-const p = stats(paraphrase);
-const u = stats(unrelated);
-console.log(`rakis-test/encoder-mini, ${bits} bits: paraphrases min ${p.min.toFixed(3)} median ${p.median.toFixed(3)} max ${p.max.toFixed(3)} (${paraphrase.length} pairs)`);
-console.log(`unrelated min ${u.min.toFixed(3)} median ${u.median.toFixed(3)} max ${u.max.toFixed(3)} (${unrelated.length} pairs)`);
-for (const [name, preset] of Object.entries(FRAME_PRESETS)) {
-  const admitted = paraphrase.filter((d) => d <= preset.secDistance).length;
-  const wronglyAdmitted = unrelated.filter((d) => d <= preset.secDistance).length;
-  console.log(`${name.padEnd(9)} secDistance ${preset.secDistance}: paraphrases inside ${admitted}/${paraphrase.length}, unrelated inside ${wronglyAdmitted}/${unrelated.length}`);
+for (const { model, binary, bits } of embedded) {
+  const distance = ([i, j]: [number, number]) => hammingDistance(binary[i]!, binary[j]!) / bits;
+  const p = stats(paraphrasePairs.map(distance));
+  const u = stats(unrelatedPairs.map(distance));
+  console.log(`${model}, ${bits} bits: paraphrases min ${p.min.toFixed(3)} median ${p.median.toFixed(3)} max ${p.max.toFixed(3)} (${paraphrasePairs.length} pairs); unrelated min ${u.min.toFixed(3)} median ${u.median.toFixed(3)} max ${u.max.toFixed(3)} (${unrelatedPairs.length} pairs)`);
 }
-await engine.unload();
+
+/** Whether a pair lies within the preset's radius in each of the given models. */
+const within = (pair: [number, number], secDistance: number, models: typeof embedded) =>
+  models.every(({ binary, bits }) => hammingDistance(binary[pair[0]]!, binary[pair[1]]!) <= radiusBits(secDistance, bits));
+const columns: [string, typeof embedded][] = [
+  ...embedded.map((one): [string, typeof embedded] => [one.model.replace('rakis-test/', ''), [one]]),
+  ['both', embedded],
+];
+console.log('');
+console.log(`| preset (secDistance) | ${columns.map(([name]) => `${name}: paraphrases in`).join(' | ')} | ${columns.map(([name]) => `${name}: unrelated in`).join(' | ')} |`);
+console.log(`| --- |${' --- |'.repeat(columns.length * 2)}`);
+for (const [name, preset] of Object.entries(FRAME_PRESETS)) {
+  const paraphrases = columns.map(([, models]) => `${paraphrasePairs.filter((pair) => within(pair, preset.secDistance, models)).length}/${paraphrasePairs.length}`);
+  const unrelated = columns.map(([, models]) => `${unrelatedPairs.filter((pair) => within(pair, preset.secDistance, models)).length}/${unrelatedPairs.length}`);
+  console.log(`| ${name} (${preset.secDistance}) | ${paraphrases.join(' | ')} | ${unrelated.join(' | ')} |`);
+}

@@ -177,7 +177,6 @@ try {
         `${figures.packetsPerSecond} packets/s (${ratio(figures.packetsPerSecond, torrent.packetsPerSecond)}; bursts ${figures.burstRates.join(', ')})`,
     );
   }
-  for (const page of pages) await page.page.close();
   const libp2p = await benchLibp2p(browsers, fixture, { latencyPackets: LATENCY_PACKETS, burstPackets: BURST_PACKETS, bursts: BURSTS, limits: LIMITS });
   const vsTrystero = (value: number, baseline: number) => `${(value / baseline).toFixed(2)}× trystero`;
   console.log(`libp2p: 4 pages in the same 2 Chromium processes, gossipsub over WebRTC through the local libp2p relay node, no BroadcastChannel`);

@@ -1,4 +1,4 @@
-import { LIMITS, checkSecurityFrame, type SecurityFrame } from '../../src/node/index.js';
+import { LIMITS, checkSecurityFrame, frameEmbeddingModels, type SecurityFrame } from '../../src/node/index.js';
 import { EMBEDDING_MODEL_IDS, isEmbeddingModel } from '../shared/attributes.js';
 
 /**
@@ -11,6 +11,7 @@ export interface FrameFields {
   maxTimeSeconds: string;
   secDistance: string;
   secPercentage: string;
+  /** One or more embedding models, space separated, in frame order. */
   embeddingModel: string;
 }
 
@@ -22,8 +23,14 @@ export function fieldsFromFrame(frame: SecurityFrame): FrameFields {
     maxTimeSeconds: String(frame.maxTimeMs / 1000),
     secDistance: String(frame.secDistance),
     secPercentage: String(frame.secPercentage),
-    embeddingModel: frame.embeddingModel,
+    embeddingModel: frameEmbeddingModels(frame).join(' '),
   };
+}
+
+/** The frame fields naming these embedding models (at least one): the first, and the others as further models. */
+export function frameModels(models: readonly string[]): Pick<SecurityFrame, 'embeddingModel' | 'extraEmbeddingModels'> {
+  const [embeddingModel, ...extras] = models;
+  return { embeddingModel: embeddingModel!, ...(extras.length > 0 ? { extraEmbeddingModels: extras.map((model) => ({ model })) } : {}) };
 }
 
 function number(text: string): number {
@@ -43,11 +50,12 @@ export function frameFromFields(fields: FrameFields): { frame: SecurityFrame; er
   if (!(secDistance >= 0 && secDistance <= 1)) errors.secDistance = 'a distance from 0 (identical) to 1 (opposite)';
   const secPercentage = number(fields.secPercentage);
   if (!(secPercentage > 0 && secPercentage <= 1)) errors.secPercentage = 'a share above 0 and at most 1 (e.g. 0.66)';
-  const embeddingModel = fields.embeddingModel.trim();
-  if (!isEmbeddingModel(embeddingModel)) errors.embeddingModel = `one of ${EMBEDDING_MODEL_IDS}`;
+  const embeddingModels = fields.embeddingModel.split(/\s+/).filter(Boolean);
+  if (embeddingModels.length === 0 || !embeddingModels.every(isEmbeddingModel)) errors.embeddingModel = `one or more of ${EMBEDDING_MODEL_IDS}`;
+  else if (embeddingModels.length > 1 + LIMITS.extraEmbeddingModels) errors.embeddingModel = `at most ${1 + LIMITS.extraEmbeddingModels} models`;
   if (Object.keys(errors).length > 0) return { frame: undefined, errors };
 
-  const frame: SecurityFrame = { quorum, maxTimeMs: Math.round(seconds * 1000), secDistance, secPercentage, embeddingModel };
+  const frame: SecurityFrame = { quorum, maxTimeMs: Math.round(seconds * 1000), secDistance, secPercentage, ...frameModels(embeddingModels) };
   // The protocol's own check has the last word (it knows rules these fields do not spell out).
   const problem = checkSecurityFrame(frame, 'frame');
   if (problem) return { frame: undefined, errors: { quorum: problem } };

@@ -16,7 +16,7 @@ import { emit } from '../shared/events.js';
 import { NodeViewElement, type RequestViewState } from '../shared/node-view-element.js';
 import { errorPanel } from '../shared/rakis-element.js';
 import { sharedStyles } from '../shared/styles.js';
-import { fieldsFromFrame, frameFromFields, weakAgreement, type FrameFieldErrors, type FrameFields } from './frame-fields.js';
+import { fieldsFromFrame, frameFromFields, frameModels, weakAgreement, type FrameFieldErrors, type FrameFields } from './frame-fields.js';
 import { readPromptConfig, type PromptConfig } from './prompt-config.js';
 import { renderProgress, renderReach, renderResult } from './prompt-view.js';
 import { rakisPromptStyles } from './rakis-prompt.styles.js';
@@ -28,7 +28,7 @@ const FIELD_LABELS: Record<keyof FrameFields, string> = {
   maxTimeSeconds: 'Answer window (seconds)',
   secDistance: 'Agreement radius (0–1)',
   secPercentage: 'Agreeing share (0–1)',
-  embeddingModel: 'Embedding model',
+  embeddingModel: 'Embedding models',
 };
 
 function presetLabel(name: FramePreset): string {
@@ -45,7 +45,7 @@ let instances = 0;
  *
  * @attr {string} models - Models the visitor may accept (space separated); default the models peers offer.
  * @attr {string} preset - Security frame preset: `fast`, `balanced` (default) or `strict`.
- * @attr {string} embedding-model - Embedding model of the frame. Default `nomic-ai/nomic-embed-text-v1.5`.
+ * @attr {string} embedding-model - Embedding model(s) of the frame, space separated (at most 4): answers agree only if close in every one. Default `nomic-ai/nomic-embed-text-v1.5`.
  * @attr {number} max-tokens - Longest answer, in tokens (1–4096). Default 256.
  * @attr {number} temperature - Sampling temperature (0–2). Default 0.
  * @attr {string} placeholder - Placeholder of the prompt field.
@@ -86,7 +86,7 @@ export class RakisPromptElement extends NodeViewElement {
 
   /**
    * Frame values the page sets instead of the preset's (any of `quorum`, `maxTimeMs`, `secDistance`,
-   * `secPercentage`, `embeddingModel`); they prefill the advanced panel, where the visitor may still edit them.
+   * `secPercentage`, `embeddingModel`, `extraEmbeddingModels`); they prefill the advanced panel, where the visitor may still edit them.
    */
   @property({ attribute: false }) frame: Partial<SecurityFrame> | undefined;
 
@@ -187,12 +187,13 @@ export class RakisPromptElement extends NodeViewElement {
   private resetFields(): void {
     const config = this.config();
     if (!config) return;
-    this.fields = fieldsFromFrame({ ...FRAME_PRESETS[config.preset], embeddingModel: config.embeddingModel, ...this.frame });
+    this.fields = fieldsFromFrame({ ...FRAME_PRESETS[config.preset], ...frameModels(config.embeddingModels), ...this.frame });
     this.fieldErrors = frameFromFields(this.fields).errors;
   }
 
   private checkedFrame(config: PromptConfig): SecurityFrame | undefined {
-    const { frame, errors } = frameFromFields(this.fields ?? fieldsFromFrame(securityFrame(config.preset, {}, config.embeddingModel)));
+    const { embeddingModel, ...extras } = frameModels(config.embeddingModels);
+    const { frame, errors } = frameFromFields(this.fields ?? fieldsFromFrame(securityFrame(config.preset, extras, embeddingModel)));
     this.fieldErrors = errors;
     return frame;
   }
@@ -300,9 +301,7 @@ export class RakisPromptElement extends NodeViewElement {
           const error = this.fieldErrors[name];
           return html`<label for=${id}>${FIELD_LABELS[name]}</label>
             ${name === 'embeddingModel'
-              ? html`<select id=${id} .value=${fields.embeddingModel} @change=${(event: Event) => this.onField(name, (event.target as HTMLSelectElement).value)}>
-                  ${Object.keys(EMBEDDING_MODELS).map((model) => html`<option value=${model} ?selected=${model === fields.embeddingModel}>${model}</option>`)}
-                </select>`
+              ? this.renderEmbeddingModels(id, fields.embeddingModel, error)
               : html`<input
                   id=${id}
                   inputmode="decimal"
@@ -314,7 +313,23 @@ export class RakisPromptElement extends NodeViewElement {
             <span id="${id}-error" class="field-error">${error ? `Expected ${error}.` : ''}</span>`;
         })}
       </div>
+      ${fields.embeddingModel.trim().includes(' ') ? html`<p class="muted">Answers agree only if they are within the radius in every embedding model.</p>` : nothing}
       ${weakAgreement(fields) ? html`<p class="muted">An agreeing share of half or less no longer guarantees the answer lies near an honest one.</p>` : nothing}
     </details>`;
+  }
+
+  /** Several embedding models may be chosen (Ctrl or Shift); the first chosen in registry order is the frame's first. */
+  private renderEmbeddingModels(id: string, value: string, error: string | undefined): TemplateResult {
+    const chosen = new Set(value.split(/\s+/));
+    const models = Object.keys(EMBEDDING_MODELS);
+    const onChange = (event: Event) => {
+      const picked = [...(event.target as HTMLSelectElement).selectedOptions].map((option) => option.value);
+      // Keep the order the field had (the frame's order), appending newly chosen models.
+      const kept = value.split(/\s+/).filter((model) => picked.includes(model));
+      this.onField('embeddingModel', [...kept, ...picked.filter((model) => !kept.includes(model))].join(' '));
+    };
+    return html`<select id=${id} multiple size=${models.length} aria-invalid=${error ? 'true' : 'false'} aria-describedby="${id}-error" @change=${onChange}>
+      ${models.map((model) => html`<option value=${model} ?selected=${chosen.has(model)}>${model}</option>`)}
+    </select>`;
   }
 }

@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { QuorumSnapshot } from '../../src/node/index.js';
 import { shortId } from '../shared/format.js';
+import { modelAgreement } from './model-agreement.js';
 import { REJECTED } from './quorum-view.js';
 
 /** The tables of `<rakis-quorum>`, drawn from the node's snapshot of the request: commits, reveals, rejections, the decision. */
@@ -72,5 +73,17 @@ export function renderDecision(snapshot: QuorumSnapshot): TemplateResult | typeo
       ${attestations === 1 ? 'attestation' : 'attestations'}
       ${others.length > 0 ? html` · <span class="flag">${others.reduce((sum, entry) => sum + entry.count, 0)} attested another result</span>` : nothing}
     </p>
+    ${renderModelAgreement(snapshot)}
   </section>`;
+}
+
+/** With several embedding models: how many verified answers each model alone puts near the centre (the cluster needs all). */
+function renderModelAgreement(snapshot: QuorumSnapshot): TemplateResult | typeof nothing {
+  const agreement = modelAgreement(snapshot);
+  if (!agreement) return nothing;
+  return html`<p class="model-agreement">
+    Close to the centre in each model:
+    ${agreement.map(({ model, bits, agreeing, of }, i) => html`${i > 0 ? ' · ' : ''}<code>${model}</code> (${bits} bits) <strong>${agreeing}</strong> of ${of}`)};
+    in every model: <strong>${snapshot.decision!.validInferenceIds.length}</strong>
+  </p>`;
 }

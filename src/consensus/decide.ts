@@ -1,4 +1,5 @@
 import { compareHex, computeListHash, hashDigests } from '../protocol/index.js';
+import { everyModelSphereCounts, rowsPerModel, withinEveryModel } from './every-model.js';
 import { packWords, rowDistance } from './hamming.js';
 import { sphereCounts } from './sphere-counts.js';
 import { radiusBits, requiredClusterSize } from './thresholds.js';
@@ -21,6 +22,12 @@ export interface DecideInput {
   secPercentage: number;
   /** Bits per embedding (all points must have `bits / 8` bytes). */
   bits: number;
+  /**
+   * With several embedding models: the bits of each model's embedding, in frame order (summing to
+   * `bits`; each point's `bEmbedding` is their concatenation). A point is then within a sphere only if
+   * it is within `secDistance` of the centre in every model. Absent or one entry: one model.
+   */
+  segmentBits?: readonly number[];
 }
 
 export type ConsensusFailure = 'no-reveals' | 'all-rejected' | 'cluster-too-small';
@@ -29,8 +36,10 @@ interface Common {
   commitCount: number;
   /** `ceil(secPercentage × C)`. */
   required: number;
-  /** Sphere radius in bits (`secDistance` on this embedding size). */
+  /** Sphere radius in bits (`secDistance` on this embedding size; with several models, the sum of theirs). */
   radiusBits: number;
+  /** With several models: each model's radius in its own bits, in frame order. */
+  modelRadiiBits?: number[];
   /** For every point, how many points (itself included) lie within the radius of it. */
   sphereSizes: ReadonlyMap<string, number>;
 }
@@ -60,11 +69,18 @@ export type ConsensusResult =
  * the largest sphere wins, ties going to the lowest centre commitment. It must hold at least
  * `ceil(secPercentage × C)` points. The chosen answer is member number
  * `H(member commitments in order) mod members`, the digest read as a big-endian unsigned integer.
+ * With several embedding models (`segmentBits`), "within" means within each model's own radius in
+ * that model's bits, for every model at once.
  */
 export function decide(input: DecideInput): ConsensusResult {
   const { commitCount, bits } = input;
   if (bits <= 0 || bits % 8 !== 0) throw new RangeError(`bits must be a positive multiple of 8, got ${bits}`);
-  const radius = radiusBits(input.secDistance, bits);
+  const segments = input.segmentBits && input.segmentBits.length > 1 ? input.segmentBits : undefined;
+  if (segments && (segments.some((segment) => segment <= 0 || segment % 8 !== 0) || segments.reduce((sum, segment) => sum + segment, 0) !== bits)) {
+    throw new RangeError(`segment bits ${segments.join('+')} must be positive multiples of 8 summing to ${bits}`);
+  }
+  const modelRadii = segments?.map((segment) => radiusBits(input.secDistance, segment));
+  const radius = modelRadii ? modelRadii.reduce((sum, r) => sum + r, 0) : radiusBits(input.secDistance, bits);
   const required = requiredClusterSize(input.secPercentage, commitCount);
   const points = [...input.points].sort((a, b) => compareHex(a.commitment, b.commitment));
   for (const point of points) {
@@ -72,7 +88,7 @@ export function decide(input: DecideInput): ConsensusResult {
       throw new RangeError(`point ${point.inferenceId} has ${point.bEmbedding.length * 8} bits, expected ${bits}`);
     }
   }
-  const common = { commitCount, required, radiusBits: radius };
+  const common = { commitCount, required, radiusBits: radius, ...(modelRadii ? { modelRadiiBits: modelRadii } : {}) };
 
   if (points.length === 0) {
     const rejected = input.rejectedCount ?? 0;
@@ -87,8 +103,8 @@ export function decide(input: DecideInput): ConsensusResult {
     };
   }
 
-  const { words, wordsPerRow } = packWords(points.map((point) => point.bEmbedding));
-  const counts = sphereCounts(words, wordsPerRow, points.length, radius);
+  const embeddings = points.map((point) => point.bEmbedding);
+  const { counts, within: inSphere } = segments ? everyModel(embeddings, segments, input.secDistance) : oneModel(embeddings, radius);
   let centre = 0;
   for (let i = 1; i < points.length; i++) if (counts[i]! > counts[centre]!) centre = i;
   const sphereSizes = new Map(points.map((point, i) => [point.inferenceId, counts[i]!]));
@@ -108,7 +124,7 @@ export function decide(input: DecideInput): ConsensusResult {
   const members: ConsensusPoint[] = [];
   const outliers: string[] = [];
   for (let i = 0; i < points.length; i++) {
-    const within = i === centre || rowDistance(words, wordsPerRow, centre, i, radius) <= radius;
+    const within = i === centre || inSphere(centre, i);
     if (within) members.push(points[i]!);
     else outliers.push(points[i]!.inferenceId);
   }
@@ -122,6 +138,25 @@ export function decide(input: DecideInput): ConsensusResult {
     chosen: members[pick]!.inferenceId,
     sphereSizes,
   };
+}
+
+interface Spheres {
+  counts: Uint32Array;
+  /** Whether row `b` lies in the sphere around row `a`. */
+  within: (a: number, b: number) => boolean;
+}
+
+function oneModel(embeddings: Uint8Array[], radius: number): Spheres {
+  const { words, wordsPerRow } = packWords(embeddings);
+  return {
+    counts: sphereCounts(words, wordsPerRow, embeddings.length, radius),
+    within: (a, b) => rowDistance(words, wordsPerRow, a, b, radius) <= radius,
+  };
+}
+
+function everyModel(embeddings: Uint8Array[], segmentBits: readonly number[], secDistance: number): Spheres {
+  const models = rowsPerModel(embeddings, segmentBits, secDistance);
+  return { counts: everyModelSphereCounts(models, embeddings.length), within: (a, b) => withinEveryModel(models, a, b) };
 }
 
 /** A digest as a big-endian unsigned integer, modulo `modulus` (Horner's rule, exact for any modulus < 2^44). */

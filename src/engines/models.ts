@@ -75,6 +75,15 @@ export const EMBEDDING_ENGINE_MODELS: Readonly<Record<string, EmbeddingEngineMod
     dtype: { wasm: 'fp32', webgpu: 'fp32' },
     spec: spec('rakis-test/encoder-mini'),
   },
+  'rakis-test/encoder-tiny': {
+    id: 'rakis-test/encoder-tiny',
+    path: 'rakis-test/encoder-tiny',
+    pooling: 'mean',
+    normalize: true,
+    matryoshkaLayerNorm: false,
+    dtype: { wasm: 'fp32', webgpu: 'fp32' },
+    spec: spec('rakis-test/encoder-tiny'),
+  },
 };
 
 /**

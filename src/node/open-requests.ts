@@ -1,6 +1,6 @@
 import type { Scheduler } from '../network/index.js';
 import { RecentIds } from '../network/recent-ids.js';
-import { encodePacket, hexToBytes, TIME_WINDOW, type CommitBody, type Identity, type InferenceRequestBody, type Packet } from '../protocol/index.js';
+import { encodePacket, frameEmbeddingModels, hexToBytes, TIME_WINDOW, type CommitBody, type Identity, type InferenceRequestBody, type Packet } from '../protocol/index.js';
 import { Quorum, type Holdings, type OwnAnswer, type QuorumSnapshot, type QuorumStep, type QuorumTimings } from '../quorum/index.js';
 import type { StoredQuorum, StoredResult } from '../store/types.js';
 import { EarlyPackets } from './early-packets.js';
@@ -114,7 +114,9 @@ export class OpenRequests {
       return false;
     }
     const { verifyCommit } = this.options;
-    const quorum = new Quorum({ request, identity, canVerify: this.options.verifier.canVerify(securityFrame.embeddingModel), ...(timings ? { timings } : {}), ...(verifyCommit ? { verifyCommit } : {}) });
+    const frameModels = frameEmbeddingModels(securityFrame);
+    const unverifiedModels = this.options.verifier.missingModels(frameModels);
+    const quorum = new Quorum({ request, identity, canVerify: unverifiedModels.length < frameModels.length, unverifiedModels, ...(timings ? { timings } : {}), ...(verifyCommit ? { verifyCommit } : {}) });
     this.open.set(requestId, { quorum, mine, ...handle });
     if (!mine) this.countUnsettled(request.from, +1);
     journal.open(requestId, now, saved);
@@ -275,7 +277,7 @@ export class OpenRequests {
 
   private async verify(requestId: string, quorum: Quorum, inferenceId: string, output: string): Promise<void> {
     try {
-      const embedding = await this.options.verifier.embed(quorum.request.body.securityFrame.embeddingModel, output, quorum.bits);
+      const embedding = await this.options.verifier.embedAll(quorum.embeddings.checks, output);
       if (embedding) this.apply(requestId, quorum.supplyEmbedding(inferenceId, embedding, this.options.scheduler.now()));
     } catch (error) {
       this.options.emit('error', { code: 'engine', message: `could not re-embed a reveal: ${(error as Error).message}`, requestId });

@@ -1,3 +1,4 @@
+import { concatBytes } from '../protocol/index.js';
 import type { Embedder } from './engine-ports.js';
 
 /**
@@ -11,8 +12,18 @@ export class VerifierRole {
   /** The embedders are shared with the worker role, which commits with them. */
   constructor(private readonly embedders: Embedder[]) {}
 
-  canVerify(model: string): boolean {
-    return this.embedders.some((embedder) => embedder.model === model);
+  /** Of a frame's embedding models, those this node has no engine for (it verifies with the others). */
+  missingModels(models: readonly string[]): string[] {
+    return models.filter((model) => !this.embedders.some((embedder) => embedder.model === model));
+  }
+
+  /**
+   * The binary embeddings of `output` by each of `models` (each at its `bits`), concatenated in the
+   * order given; undefined when one of them has no engine here or this node stopped.
+   */
+  async embedAll(models: readonly { model: string; bits: number }[], output: string): Promise<Uint8Array | undefined> {
+    const parts = await Promise.all(models.map(({ model, bits }) => this.embed(model, output, bits)));
+    return parts.every((part) => part !== undefined) ? concatBytes(...parts) : undefined;
   }
 
   /**

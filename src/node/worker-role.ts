@@ -1,4 +1,4 @@
-import { embeddingBits, TIME_WINDOW, type InferenceRequestBody, type Packet } from '../protocol/index.js';
+import { concatBytes, embeddingSegments, TIME_WINDOW, type EmbeddingSegment, type InferenceRequestBody, type Packet } from '../protocol/index.js';
 import type { Scheduler } from '../network/index.js';
 import type { Embedder, TextGenerator } from './engine-ports.js';
 import { FairQueue } from './fair-queue.js';
@@ -42,8 +42,8 @@ interface Job {
   requester: string;
   tokens: number;
   generator: TextGenerator;
-  embedder: Embedder;
-  bits: number;
+  /** One embedder per frame model, in frame order, with the bits the frame asks of it. */
+  embedders: { embedder: Embedder; bits: number }[];
 }
 
 interface EngineQueue {
@@ -150,9 +150,8 @@ export class WorkerRole {
     const model = queue.generator.model;
     queue.waiting.asking(request.from);
     if (!queue.generator.healthy()) return skip('unhealthy', model);
-    const embedder = this.embedders.find((candidate) => candidate.model === securityFrame.embeddingModel && candidate.healthy());
-    const bits = embeddingBits(securityFrame.embeddingModel, securityFrame.embeddingDims);
-    if (!embedder || bits === undefined) return skip('no-embedder', model);
+    const embedders = this.embeddersFor(embeddingSegments(securityFrame));
+    if (!embedders) return skip('no-embedder', model);
     const deadline = request.createdAt + securityFrame.maxTimeMs;
     if (queue.waiting.countOf(request.from) >= QUEUE_LIMITS.perRequester) {
       this.refused++;
@@ -162,13 +161,20 @@ export class WorkerRole {
       this.refused++;
       return skip('queue-full', model);
     }
-    const job: Job = { request, requester: request.from, tokens: maxTokens, generator: queue.generator, embedder, bits };
+    const job: Job = { request, requester: request.from, tokens: maxTokens, generator: queue.generator, embedders };
     if (this.estimatedFinish(queue, queue.waiting.tokensAhead(job) + maxTokens) > deadline) return skip('too-slow', model);
     queue.waiting.push(job);
     const update: JobUpdate = { requestId, model, state: 'queued' };
     this.options.onUpdate(update);
     this.pump(queue);
     return update;
+  }
+
+  /** A healthy embedder for every model of the frame (a commit binds one embedding per model), else undefined. */
+  private embeddersFor(segments: EmbeddingSegment[] | undefined): Job['embedders'] | undefined {
+    const found = segments?.map(({ model, bits }) => ({ embedder: this.embedders.find((candidate) => candidate.model === model && candidate.healthy()), bits }));
+    if (!found || found.some((entry) => !entry.embedder)) return undefined;
+    return found as Job['embedders'];
   }
 
   /** Aborts running work and refuses new work. */
@@ -217,14 +223,21 @@ export class WorkerRole {
       const generation = await job.generator.generate(prompt, { maxTokens, temperature, ...(seed !== undefined ? { seed } : {}), signal });
       const elapsed = Math.max(1, this.options.scheduler.now() - started);
       if (generation.tokens > 0) queue.tokensPerSecond = 0.7 * queue.tokensPerSecond + 0.3 * ((generation.tokens * 1000) / elapsed);
-      const [bEmbedding] = await job.embedder.embedBinary([generation.text], job.bits, signal);
+      const bEmbedding = await embedEveryModel(job.embedders, generation.text, signal);
       if (signal.aborted) return update('cancelled', 'stopped');
       if (this.options.scheduler.now() > deadline) return update('skipped', 'window-missed');
-      await this.options.onAnswer({ request: job.request, model, output: generation.text, bEmbedding: bEmbedding!, tokens: generation.tokens });
+      await this.options.onAnswer({ request: job.request, model, output: generation.text, bEmbedding, tokens: generation.tokens });
       update('done');
     } catch (error) {
       if (signal.aborted) return update('cancelled', 'stopped');
       update('failed', error instanceof Error ? error.message : String(error));
     }
   }
+}
+
+/** The output's binary embedding under each frame model, concatenated in frame order. */
+async function embedEveryModel(embedders: Job['embedders'], text: string, signal: AbortSignal): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for (const { embedder, bits } of embedders) parts.push((await embedder.embedBinary([text], bits, signal))[0]!);
+  return concatBytes(...parts);
 }

@@ -36,6 +36,13 @@ export const EMBEDDING_MODELS: Readonly<Record<string, EmbeddingModelSpec>> = {
     matryoshkaDims: [64, 128],
     verifyToleranceBits: 6,
   },
+  /** A second test encoder, different in architecture (pre-LN, ReLU, 3 layers) and size, for frames naming two models. */
+  'rakis-test/encoder-tiny': {
+    id: 'rakis-test/encoder-tiny',
+    dims: 64,
+    matryoshkaDims: [64],
+    verifyToleranceBits: 4,
+  },
 };
 
 export function embeddingModel(id: string): EmbeddingModelSpec | undefined {

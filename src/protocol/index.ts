@@ -2,6 +2,7 @@ export * from './bytes.js';
 export * from './canonical.js';
 export * from './commitment.js';
 export * from './embedding-models.js';
+export * from './frame-embeddings.js';
 export * from './envelope.js';
 export * from './identity.js';
 export * from './limits.js';

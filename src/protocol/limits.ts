@@ -22,8 +22,10 @@ export const LIMITS = {
   quorum: 256,
   /** Largest fixed reveal list (commits beyond the quorum are welcome, up to this). */
   revealList: 512,
-  /** Largest binary embedding, in bits. */
+  /** Largest binary embedding, in bits (all of a frame's models together). */
   embeddingBits: 4096,
+  /** Embedding models a frame may name besides its first. */
+  extraEmbeddingModels: 3,
   maxTokens: 4096,
   temperature: 2,
   minWindowMs: 1_000,

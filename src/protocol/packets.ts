@@ -18,6 +18,18 @@ export interface SecurityFrame {
   embeddingModel: string;
   /** Matryoshka prefix of the embedding to compare; defaults to the model's full size. */
   embeddingDims?: number;
+  /**
+   * Further embedding models (1..3), each with an optional Matryoshka prefix. Every commit binds one
+   * binary embedding per model, and two answers agree only if they are within `secDistance` in every
+   * model. Absent: the one model above, as before.
+   */
+  extraEmbeddingModels?: FrameEmbedding[];
+}
+
+/** One embedding model a frame names, with an optional Matryoshka prefix (bits). */
+export interface FrameEmbedding {
+  model: string;
+  dims?: number;
 }
 
 export interface InferenceRequestBody {
@@ -83,7 +95,10 @@ export interface RevealBody {
   requestId: string;
   inferenceId: string;
   output: string;
-  /** Packed sign bits of the output's embedding under the request's frame. */
+  /**
+   * Packed sign bits of the output's embedding under the request's frame: with several models, one
+   * binary embedding per model concatenated in frame order.
+   */
   bEmbedding: string;
   /** 32 random bytes that keep the commitment from being brute-forced from guessed outputs. */
   salt: string;
@@ -133,6 +148,8 @@ export type ConsensusBody =
        * its author's earlier one instead of conflicting with it.
        */
       inputs?: number;
+      /** Frame models this node could not re-embed with: it verified the reveals with the others only. */
+      unverifiedModels?: string[];
     }
   | {
       type: 'consensus';
@@ -141,6 +158,7 @@ export type ConsensusBody =
       listHash?: string;
       reason: ConsensusFailureReason;
       inputs?: number;
+      unverifiedModels?: string[];
     };
 
 /**

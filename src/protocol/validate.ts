@@ -1,4 +1,5 @@
 import { EMBEDDING_MODELS, embeddingBits } from './embedding-models.js';
+import { checkExtraEmbeddingModels, concatenatedEmbeddingBytes } from './frame-embeddings.js';
 import { FRAME_RESOLUTION, LIMITS } from './limits.js';
 import {
   CONSENSUS_FAILURE_REASONS,
@@ -20,11 +21,13 @@ const synthientId = hex(32);
 const shortId = hex(8);
 const timestamp = int(0, Number.MAX_SAFE_INTEGER);
 
-/** Sizes (bytes) of every binary embedding some registered model produces, Matryoshka prefixes included. */
-const EMBEDDING_BYTE_SIZES = new Set(
-  Object.values(EMBEDDING_MODELS).flatMap((spec) => spec.matryoshkaDims.map((dims) => dims / 8)),
+/** Sizes (bytes) of every binary embedding some frame can ask for: one model's, or several models' concatenated. */
+const EMBEDDING_BYTE_SIZES = concatenatedEmbeddingBytes(
+  Object.values(EMBEDDING_MODELS).map((spec) => spec.matryoshkaDims.map((dims) => dims / 8)),
+  1 + LIMITS.extraEmbeddingModels,
+  LIMITS.embeddingBits / 8,
 );
-const bEmbedding = hexOfSize((bytes) => EMBEDDING_BYTE_SIZES.has(bytes), 'registered embedding model');
+const bEmbedding = hexOfSize((bytes) => EMBEDDING_BYTE_SIZES.has(bytes), 'frame of registered embedding models');
 
 const securityFrameShape = obj({
   quorum: int(1, LIMITS.quorum),
@@ -33,6 +36,9 @@ const securityFrameShape = obj({
   secPercentage: num(0, 1, { exclusiveMin: true }),
   embeddingModel: modelId,
   embeddingDims: optional(int(8, LIMITS.embeddingBits)),
+  extraEmbeddingModels: optional(
+    arr(obj({ model: modelId, dims: optional(int(8, LIMITS.embeddingBits)) }), LIMITS.extraEmbeddingModels, { minItems: 1 }),
+  ),
 });
 
 /** Shape plus meaning: the embedding model must be known and the prefix one it supports. */
@@ -48,7 +54,7 @@ export function checkSecurityFrame(frame: unknown, path = 'securityFrame'): stri
   if (embeddingBits(embeddingModel, embeddingDims) === undefined) {
     return `${path}.embeddingDims ${embeddingDims} is not a Matryoshka size of ${embeddingModel}`;
   }
-  return undefined;
+  return checkExtraEmbeddingModels(frame as SecurityFrame, path);
 }
 
 const peerStatus = {
@@ -58,6 +64,9 @@ const peerStatus = {
   tokensServed: int(0, Number.MAX_SAFE_INTEGER),
   client: str(LIMITS.clientChars, PRINTABLE),
 };
+
+/** An attestation's frame models its author could not re-embed with (a frame names at most 4). */
+const unverifiedModels = optional(arr(modelId, 1 + LIMITS.extraEmbeddingModels, { minItems: 1, unique: true }));
 
 const commitEntry = obj({
   from: synthientId,
@@ -110,6 +119,7 @@ const BODY_CHECKS: Record<PacketType, Check> = {
           listHash: optional(hash),
           reason: oneOf(CONSENSUS_FAILURE_REASONS),
           inputs: optional(int(0, LIMITS.revealList)),
+          unverifiedModels,
         })(value, path)
       : obj({
           type: literal('consensus'),
@@ -120,6 +130,7 @@ const BODY_CHECKS: Record<PacketType, Check> = {
           chosenInferenceId: hash,
           resultHash: hash,
           inputs: optional(int(0, LIMITS.revealList)),
+          unverifiedModels,
         })(value, path),
   hello: obj({ type: literal('hello'), ...peerStatus }),
   status: obj({ type: literal('status'), ...peerStatus }),

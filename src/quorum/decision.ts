@@ -10,6 +10,7 @@ import {
   type SecurityFrame,
 } from '../protocol/index.js';
 import type { AttestationTally, DecidedAttestation } from './attestation-tally.js';
+import type { EmbeddingChecks } from './embedding-checks.js';
 import type { QuorumDecision, QuorumFailureReason } from './events.js';
 import type { RevealList } from './reveal-list.js';
 import type { RevealRecord } from './reveal-book.js';
@@ -27,11 +28,13 @@ export function decideVerified(input: {
   list: RevealList;
   reveals: ReadonlyMap<string, RevealRecord>;
   frame: SecurityFrame;
-  bits: number;
+  embeddings: EmbeddingChecks;
   /** Listed reveals with their final verdict, named in the attestation. */
   inputs: number;
 }): VerifiedOutcome {
-  const { requestId, list, reveals, frame, bits, inputs } = input;
+  const { requestId, list, reveals, frame, embeddings, inputs } = input;
+  // A verifier that lacks some of the frame's models says so in what it attests.
+  const unverified = embeddings.unverifiedModels.length > 0 ? { unverifiedModels: embeddings.unverifiedModels } : {};
   const listed = list.entries
     .map((entry) => ({ entry, record: reveals.get(entry.inferenceId) }))
     .filter((item): item is { entry: CommitEntry; record: RevealRecord } => item.record !== undefined);
@@ -42,17 +45,18 @@ export function decideVerified(input: {
     rejectedCount: listed.length - verified.length,
     secDistance: frame.secDistance,
     secPercentage: frame.secPercentage,
-    bits,
+    bits: embeddings.bits,
+    segmentBits: embeddings.segments.map((segment) => segment.bits),
   });
   if (result.status === 'failed') {
-    return { attestation: { type: 'consensus', requestId, outcome: 'failed', listHash: list.listHash, reason: result.reason, inputs }, failure: result };
+    return { attestation: { type: 'consensus', requestId, outcome: 'failed', listHash: list.listHash, reason: result.reason, inputs, ...unverified }, failure: result };
   }
   const chosen = reveals.get(result.chosen)!;
   const entry = list.entries.find((candidate) => candidate.inferenceId === result.chosen)!;
   const validInferenceIds = [...result.members].sort(compareHex);
   const resultHash = computeResultHash({ requestId, listHash: list.listHash, chosenInferenceId: result.chosen, chosenOutput: chosen.output, validInferenceIds });
   return {
-    attestation: { type: 'consensus', requestId, outcome: 'decided', listHash: list.listHash, validInferenceIds, chosenInferenceId: result.chosen, resultHash, inputs },
+    attestation: { type: 'consensus', requestId, outcome: 'decided', listHash: list.listHash, validInferenceIds, chosenInferenceId: result.chosen, resultHash, inputs, ...unverified },
     decision: {
       basis: 'verified',
       chosenInferenceId: result.chosen,

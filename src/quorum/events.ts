@@ -85,10 +85,12 @@ export interface QuorumOptions {
   request: Packet<InferenceRequestBody>;
   /** This node: the quorum signs what it asks to send (its commit, reveal, list, rejections, attestation). */
   identity: Identity;
-  /** Whether this node can re-embed outputs with the frame's embedding model (and so decide itself). */
+  /** Whether this node can re-embed outputs with at least one of the frame's embedding models (and so decide itself). */
   canVerify: boolean;
+  /** Frame models this node cannot run: it verifies with the others, and its attestations say so. */
+  unverifiedModels?: readonly string[];
   timings?: Partial<QuorumTimings>;
-  /** Bits a re-embedding may differ from a claimed embedding; defaults to the model's tolerance scaled to the prefix. */
+  /** Bits a re-embedding may differ from a claimed embedding, in every model; defaults to each model's tolerance scaled to its prefix. */
   verifyToleranceBits?: number;
   /** Signature check for commits that reach this node only inside a reveal list. */
   verifyCommit?: (packet: Packet<CommitBody>) => boolean;

@@ -1,7 +1,5 @@
 import type { ConsensusResult } from '../consensus/index.js';
 import {
-  embeddingBits,
-  embeddingModel,
   signPacket,
   verifyPacket,
   type CommitBody,
@@ -14,6 +12,7 @@ import {
   type RevealRequestBody,
 } from '../protocol/index.js';
 import { AttestationTally } from './attestation-tally.js';
+import { checkedPart, embeddingChecks, type EmbeddingChecks } from './embedding-checks.js';
 import { Holdings } from './holdings.js';
 import { ownCommit, ownRevealBody } from './own-answer.js';
 import { CommitBook } from './commit-book.js';
@@ -38,8 +37,8 @@ export class Quorum {
   readonly requestId: string;
   readonly request: Packet<InferenceRequestBody>;
   readonly schedule: QuorumSchedule;
-  readonly bits: number;
-  readonly toleranceBits: number;
+  /** The frame's models, and which of them this node re-embeds with. */
+  readonly embeddings: EmbeddingChecks;
   private readonly identity: Identity;
   private readonly canVerify: boolean;
   private readonly verifyCommit: (packet: Packet<CommitBody>) => boolean;
@@ -67,23 +66,17 @@ export class Quorum {
 
   constructor(options: QuorumOptions) {
     const { request } = options;
-    const frame = request.body.securityFrame;
-    const bits = embeddingBits(frame.embeddingModel, frame.embeddingDims);
-    if (bits === undefined) throw new RangeError(`unknown embedding model or size: ${frame.embeddingModel}`);
+    this.embeddings = embeddingChecks(request.body.securityFrame, options.unverifiedModels, options.verifyToleranceBits);
     this.request = request;
     this.requestId = request.body.requestId;
     this.identity = options.identity;
-    this.canVerify = options.canVerify;
-    this.bits = bits;
-    const spec = embeddingModel(frame.embeddingModel)!;
-    this.toleranceBits = options.verifyToleranceBits ?? Math.ceil((spec.verifyToleranceBits * bits) / spec.dims);
+    this.canVerify = options.canVerify && this.embeddings.checks.length > 0;
     this.schedule = scheduleFor(request, { ...DEFAULT_TIMINGS, ...options.timings });
     this.verifyCommit = options.verifyCommit ?? ((packet) => verifyPacket(packet));
     this.commits = new CommitBook(request, this.schedule, (event) => this.emit(event));
     this.reveals = new RevealBook({
       requestId: this.requestId,
-      bits,
-      toleranceBits: this.toleranceBits,
+      embeddings: this.embeddings,
       canVerify: this.canVerify,
       out: { emit: (event) => this.emit(event), send: (body) => this.send(body) },
       holdings: this.holdings,
@@ -169,12 +162,14 @@ export class Quorum {
     return this.advance(now);
   }
 
-  /** The driver's re-embedding of a revealed output (after a `needs-embedding` event). */
+  /**
+   * The driver's re-embedding of a revealed output (after a `needs-embedding` event): one binary
+   * embedding per frame model this node runs, concatenated in frame order.
+   */
   supplyEmbedding(inferenceId: string, embedding: Uint8Array, now: number): QuorumStep {
     this.stepNow = now;
-    if (embedding.length * 8 !== this.bits) {
-      throw new RangeError(`re-embedding has ${embedding.length * 8} bits, the frame needs ${this.bits}`);
-    }
+    const { ownBits } = this.embeddings;
+    if (embedding.length * 8 !== ownBits) throw new RangeError(`re-embedding has ${embedding.length * 8} bits, this node's models give ${ownBits}`);
     this.reveals.supplyEmbedding(inferenceId, embedding);
     return this.advance(now);
   }
@@ -285,7 +280,7 @@ export class Quorum {
     if (!this.list.entries.some((entry) => entry.inferenceId === own.inferenceId)) return;
     this.ownRevealSent = true;
     const reveal = this.send(ownRevealBody(this.requestId, own));
-    this.reveals.knowEmbedding(own.inferenceId, own.bEmbedding);
+    this.reveals.knowEmbedding(own.inferenceId, checkedPart(own.bEmbedding, this.embeddings));
     this.onReveal(reveal);
   }
 
@@ -355,7 +350,7 @@ export class Quorum {
   private decide(): void {
     const list = this.list!;
     const inputs = this.reveals.finalCount(list);
-    const outcome = decideVerified({ requestId: this.requestId, list, reveals: this.reveals.records, frame: this.request.body.securityFrame, bits: this.bits, inputs });
+    const outcome = decideVerified({ requestId: this.requestId, list, reveals: this.reveals.records, frame: this.request.body.securityFrame, embeddings: this.embeddings, inputs });
     const previous = this.decided;
     if (previous && sameResult(previous.attestation, outcome.attestation)) {
       previous.version = this.reveals.version;

@@ -1,5 +1,5 @@
-import { hammingDistance } from '../consensus/index.js';
 import { bytesToHex, hexToBytes, LIMITS, revealMatchesCommitment, type Packet, type PacketBody, type RevealBody, type RevealRejectionReason } from '../protocol/index.js';
+import { refutation, type EmbeddingChecks } from './embedding-checks.js';
 import type { QuorumEvent } from './events.js';
 import type { Holdings } from './holdings.js';
 import type { RevealList } from './reveal-list.js';
@@ -22,8 +22,8 @@ export interface QuorumOutput {
 
 export interface RevealBookOptions {
   requestId: string;
-  bits: number;
-  toleranceBits: number;
+  /** The frame's models: the claimed embedding's size, and how this node checks it. */
+  embeddings: EmbeddingChecks;
   canVerify: boolean;
   out: QuorumOutput;
   /** Openings kept are held for reconciliation; one that replaces a failed opening releases it. */
@@ -199,7 +199,8 @@ export class RevealBook {
   }
 
   private judge(packet: Packet<RevealBody>, list: RevealList, keep: boolean): void {
-    const { requestId, bits, canVerify, out } = this.options;
+    const { requestId, canVerify, out } = this.options;
+    const { bits } = this.options.embeddings;
     const { inferenceId, output, bEmbedding, salt } = packet.body;
     const entry = list.entries.find((candidate) => candidate.inferenceId === inferenceId);
     const reject = (reason: RevealRejectionReason, detail: string, announce = true) => {
@@ -230,15 +231,14 @@ export class RevealBook {
   }
 
   private verify(record: RevealRecord): void {
-    const { requestId, toleranceBits, out } = this.options;
+    const { requestId, embeddings, out } = this.options;
     this.changes++;
-    const distance = hammingDistance(this.ownEmbeddings.get(record.inferenceId)!, record.bEmbedding);
-    if (distance <= toleranceBits) {
+    const detail = refutation(record.bEmbedding, this.ownEmbeddings.get(record.inferenceId)!, embeddings);
+    if (detail === undefined) {
       record.status = 'verified';
       return;
     }
     record.status = 'rejected';
-    const detail = `claimed embedding differs from ours in ${distance} bits (tolerance ${toleranceBits})`;
     record.rejection = { reason: 'embedding-mismatch', detail };
     out.emit({ type: 'reveal-rejected', from: record.from, inferenceId: record.inferenceId, reason: 'embedding-mismatch', detail });
     out.send({ type: 'revealRejection', requestId, inferenceId: record.inferenceId, reason: 'embedding-mismatch', detail });

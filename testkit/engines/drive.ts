@@ -51,6 +51,8 @@ export interface EmbedRun {
 }
 
 export interface EmbedRunOptions {
+  /** Default `rakis-test/encoder-mini`. */
+  model?: string;
   device?: TransformersDevice;
   thread?: EngineThread;
   texts: readonly string[];
@@ -60,10 +62,10 @@ export interface EmbedRunOptions {
 }
 
 export function embedInPage(page: Page, options: EmbedRunOptions): Promise<EmbedRun> {
-  return page.evaluate(async ({ device, thread, texts, repeat, clearCache }) => {
+  return page.evaluate(async ({ model, device, thread, texts, repeat, clearCache }) => {
     const api = window.rakisEngines;
     if (clearCache) await api.clearModelCache();
-    const engine = new api.EmbeddingEngine('rakis-test/encoder-mini', {
+    const engine = new api.EmbeddingEngine(model ?? 'rakis-test/encoder-mini', {
       modelBaseUrl: '/models/',
       wasmBaseUrl: '/ort/',
       device: device ?? 'wasm',

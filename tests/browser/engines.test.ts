@@ -23,12 +23,19 @@ function expectProgressWellFormed(progress: readonly LoadProgress[]): void {
 }
 
 let nodeBinary: Uint8Array[];
+/** The second test encoder's embeddings in Node, for frames naming two models. */
+let nodeTinyBinary: Uint8Array[];
 
 beforeAll(async () => {
-  const engine = new EmbeddingEngine('rakis-test/encoder-mini', { modelBaseUrl: MODELS, thread: 'main' });
-  await engine.load();
-  nodeBinary = (await engine.embed(AGREEMENT_TEXTS)).binary;
-  await engine.unload();
+  const embedInNode = async (model: string) => {
+    const engine = new EmbeddingEngine(model, { modelBaseUrl: MODELS, thread: 'main' });
+    await engine.load();
+    const { binary } = await engine.embed(AGREEMENT_TEXTS);
+    await engine.unload();
+    return binary;
+  };
+  nodeBinary = await embedInNode('rakis-test/encoder-mini');
+  nodeTinyBinary = await embedInNode('rakis-test/encoder-tiny');
 });
 
 describe('without WebGPU (WASM)', () => {
@@ -61,6 +68,12 @@ describe('without WebGPU (WASM)', () => {
     expect(run.binary[0]).toHaveLength(16);
     expect(maxDisagreement(run.binary, nodeBinary)).toBeLessThanOrEqual(TOLERANCE);
     expect(server.requests).toContain('/ort/ort-wasm-simd-threaded.asyncify.wasm');
+  });
+
+  test('the second test encoder (64 bits) agrees with Node within its own tolerance', async () => {
+    const run = await embedInPage(opened.page, { model: 'rakis-test/encoder-tiny', texts: AGREEMENT_TEXTS });
+    expect(run.binary[0]).toHaveLength(8);
+    expect(maxDisagreement(run.binary, nodeTinyBinary)).toBeLessThanOrEqual(embeddingModel('rakis-test/encoder-tiny')!.verifyToleranceBits);
   });
 
   test('the LM generates an answer in a worker, and its embedding comes back', async () => {

@@ -1,4 +1,4 @@
-import { digestModulo, packWords, rowDistance, radiusBits, requiredClusterSize } from '../../src/consensus/index.js';
+import { digestModulo, hammingDistance, packWords, rowDistance, radiusBits, requiredClusterSize } from '../../src/consensus/index.js';
 import type { ConsensusPoint, ConsensusResult, DecideInput } from '../../src/consensus/index.js';
 import { compareHex, hashDigests } from '../../src/protocol/index.js';
 
@@ -148,4 +148,61 @@ function distancesToPivot(words: Uint32Array, wordsPerRow: number, rows: number,
     if (neighbours > pivotNeighbours) [pivot, pivotNeighbours] = [candidate, neighbours];
   }
   return Int32Array.from({ length: rows }, (_, row) => rowDistance(words, wordsPerRow, pivot, row));
+}
+
+/**
+ * The decision with several embedding models, written the plain way to hold `decide` to: every pair
+ * compared in every model by `hammingDistance` over the model's slice, a point within a sphere only if
+ * within the model's radius in every model. Sorting, required size, tie-break and pick as above.
+ */
+export function referenceDecideEveryModel(input: DecideInput & { segmentBits: readonly number[] }): ConsensusResult {
+  const { commitCount, bits, segmentBits } = input;
+  const radii = segmentBits.map((segment) => radiusBits(input.secDistance, segment));
+  const required = requiredClusterSize(input.secPercentage, commitCount);
+  const points = [...input.points].sort((a, b) => compareHex(a.commitment, b.commitment));
+  const common = { commitCount, required, radiusBits: radii.reduce((sum, r) => sum + r, 0), modelRadiiBits: radii };
+  if (points.length === 0) {
+    const rejected = input.rejectedCount ?? 0;
+    return {
+      ...common,
+      status: 'failed',
+      reason: rejected > 0 ? 'all-rejected' : 'no-reveals',
+      bestClusterSize: 0,
+      sphereSizes: new Map(),
+      explanation: rejected > 0 ? `all ${rejected} reveals were rejected` : `none of the ${commitCount} committers revealed`,
+    };
+  }
+  if (segmentBits.reduce((sum, segment) => sum + segment, 0) !== bits) throw new RangeError('segments must sum to bits');
+  const slices = (point: ConsensusPoint) => {
+    let offset = 0;
+    return segmentBits.map((segment) => point.bEmbedding.subarray(offset, (offset += segment / 8)));
+  };
+  const sliced = points.map(slices);
+  const within = (a: number, b: number) => radii.every((radius, m) => hammingDistance(sliced[a]![m]!, sliced[b]![m]!) <= radius);
+  const counts = points.map((_, a) => points.filter((__, b) => within(a, b)).length);
+  let centre = 0;
+  for (let i = 1; i < points.length; i++) if (counts[i]! > counts[centre]!) centre = i;
+  const sphereSizes = new Map(points.map((point, i) => [point.inferenceId, counts[i]!]));
+  const best = counts[centre]!;
+  if (best < required) {
+    return {
+      ...common,
+      status: 'failed',
+      reason: 'cluster-too-small',
+      bestClusterSize: best,
+      sphereSizes,
+      explanation: `the largest agreeing group has ${best} of ${commitCount} commits; ${required} needed`,
+    };
+  }
+  const members = points.filter((_, i) => within(centre, i));
+  const pick = digestModulo(hashDigests(members.map((member) => member.commitment)), members.length);
+  return {
+    ...common,
+    status: 'decided',
+    centre: points[centre]!.inferenceId,
+    members: members.map((member) => member.inferenceId),
+    outliers: points.filter((_, i) => !within(centre, i)).map((point) => point.inferenceId),
+    chosen: members[pick]!.inferenceId,
+    sphereSizes,
+  };
 }

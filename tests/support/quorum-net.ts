@@ -62,12 +62,13 @@ export class QuorumNet {
 
   private readonly timings: Partial<QuorumTimings> | undefined;
 
-  add(name: string, options: { embed?: (output: string) => Uint8Array; identity?: Identity } = {}): NetNode {
+  /** `embed` gives the node's re-embedding: every frame model's it runs (all but `unverifiedModels`), concatenated. */
+  add(name: string, options: { embed?: (output: string) => Uint8Array; identity?: Identity; unverifiedModels?: string[] } = {}): NetNode {
     const identity = options.identity ?? (name === 'requester' ? this.requester : createIdentity());
     const node: NetNode = {
       name,
       identity,
-      quorum: new Quorum({ request: this.request, identity, canVerify: !!options.embed, timings: this.timings }),
+      quorum: new Quorum({ request: this.request, identity, canVerify: !!options.embed, timings: this.timings, ...(options.unverifiedModels ? { unverifiedModels: options.unverifiedModels } : {}) }),
       embed: options.embed,
       silent: false,
       events: [],

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { decide, type ConsensusPoint, type ConsensusResult, type DecideInput } from '../../src/consensus/index.js';
-import { referenceDecide } from '../support/consensus-reference.js';
+import { referenceDecide, referenceDecideEveryModel } from '../support/consensus-reference.js';
 import { flipBits, randomBytes, randomHex, seededRandom, shuffled } from '../../testkit/random.js';
 
 /** Every field, with the sphere sizes in their insertion order, so "equal" means byte for byte. */
@@ -101,5 +101,75 @@ describe('decide matches the reference implementation byte for byte', () => {
       { ...frame, points: Array.from({ length: 200 }, () => at(randomBytes(random, 96))), commitCount: 200, secDistance: 0.45 },
     ];
     for (const input of cases) expectSameAsReference(input);
+  });
+});
+
+/** Per model sizes a frame can name (the registered Matryoshka sizes). */
+const SEGMENT_BITS = [64, 128, 256, 384, 768];
+
+/** Concatenated embeddings of 2..4 models: clusters that agree in one model and not in another included. */
+function randomMultiModelInput(seed: number, n: number): DecideInput & { segmentBits: number[] } {
+  const random = seededRandom(seed);
+  const segmentBits = Array.from({ length: 2 + Math.floor(random() * 3) }, () => SEGMENT_BITS[Math.floor(random() * SEGMENT_BITS.length)]!);
+  const perModel = segmentBits.map((bits) => embeddings(random, SHAPES[Math.floor(random() * SHAPES.length)]!, n, bits / 8));
+  const points: ConsensusPoint[] = Array.from({ length: n }, (_, i) => {
+    const bEmbedding = new Uint8Array(segmentBits.reduce((sum, bits) => sum + bits, 0) / 8);
+    let offset = 0;
+    for (const model of perModel) {
+      bEmbedding.set(model[i]!, offset);
+      offset += model[i]!.length;
+    }
+    return { inferenceId: randomHex(random, 32), commitment: randomHex(random, 32), bEmbedding };
+  });
+  const bits = segmentBits.reduce((sum, b) => sum + b, 0);
+  return {
+    points: shuffled(random, points),
+    commitCount: n + Math.floor(random() * 3),
+    rejectedCount: Math.floor(random() * 2),
+    secDistance: secDistance(random, Math.min(...segmentBits)),
+    secPercentage: Math.round(random() * 10000) / 10000,
+    bits,
+    segmentBits,
+  };
+}
+
+describe('decide with several embedding models matches the plain reference', () => {
+  test('on random inputs of 2 to 4 models, whatever the order of the points', () => {
+    for (let seed = 1; seed <= 1500; seed++) {
+      const input = randomMultiModelInput(seed, seed % 40);
+      const expected = serialized(referenceDecideEveryModel(input));
+      expect(serialized(decide(input))).toBe(expected);
+      expect(serialized(decide({ ...input, points: shuffled(seededRandom(seed + 1), input.points) }))).toBe(expected);
+    }
+  });
+
+  test('one segment is the one-model decision, byte for byte', () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const input = randomInput(seed, seed % 30);
+      expect(serialized(decide({ ...input, segmentBits: [input.bits] }))).toBe(serialized(referenceDecide(input)));
+    }
+  });
+
+  test('a point within the radius in one model but not the other is outside the sphere', () => {
+    const random = seededRandom(11);
+    const a = randomBytes(random, 16);
+    const b = randomBytes(random, 8);
+    const farB = b.map((byte) => byte ^ 0xff);
+    const point = (first: Uint8Array, second: Uint8Array, commitment: string): ConsensusPoint => ({
+      inferenceId: randomHex(random, 32),
+      commitment,
+      bEmbedding: Uint8Array.from([...first, ...second]),
+    });
+    const honest = [point(a, b, '01'.repeat(32)), point(a, b, '02'.repeat(32)), point(a, b, '03'.repeat(32))];
+    const liar = point(a, farB, '00'.repeat(32));
+    const input = { points: [...honest, liar], commitCount: 4, secDistance: 0.2, secPercentage: 0.5, bits: 192, segmentBits: [128, 64] };
+    const result = decide(input);
+    expect(result.status).toBe('decided');
+    if (result.status !== 'decided') return;
+    expect(result.outliers).toEqual([liar.inferenceId]);
+    expect(result.modelRadiiBits).toEqual([25, 12]);
+    // The first model alone admits the liar.
+    const firstOnly = decide({ ...input, bits: 128, segmentBits: undefined, points: input.points.map((p) => ({ ...p, bEmbedding: p.bEmbedding.subarray(0, 16) })) });
+    expect(firstOnly.status === 'decided' && firstOnly.outliers).toEqual([]);
   });
 });

@@ -69,7 +69,8 @@ describe('<rakis-prompt> attributes and the advanced frame', () => {
   const none = { models: null, preset: null, embeddingModel: null, maxTokens: null, temperature: null };
 
   test('defaults and overrides', () => {
-    expect(readPromptConfig(none)).toEqual({ models: [], preset: 'balanced', embeddingModel: 'nomic-ai/nomic-embed-text-v1.5', maxTokens: 256, temperature: 0 });
+    expect(readPromptConfig(none)).toEqual({ models: [], preset: 'balanced', embeddingModels: ['nomic-ai/nomic-embed-text-v1.5'], maxTokens: 256, temperature: 0 });
+    expect(readPromptConfig({ ...none, embeddingModel: ' rakis-test/encoder-mini  rakis-test/encoder-tiny ' }).embeddingModels).toEqual(['rakis-test/encoder-mini', 'rakis-test/encoder-tiny']);
     expect(readPromptConfig({ ...none, models: 'a/b c/d', preset: 'strict', maxTokens: '64', temperature: '0.7' })).toMatchObject({ models: ['a/b', 'c/d'], preset: 'strict', maxTokens: 64, temperature: 0.7 });
   });
 
@@ -79,6 +80,8 @@ describe('<rakis-prompt> attributes and the advanced frame', () => {
     [{ maxTokens: '0' }, /^max-tokens: /],
     [{ temperature: '3' }, /^temperature: /],
     [{ embeddingModel: 'nope' }, /^embedding-model: /],
+    [{ embeddingModel: 'rakis-test/encoder-mini nope' }, /^embedding-model: "nope" is not a known embedding model/],
+    [{ embeddingModel: 'rakis-test/encoder-tiny rakis-test/encoder-tiny' }, /^embedding-model: names a model twice/],
   ])('refuses %o', (overrides, message) => {
     expect(() => readPromptConfig({ ...none, ...overrides })).toThrow(message);
   });
@@ -92,6 +95,17 @@ describe('<rakis-prompt> attributes and the advanced frame', () => {
     expect(bad.frame).toBeUndefined();
     expect(Object.keys(bad.errors).sort()).toEqual(['embeddingModel', 'maxTimeSeconds', 'quorum', 'secDistance', 'secPercentage']);
     expect(frameFromFields({ ...fields, quorum: '' }).errors).toEqual({ quorum: 'a whole number of answers from 1 to 256' });
+  });
+
+  test('several embedding models: the field lists them in frame order, the frame names the others as further models', () => {
+    const frame = securityFrame('fast', { extraEmbeddingModels: [{ model: 'rakis-test/encoder-tiny' }] }, 'rakis-test/encoder-mini');
+    const fields = fieldsFromFrame(frame);
+    expect(fields.embeddingModel).toBe('rakis-test/encoder-mini rakis-test/encoder-tiny');
+    expect(frameFromFields(fields)).toEqual({ frame, errors: {} });
+    expect(frameFromFields({ ...fields, embeddingModel: 'rakis-test/encoder-mini nope' }).errors).toEqual({ embeddingModel: expect.stringMatching(/^one or more of /) });
+    expect(frameFromFields({ ...fields, embeddingModel: ' ' }).errors).toEqual({ embeddingModel: expect.stringMatching(/^one or more of /) });
+    // The same model twice is refused by the protocol's own check.
+    expect(frameFromFields({ ...fields, embeddingModel: 'rakis-test/encoder-tiny rakis-test/encoder-tiny' }).frame).toBeUndefined();
   });
 });
 

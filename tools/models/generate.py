@@ -1,4 +1,4 @@
-"""Generates the project's test models, rakis-test/encoder-mini and rakis-test/lm-mini.
+"""Generates the project's test models, rakis-test/encoder-mini, rakis-test/encoder-tiny and rakis-test/lm-mini.
 
 They are small fixtures in the exact formats transformers.js loads (config.json, tokenizer.json,
 tokenizer_config.json, onnx/model.onnx), made because no package ships trained weights. Both are
@@ -6,7 +6,7 @@ trained for a few seconds on docstrings of Python's standard library (PSF licens
 libpython3.11-stdlib), so paraphrases embed closer than unrelated texts and the LM writes
 English-looking words. Seeded, single-threaded: reruns on Debian 12 give the same files.
 
-Run: /usr/bin/python3 tools/models/generate.py [out_dir] [--only encoder|lm]
+Run: /usr/bin/python3 tools/models/generate.py [out_dir] [--only encoder|encoder-tiny|lm]
 (default out_dir: models/; needs python3-torch, python3-onnx)
 """
 import argparse
@@ -22,7 +22,7 @@ import re
 PARSER = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], epilog='needs python3-torch, python3-onnx')
 PARSER.add_argument('out_dir', nargs='?', default=os.path.join(os.path.dirname(__file__), '..', '..', 'models'),
                     help='where rakis-test/ is written (default: the repo\'s models/)')
-PARSER.add_argument('--only', choices=['encoder', 'lm'], help='generate one model only')
+PARSER.add_argument('--only', choices=['encoder', 'encoder-tiny', 'lm'], help='generate one model only')
 ARGS = PARSER.parse_args()
 OUT = ARGS.out_dir
 ONLY = ARGS.only
@@ -248,6 +248,80 @@ def make_encoder(sentences):
         '_comment': 'Test fixture made by tools/models/generate.py; not a production model.',
         'architectures': ['BertModel'], 'model_type': 'bert', 'vocab_size': len(vocab), 'hidden_size': 128,
         'num_hidden_layers': 2, 'num_attention_heads': 4, 'intermediate_size': 256, 'hidden_act': 'gelu',
+        'max_position_embeddings': 128, 'type_vocab_size': 2, 'layer_norm_eps': 1e-12, 'pad_token_id': 0,
+    })
+    write_json(out, 'tokenizer.json', bert_tokenizer_json(vocab))
+    write_json(out, 'tokenizer_config.json', {
+        'tokenizer_class': 'BertTokenizer', 'do_lower_case': True, 'model_max_length': 128,
+        'cls_token': '[CLS]', 'sep_token': '[SEP]', 'pad_token': '[PAD]', 'unk_token': '[UNK]', 'mask_token': '[MASK]',
+        'clean_up_tokenization_spaces': True,
+    })
+    return model, index
+
+
+# ---------------------------------------------------------------- second encoder (pre-LN, ReLU, 64 dims)
+
+class PreNormLayer(nn.Module):
+    """A pre-LayerNorm block with ReLU: a different architecture from encoder-mini's post-LN GELU one."""
+    def __init__(self, hidden, heads, inner):
+        super().__init__()
+        self.heads = heads
+        self.head_dim = hidden // heads
+        self.ln1 = nn.LayerNorm(hidden, eps=1e-12)
+        self.q = nn.Linear(hidden, hidden)
+        self.k = nn.Linear(hidden, hidden)
+        self.v = nn.Linear(hidden, hidden)
+        self.out = nn.Linear(hidden, hidden)
+        self.ln2 = nn.LayerNorm(hidden, eps=1e-12)
+        self.ff1 = nn.Linear(hidden, inner)
+        self.ff2 = nn.Linear(inner, hidden)
+
+    def forward(self, x, mask_bias):
+        b, t, h = x.shape
+        d = self.head_dim
+        y = self.ln1(x)
+        q, k, v = (proj(y).view(b, t, self.heads, d).transpose(1, 2) for proj in (self.q, self.k, self.v))
+        attn = ((q @ k.transpose(-1, -2) / math.sqrt(d) + mask_bias).softmax(-1) @ v).transpose(1, 2).reshape(b, t, h)
+        x = x + self.out(attn)
+        return x + self.ff2(F.relu(self.ff1(self.ln2(x))))
+
+
+class TinyEncoder(nn.Module):
+    """64 dims, 3 pre-LN layers, 2 heads, no token types in the sum (the input is accepted and unused)."""
+    def __init__(self, vocab, hidden=64, layers=3, heads=2, inner=128, positions=128):
+        super().__init__()
+        self.words = nn.Embedding(vocab, hidden)
+        self.positions = nn.Embedding(positions, hidden)
+        self.layers = nn.ModuleList(PreNormLayer(hidden, heads, inner) for _ in range(layers))
+        self.ln = nn.LayerNorm(hidden, eps=1e-12)
+
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        t = input_ids.shape[1]
+        pos = torch.arange(t, device=input_ids.device).unsqueeze(0)
+        x = self.words(input_ids) + self.positions(pos) + 0 * token_type_ids.unsqueeze(-1).to(torch.float32)
+        mask_bias = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * -10000.0
+        for layer in self.layers:
+            x = layer(x, mask_bias)
+        return self.ln(x)
+
+
+def make_tiny_encoder(sentences):
+    seed_all(3)
+    vocab = wordpiece_vocab(sentences, size=1024)
+    index = {t: i for i, t in enumerate(vocab)}
+    model = TinyEncoder(len(vocab))
+    train_encoder(model, sentences, index, steps=300)
+    model.eval()
+    out = os.path.join(OUT, 'rakis-test', 'encoder-tiny')
+    os.makedirs(os.path.join(out, 'onnx'), exist_ok=True)
+    ids, mask = pad_batch([wordpiece_ids('A test fixture sentence.', index, 128)])
+    export(model, (ids, mask, torch.zeros_like(ids)), os.path.join(out, 'onnx', 'model.onnx'),
+           ['input_ids', 'attention_mask', 'token_type_ids'], ['last_hidden_state'],
+           {n: {0: 'batch_size', 1: 'sequence_length'} for n in ['input_ids', 'attention_mask', 'token_type_ids', 'last_hidden_state']})
+    write_json(out, 'config.json', {
+        '_comment': 'Test fixture made by tools/models/generate.py; not a production model. Pre-LN, ReLU.',
+        'architectures': ['BertModel'], 'model_type': 'bert', 'vocab_size': len(vocab), 'hidden_size': 64,
+        'num_hidden_layers': 3, 'num_attention_heads': 2, 'intermediate_size': 128, 'hidden_act': 'relu',
         'max_position_embeddings': 128, 'type_vocab_size': 2, 'layer_norm_eps': 1e-12, 'pad_token_id': 0,
     })
     write_json(out, 'tokenizer.json', bert_tokenizer_json(vocab))
@@ -500,6 +574,9 @@ def main():
     if ONLY in (None, 'encoder'):
         print('encoder-mini')
         make_encoder(sentences)
+    if ONLY in (None, 'encoder-tiny'):
+        print('encoder-tiny')
+        make_tiny_encoder(sentences)
     if ONLY in (None, 'lm'):
         print('lm-mini')
         make_decoder(sentences)

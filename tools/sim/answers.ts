@@ -13,6 +13,16 @@ export const honestAnswer = (prompt: string): string =>
 export const wrongAnswer = (): string =>
   'Cheese made from moon rock falls slowly whenever Tuesday rain melts green clocks inside purple mountains near quiet rivers.';
 
+/** Words the simulation's stand-in for encoder-mini does not see (`frame-embedders.ts`). */
+export const BLIND_SPOT: ReadonlySet<string> = new Set(['not', 'never', 'false', 'untrue', 'wrong', 'contrary', 'denied', 'refuted', 'myth', 'hoax', 'nonsense', 'fiction']);
+
+/**
+ * The honest answer buried under words encoder-mini's stand-in is blind to: in that model it embeds
+ * exactly like the honest answer, in encoder-tiny it lies far from it. A liar that fools one model only.
+ */
+export const oneModelLie = (prompt: string): string =>
+  `${honestAnswer(prompt)} ${[...BLIND_SPOT, ...BLIND_SPOT, ...BLIND_SPOT].join(' ')}`;
+
 export function garbageText(random: () => number, words = 20): string {
   return Array.from({ length: words }, () => Math.floor(random() * 2 ** 32).toString(36)).join(' ');
 }

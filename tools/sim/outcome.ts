@@ -1,4 +1,3 @@
-import { hammingDistance } from '../../src/consensus/index.js';
 
 /** What one honest node ended with. */
 export type Verdict =
@@ -17,21 +16,18 @@ export interface Classification {
 export interface Judge {
   /** Committers that ran the honest generator. */
   honestCommitters: ReadonlySet<string>;
-  /** Packed embedding of the noise-free honest answer. */
-  honestEmbedding: Uint8Array;
-  embed: (output: string) => Uint8Array;
-  /** The frame's sphere radius in bits. */
-  radiusBits: number;
+  /** Whether an output lies within the frame's radius of the noise-free honest answer, in every model of the frame. */
+  nearHonest: (output: string) => boolean;
 }
 
 /**
  * A decided answer is correct when it is within the honest cluster: its committer ran the honest
  * generator, or its output (re-embedded here) lies within the frame's radius (`secDistance`) of the
- * noise-free honest answer. Anything else (a sybil's wrong answer, garbage) is wrong.
+ * noise-free honest answer in every model of the frame. Anything else (a sybil's wrong answer, garbage) is wrong.
  */
 export function isCorrectAnswer(verdict: Extract<Verdict, { kind: 'decided' }>, judge: Judge): boolean {
   if (judge.honestCommitters.has(verdict.chosenFrom)) return true;
-  return hammingDistance(judge.embed(verdict.output), judge.honestEmbedding) <= judge.radiusBits;
+  return judge.nearHonest(verdict.output);
 }
 
 /**

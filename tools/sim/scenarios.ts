@@ -4,7 +4,7 @@ import { COMMITTING_ACTORS, type ActorKind } from './actors.js';
 import type { FloodKind } from './flood-actors.js';
 
 /** Byzantine workers that are RakisNodes with corrupted engines. */
-export const NODE_KINDS = ['garbage', 'sybil', 'lying-embedding'] as const;
+export const NODE_KINDS = ['garbage', 'sybil', 'lying-embedding', 'one-model-liar'] as const;
 export type NodeKind = (typeof NODE_KINDS)[number];
 export type ByzantineKind = NodeKind | ActorKind | FloodKind;
 export type ByzantineMix = Partial<Record<ByzantineKind, number>>;
@@ -60,6 +60,8 @@ export interface Scenario {
   speeds?: { honest: (u: number) => number; sybil: number };
   /** Requests per identity of a request flood (default 700). */
   requestsPerIdentity?: number;
+  /** Changes to the simulation's frame (e.g. further embedding models). */
+  frame?: Partial<SecurityFrame>;
   /** Network conditions, the splitter and floods of the matrix (issue 11): left out of the quick unit test, which `sim-matrix.test.ts` samples. */
   extended?: true;
 }
@@ -101,6 +103,8 @@ export const SCENARIOS: Scenario[] = [
   { name: 'copy-commit', mix: ({ tolerance }) => ({ 'copy-commit': tolerance }) },
   { name: 'copy-reveal', mix: ({ tolerance }) => ({ 'copy-reveal': tolerance }) },
   { name: 'equivocate', mix: ({ tolerance }) => ({ equivocate: tolerance }) },
+  // Two embedding models; the liars' text embeds like the honest answer in the first and far from it in the second.
+  { name: 'one-model-liar', mix: ({ tolerance }) => ({ 'one-model-liar': tolerance }), frame: { extraEmbeddingModels: [{ model: 'rakis-test/encoder-tiny' }] } },
   { name: 'mismatch-reveal', mix: ({ tolerance }) => ({ 'mismatch-reveal': tolerance }) },
   { name: 'withhold', mix: ({ tolerance }) => ({ withhold: tolerance }) },
   { name: 'late-commit', mix: ({ extras }) => ({ 'late-commit': extras }) },

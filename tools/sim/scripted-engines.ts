@@ -14,13 +14,16 @@ export class ScriptedEmbedder implements Embedder {
   readonly model: string;
   private readonly dims: number;
   private readonly wordVectors = new Map<string, Float32Array>();
+  /** Words this model does not see. */
+  private readonly blindTo: ReadonlySet<string>;
   calls = 0;
 
-  constructor(model = 'rakis-test/encoder-mini') {
+  constructor(model = 'rakis-test/encoder-mini', { blindTo = new Set<string>() }: { blindTo?: ReadonlySet<string> } = {}) {
     const spec = embeddingModel(model);
     if (!spec) throw new RangeError(`unknown embedding model ${model}`);
     this.model = model;
     this.dims = spec.dims;
+    this.blindTo = blindTo;
   }
 
   healthy(): boolean {
@@ -35,6 +38,7 @@ export class ScriptedEmbedder implements Embedder {
   embed(text: string): Float32Array {
     const sum = new Float32Array(this.dims);
     for (const word of text.toLowerCase().match(/[a-z0-9']+/g) ?? []) {
+      if (this.blindTo.has(word)) continue;
       const vector = this.vectorOf(word);
       for (let i = 0; i < this.dims; i++) sum[i]! += vector[i]!;
     }

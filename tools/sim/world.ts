@@ -1,22 +1,21 @@
-import { binarize } from '../../src/consensus/index.js';
-import { radiusBits } from '../../src/consensus/thresholds.js';
 import type { MeshDropReason } from '../../src/network/index.js';
 import { MemoryBus } from '../../src/network/memory-bus.js';
 import { RakisNode, type Embedder, type TextGenerator } from '../../src/node/index.js';
-import { embeddingBits, importIdentity, type Identity, type SecurityFrame } from '../../src/protocol/index.js';
+import { importIdentity, type Identity, type SecurityFrame } from '../../src/protocol/index.js';
 import { DEFAULT_TIMINGS } from '../../src/quorum/index.js';
 import { MeshHarness } from '../../testkit/mesh-harness.js';
 import { randomHex, seededRandom } from '../../testkit/random.js';
 import { ACTOR_KINDS, RawActor, type ActorKind } from './actors.js';
 import { FLOOD_KINDS, FloodActor, type FloodKind } from './flood-actors.js';
-import { GarbageGenerator, honestAnswer, LyingEmbedder, SIM_MODEL, wrongAnswer } from './answers.js';
+import { GarbageGenerator, honestAnswer, LyingEmbedder, oneModelLie, SIM_MODEL, wrongAnswer } from './answers.js';
+import { frameEmbedders } from './frame-embedders.js';
 import { HeapScheduler } from './heap-scheduler.js';
 import { memoizedVerifier } from './memo-verify.js';
 import { reaches } from './reach.js';
 import { HeapSampler, Probe, ProbedMesh, probeTransport } from './probe.js';
 import { classify, type Classification, type Verdict } from './outcome.js';
 import { committingCount, isCommitting, sizing, type ByzantineKind, type ByzantineMix, type Scenario } from './scenarios.js';
-import { ScriptedEmbedder, ScriptedGenerator } from './scripted-engines.js';
+import { ScriptedGenerator } from './scripted-engines.js';
 import { TrafficMeter } from './traffic.js';
 
 export const SIM_FRAME: SecurityFrame = {
@@ -113,7 +112,7 @@ interface Honest {
 export async function runScenario(scenario: Scenario, options: WorldOptions): Promise<RunResult> {
   const cpuStart = process.cpuUsage();
   const heap = new HeapSampler();
-  const frame = options.frame ?? SIM_FRAME;
+  const frame = { ...(options.frame ?? SIM_FRAME), ...scenario.frame };
   const random = seededRandom(options.seed * 1_000_003 + hashName(scenario.name));
   const scheduler = new HeapScheduler(T0);
   const [minLatency, maxLatency] = options.latencyMs ?? [20, 150];
@@ -130,7 +129,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
     reach: (from, to, now) => reaches(from, to, now >= partition.from && now < partition.until),
   });
   const meter = new TrafficMeter();
-  const embedder = new ScriptedEmbedder(frame.embeddingModel);
+  const { embedders, nearHonest } = frameEmbedders(frame, honestAnswer(PROMPT));
   const delay = (ms: number, signal?: AbortSignal) =>
     new Promise<void>((resolve) => {
       const timer = scheduler.setTimeout(resolve, ms);
@@ -154,7 +153,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   const byzantineCommitters = committingCount(mix);
   const honestWorkers = committers - byzantineCommitters;
   const actorCount = [...ACTOR_KINDS, ...FLOOD_KINDS].reduce((sum, kind) => sum + (mix[kind] ?? 0), 0);
-  const nodeAttackers = (mix.garbage ?? 0) + (mix.sybil ?? 0) + (mix['lying-embedding'] ?? 0);
+  const nodeAttackers = (mix.garbage ?? 0) + (mix.sybil ?? 0) + (mix['lying-embedding'] ?? 0) + (mix['one-model-liar'] ?? 0);
   const verifiers = options.nodes - 1 - observers - honestWorkers - nodeAttackers - actorCount;
   if (honestWorkers < 0 || verifiers < 0) throw new RangeError(`${scenario.name}: ${options.nodes} nodes are too few for its attackers`);
 
@@ -173,7 +172,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   const entry = (node: RakisNode): Honest => ({ node, probe: probes.get(node)!, receivedBefore: 0 });
 
   const honest: Honest[] = [];
-  const requester = await create([], [embedder]);
+  const requester = await create([], embedders);
   honest.push(entry(requester));
   const honestCommitters = new Set<string>();
   for (let i = 0; i < honestWorkers; i++) {
@@ -185,25 +184,26 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
       tokensPerSecond: scenario.speeds?.honest(random()) ?? 20 + random() * 60,
       delay,
     });
-    const node = await create([generator], [embedder]);
+    const node = await create([generator], embedders);
     honestCommitters.add(node.synthientId);
     honest.push(entry(node));
   }
-  for (let i = 0; i < verifiers; i++) honest.push(entry(await create([], [embedder])));
+  for (let i = 0; i < verifiers; i++) honest.push(entry(await create([], embedders)));
   for (let i = 0; i < observers; i++) honest.push(entry(await create([], [])));
 
   const attackers: RakisNode[] = [];
-  for (let i = 0; i < (mix.garbage ?? 0); i++) attackers.push(await create([new GarbageGenerator(seededRandom(random() * 2 ** 32))], [embedder]));
-  for (let i = 0; i < (mix.sybil ?? 0); i++) attackers.push(await create([new ScriptedGenerator({ model: SIM_MODEL, answer: wrongAnswer, delay, tokensPerSecond: scenario.speeds?.sybil ?? 50 })], [embedder]));
+  for (let i = 0; i < (mix.garbage ?? 0); i++) attackers.push(await create([new GarbageGenerator(seededRandom(random() * 2 ** 32))], embedders));
+  for (let i = 0; i < (mix.sybil ?? 0); i++) attackers.push(await create([new ScriptedGenerator({ model: SIM_MODEL, answer: wrongAnswer, delay, tokensPerSecond: scenario.speeds?.sybil ?? 50 })], embedders));
+  for (let i = 0; i < (mix['one-model-liar'] ?? 0); i++) attackers.push(await create([new ScriptedGenerator({ model: SIM_MODEL, answer: oneModelLie, delay })], embedders));
   for (let i = 0; i < (mix['lying-embedding'] ?? 0); i++) {
-    attackers.push(await create([new GarbageGenerator(seededRandom(random() * 2 ** 32))], [new LyingEmbedder(embedder, honestAnswer(PROMPT))]));
+    attackers.push(await create([new GarbageGenerator(seededRandom(random() * 2 ** 32))], embedders.map((inner) => new LyingEmbedder(inner, honestAnswer(PROMPT)))));
   }
   const actorMesh = (id: Identity, group: string) => new MeshHarness({ identity: id, transports: [meter.wrap(bus.transport('memory', group))], scheduler, verify });
   const actors: (RawActor | FloodActor)[] = [];
   for (const kind of ACTOR_KINDS) {
     for (let i = 0; i < (mix[kind as ActorKind] ?? 0); i++) {
       const id = identity();
-      const ctx = { scheduler, random: seededRandom(random() * 2 ** 32), embedder, revealDelayMs: scenario.revealDelayMs };
+      const ctx = { scheduler, random: seededRandom(random() * 2 ** 32), embedder: embedders[0]!, revealDelayMs: scenario.revealDelayMs };
       // The reveal splitter: one identity, two meshes, each reaching one half only.
       if (kind === 'reveal-split') actors.push(new RawActor(kind, id, actorMesh(id, 'only-a'), ctx, actorMesh(id, 'only-b')));
       else actors.push(new RawActor(kind, id, actorMesh(id, nextGroup()), ctx));
@@ -276,10 +276,8 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   const after = meter.snapshot();
   const judged = honest.filter((h) => !h.left);
   const verdicts = judged.map(({ node }) => verdictOf(node, handle.requestId));
-  const bits = embeddingBits(frame.embeddingModel, frame.embeddingDims)!;
-  const embed = (output: string) => binarize(embedder.embed(output), bits);
   const firstDecisions = judged.flatMap(({ first }) => (first ? [first] : []));
-  const outcome = classify(verdicts, firstDecisions, { honestCommitters, honestEmbedding: embed(honestAnswer(PROMPT)), embed, radiusBits: radiusBits(frame.secDistance, bits) });
+  const outcome = classify(verdicts, firstDecisions, { honestCommitters, nearHonest });
   const drops: Partial<Record<MeshDropReason, number>> = {};
   for (const { node } of judged) {
     for (const [reason, count] of Object.entries(node.status.packets.drops)) drops[reason as MeshDropReason] = (drops[reason as MeshDropReason] ?? 0) + (count ?? 0);
@@ -350,7 +348,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
     for (let i = 0; i < count; i++) {
       scheduler.setTimeout(() => {
         const join = async () => {
-          const node = await create([], [embedder]);
+          const node = await create([], embedders);
           const fresh = entry(node);
           honest.push(fresh);
           watch(fresh);
