@@ -21,16 +21,25 @@ export type EngineErrorCode =
   | 'not-loaded'
   | 'unknown-model'
   | 'unsupported'
+  /** An API endpoint refused the key (HTTP 401 or 403). */
+  | 'auth'
+  /** An API endpoint asked to slow down (HTTP 429); `retryAfterMs` says for how long when it said. */
+  | 'rate-limited'
+  /** An API endpoint did not answer (or stopped streaming) in time. */
+  | 'timeout'
   | 'internal';
 
 export class EngineError extends Error {
   override readonly name = 'EngineError';
+  /** For `rate-limited`: how long the endpoint asked us to wait, when it said. */
+  readonly retryAfterMs: number | undefined;
   constructor(
     readonly code: EngineErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number },
   ) {
     super(message, options);
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 

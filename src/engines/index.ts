@@ -7,6 +7,8 @@ export type { Embeddings } from './embedding-runtime.js';
 export type { LlmEngine } from './llm-engine.js';
 export { TransformersLlmEngine } from './transformers-llm-engine.js';
 export { WebLlmEngine, type WebLlmEngineOptions } from './web-llm-engine.js';
+export { ApiLlmEngine, MAX_RETRY_WAIT_MS } from './api-llm-engine.js';
+export { listApiModels, streamChatCompletion, DEFAULT_API_TIMEOUT_MS, type ApiEndpoint, type ChatParams } from './openai-api.js';
 export { createLlmEngine, type CreateLlmEngineOptions } from './create-llm-engine.js';
 export type { GenerationResult, GenerationStream } from './generation-stream.js';
 export type { GenerateOptions } from './text-generation-runtime.js';

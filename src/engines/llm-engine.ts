@@ -1,6 +1,6 @@
 /**
- * `LlmEngine`: one interface over two backends (WebLLM on WebGPU, transformers.js on WASM or its
- * WebGPU device). Generation parameters come with each request.
+ * `LlmEngine`: one interface over the backends (WebLLM on WebGPU, transformers.js on WASM or its
+ * WebGPU device, an OpenAI-compatible API). Generation parameters come with each request.
  */
 import type { LlmBackend } from './capabilities.js';
 import type { EngineStatus, LoadOptions } from './engine-lifecycle.js';
@@ -10,7 +10,8 @@ import type { GenerateOptions } from './text-generation-runtime.js';
 
 export interface LlmEngine {
   readonly modelId: string;
-  readonly backend: LlmBackend;
+  /** `api`: an OpenAI-compatible endpoint answers (api-llm-engine.ts); no device capability decides it. */
+  readonly backend: LlmBackend | 'api';
   readonly status: EngineStatus;
   readonly lastError: EngineError | undefined;
   load(options?: LoadOptions): Promise<void>;

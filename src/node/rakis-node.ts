@@ -255,8 +255,9 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     this.contributing = abort;
     const loader = this.options.engineLoader ?? defaultEngineLoader;
     try {
+      const withKey = options.api ? await (await import('./api-key-vault.js')).withRememberedApiKey(options, this.options.store, this.options.password) : options;
       const [{ generators, embedders }, { worker }] = await Promise.all([
-        loader({ ...options, signal: abort.signal, onProgress: (progress) => this.emit('engine-progress', progress) }),
+        loader({ ...withKey, signal: abort.signal, onProgress: (progress) => this.emit('engine-progress', progress) }),
         this.following.load(),
       ]);
       if (abort.signal.aborted) throw new RakisError('cancelled', 'loading was cancelled');

@@ -15,8 +15,10 @@ export interface RealEngineOptions {
  * contributes never downloads it.
  */
 export function realEngineLoader(options: RealEngineOptions = {}): EngineLoader {
-  return async ({ models, embeddingModels, modelBaseUrl, signal, onProgress }) => {
+  return async ({ models, embeddingModels, modelBaseUrl, api, signal, onProgress }) => {
     const engines = await import('../engines/index.js');
+    // An endpoint answers in a second: check it (and its key) before the embedding models download.
+    const apiGenerators = api ? await (await import('./api-generators.js')).apiGenerators(engines, api, models, signal) : undefined;
     const location = {
       ...(modelBaseUrl !== undefined ? { modelBaseUrl } : {}),
       ...(options.wasmBaseUrl !== undefined ? { wasmBaseUrl: options.wasmBaseUrl } : {}),
@@ -29,8 +31,8 @@ export function realEngineLoader(options: RealEngineOptions = {}): EngineLoader 
       await engine.load({ signal, onProgress: progressOf(id) });
       embedders.push(embedderPort(engine));
     }
-    const generators: TextGenerator[] = [];
-    if (models.length > 0) {
+    const generators: TextGenerator[] = apiGenerators ?? [];
+    if (!api && models.length > 0) {
       const llm = await engines.createLlmEngine({
         models,
         ...location,
@@ -51,7 +53,7 @@ function embedderPort(engine: EmbeddingEngine): Embedder {
   };
 }
 
-function generatorPort(engine: LlmEngine): TextGenerator {
+export function generatorPort(engine: LlmEngine): TextGenerator {
   return {
     model: engine.modelId,
     healthy: () => engine.status !== 'unhealthy',

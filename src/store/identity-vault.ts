@@ -92,7 +92,7 @@ export function checkedExport(identity: ExportedIdentity): ExportedIdentity {
   return exportIdentity(checkedIdentity(identity));
 }
 
-function deriveKey(subtle: SubtleCrypto, password: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<CryptoKey> {
+export function deriveKey(subtle: SubtleCrypto, password: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<CryptoKey> {
   return cryptoStep(async () => {
     // NFC: the same password typed on different systems must give the same bytes.
     const material = await subtle.importKey('raw', utf8(password.normalize('NFC')), 'PBKDF2', false, ['deriveKey']);
@@ -104,7 +104,7 @@ function deriveKey(subtle: SubtleCrypto, password: string, salt: Uint8Array<Arra
 }
 
 /** WebCrypto failing at anything but decryption means it cannot be used here (keeps errors typed). */
-async function cryptoStep<T>(step: () => Promise<T>): Promise<T> {
+export async function cryptoStep<T>(step: () => Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (error) {
@@ -117,11 +117,11 @@ function associatedData(synthientId: string): Uint8Array<ArrayBuffer> {
 }
 
 /** Local rather than protocol's utf8ToBytes: WebCrypto's types want an ArrayBuffer-backed array. */
-function utf8(text: string): Uint8Array<ArrayBuffer> {
+export function utf8(text: string): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode(text);
 }
 
-function webCrypto(): SubtleCrypto {
+export function webCrypto(): SubtleCrypto {
   const subtle = globalThis.crypto?.subtle;
   // Browsers expose SubtleCrypto only in secure contexts (https, localhost).
   if (!subtle) throw new StoreError('unavailable', 'WebCrypto is not available (an insecure context?)');
