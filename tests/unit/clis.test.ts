@@ -18,6 +18,7 @@ test.concurrent.each([
   ['tsx', 'tools/sim/cli.ts', 'npm run sim [-- --nodes 50'],
   ['tsx', 'bench/list-check.ts', 'npx tsx bench/list-check.ts [--entries 512]'],
   ['node', 'tools/relay/cli.js', 'node tools/relay/cli.js [--host 127.0.0.1]'],
+  ['tsx', 'tools/api-server-cli.ts', 'npx tsx tools/api-server-cli.ts [--port 8790]'],
 ] as const)('%s %s --help prints its usage and exits 0', async (runner, script, usage) => {
   const { code, stdout, stderr } = await run(RUNNERS[runner], [script, '--help']);
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
