@@ -15,6 +15,8 @@ export interface ContributeAttributes {
   models: string | null;
   embeddingModels: string | null;
   modelBaseUrl: string | null;
+  /** An OpenAI-compatible endpoint to answer through instead of an in-page model. */
+  apiUrl?: string | null;
 }
 
 /** Reads the contribution attributes of `<rakis-node>`; throws `RakisError('invalid-options')` naming the bad one. */
@@ -39,8 +41,23 @@ export function readContributeConfig(attributes: ContributeAttributes, baseUrl: 
     }
   }
 
+  const apiUrl = (attributes.apiUrl ?? '').trim();
+  if (apiUrl !== '') {
+    let url: URL;
+    try {
+      url = new URL(apiUrl, baseUrl);
+    } catch {
+      throw invalid('api-url', `"${apiUrl}" is not a URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid('api-url', `"${apiUrl}" is not an http(s) URL`);
+    if (embeddingModels.length === 0) throw invalid('embedding-models', 'a contributing node needs at least one embedding model');
+    // Without `models`, the endpoint's own list (`/models`) says what it serves.
+    const api = { baseUrl: url.href.replace(/\/+$/, '') };
+    return { mode, options: { models, embeddingModels, api, ...(modelBaseUrl ? { modelBaseUrl } : {}) } };
+  }
+
   if (models.length === 0) {
-    if (mode !== 'off') throw invalid('contribute', 'there is nothing to contribute: list the models to run in the models attribute');
+    if (mode !== 'off') throw invalid('contribute', 'there is nothing to contribute: list the models to run in the models attribute, or give an api-url');
     return { mode, options: undefined };
   }
   if (embeddingModels.length === 0) throw invalid('embedding-models', 'a contributing node needs at least one embedding model');

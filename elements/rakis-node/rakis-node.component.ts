@@ -10,6 +10,7 @@ import { sharedStyles } from '../shared/styles.js';
 import { readContributeConfig, type ContributeConfig } from './contribute-config.js';
 import { Contribution } from './contribution.js';
 import { rakisNodeStyles } from './rakis-node.styles.js';
+import { renderApiConsent, withApiKey } from './api-consent.js';
 import { transportList } from './transport-list.js';
 
 /** What the widget is doing, as the `state` attribute reflects it for styling. */
@@ -33,6 +34,7 @@ export type NodeOptionsFromPage = Parameters<typeof createNodeFromAttributes>[1]
  * @attr {string} models - LLMs this node offers to run (space separated ids); none makes it a follower.
  * @attr {string} embedding-models - Embedding models to commit and verify with. Default `nomic-ai/nomic-embed-text-v1.5`.
  * @attr {string} model-base-url - Where the site serves model files itself (relative to the page).
+ * @attr {string} api-url - An OpenAI-compatible endpoint (base URL up to `/v1`) to answer through instead of an in-page model; `models` then names the endpoint's models (default: every model its `/models` lists). The consent panel asks for its key.
  * @attr {string} contribute - Absent: off (the visitor may offer); `ask` (or empty): ask the visitor now; `auto`: the site already has consent. May change at any time.
  * @attr {boolean} peers-open - Shows the peer list expanded.
  * @attr {string} state - Reflected, read-only: `starting`, `running`, `asking`, `loading`, `contributing` or `error`.
@@ -54,6 +56,7 @@ export type NodeOptionsFromPage = Parameters<typeof createNodeFromAttributes>[1]
  * @csspart status - The status list (network, id, transports, tokens).
  * @csspart transports - The list of transports and their health.
  * @csspart consent - The "contribute compute?" panel.
+ * @csspart api-key - The API key field of the consent panel (with `api-url`).
  * @csspart progress - The model load progress panel.
  * @csspart button - Every button.
  * @csspart error - Every error panel.
@@ -69,6 +72,12 @@ export class RakisNodeElement extends RakisElement implements NodeProvider {
   @property() models: string | null = null;
   @property({ attribute: 'embedding-models' }) embeddingModels: string | null = null;
   @property({ attribute: 'model-base-url' }) modelBaseUrl: string | null = null;
+  @property({ attribute: 'api-url' }) apiUrl: string | null = null;
+  /**
+   * The key for `api-url`, when the page already has it (its own form); otherwise the consent panel
+   * asks. Never reflected to an attribute, sent only to `api-url`, never to peers.
+   */
+  @property({ attribute: false }) apiKey: string | undefined;
   @property({ reflect: true }) contribute: string | null = null;
   @property({ type: Boolean, attribute: 'peers-open' }) peersOpen = false;
   /** What the widget is doing (reflected as the `state` attribute). */
@@ -120,13 +129,15 @@ export class RakisNodeElement extends RakisElement implements NodeProvider {
   /** The contribution attributes, checked; throws `RakisError('invalid-options')`. */
   private readConfig(): ContributeConfig {
     return readContributeConfig(
-      { contribute: this.contribute, models: this.models, embeddingModels: this.embeddingModels, modelBaseUrl: this.modelBaseUrl },
+      { contribute: this.contribute, models: this.models, embeddingModels: this.embeddingModels, modelBaseUrl: this.modelBaseUrl, apiUrl: this.apiUrl },
       document.baseURI,
     );
   }
 
+  /** The contribution attributes, with the API key the page gave or the person typed. */
   private config(): ContributeConfig | undefined {
-    return checked(() => this.readConfig()).value;
+    const config = checked(() => this.readConfig()).value;
+    return config && { ...config, options: withApiKey(config.options, this.apiKey) };
   }
 
   /** Builds the node the attributes describe (stopped when this element lets go of it). */
@@ -152,6 +163,12 @@ export class RakisNodeElement extends RakisElement implements NodeProvider {
       node.on('request', (request) => emit(this, 'rakis-request', request)),
       node.on('consensus', (consensus) => emit(this, 'rakis-consensus', consensus)),
       node.on('failed', (failure) => emit(this, 'rakis-failed', failure)),
+      // An endpoint that refuses the key or rate-limits fails jobs, not the node: say why, where the person can act.
+      node.on('job', (job) => {
+        if (job.state !== 'failed' || !this.config()?.options?.api || !job.reason) return;
+        this.lastError = { code: 'api', message: job.reason };
+        emit(this, 'rakis-error', { code: 'api', message: job.reason, requestId: job.requestId });
+      }),
       node.on('error', (error) => {
         // A failed model load is shown by the contribution panel, with its retry button; a clock that is off by the status, for as long as it is.
         const shownElsewhere = error.code === 'clock' || (this.contribution.state === 'loading' && error.requestId === undefined);
@@ -226,7 +243,7 @@ export class RakisNodeElement extends RakisElement implements NodeProvider {
       </dd>
       ${status.role === 'worker'
         ? html`<dt>Models</dt>
-            <dd>${status.models.join(', ')}</dd>
+            <dd>${status.models.join(', ')}${this.config()?.options?.api ? html` <span class="muted">through ${this.config()!.options!.api!.baseUrl}</span>` : nothing}</dd>
             <dt>Tokens served</dt>
             <dd>${status.tokensServed}</dd>`
         : nothing}
@@ -264,6 +281,7 @@ export class RakisNodeElement extends RakisElement implements NodeProvider {
 
   private renderConsent(config: ContributeConfig): TemplateResult {
     const options = config.options!;
+    if (options.api) return renderApiConsent(options.api.baseUrl, options, this.apiKey, (key) => (this.apiKey = key), () => void this.startContributing(), () => this.contribution.set('off'));
     return html`<section class="consent" part="consent" aria-labelledby="consent-title">
       <h3 id="consent-title">Contribute compute to the Rakis network?</h3>
       <p>While this page is open, it will download and run these models to answer other people's questions:</p>

@@ -53,7 +53,14 @@ describe('<rakis-node> attributes', () => {
     expect(readContributeConfig({ ...attributes, embeddingModels: null }, BASE).options?.embeddingModels).toEqual(['nomic-ai/nomic-embed-text-v1.5']);
   });
 
+  test('an API endpoint: models from its list unless named, resolved against the page', () => {
+    const attributes = { contribute: 'ask', models: null, embeddingModels: 'rakis-test/encoder-mini', modelBaseUrl: null, apiUrl: 'http://127.0.0.1:8790/v1/' };
+    expect(readContributeConfig(attributes, BASE).options).toEqual({ models: [], embeddingModels: ['rakis-test/encoder-mini'], api: { baseUrl: 'http://127.0.0.1:8790/v1' } });
+    expect(readContributeConfig({ ...attributes, models: 'a/b', apiUrl: '/api/v1' }, BASE).options).toMatchObject({ models: ['a/b'], api: { baseUrl: 'https://blog.example/api/v1' } });
+  });
+
   test.each([
+    [{ apiUrl: 'ftp://host/v1' }, /^api-url: "ftp:\/\/host\/v1" is not an http\(s\) URL/],
     [{ contribute: 'yes please' }, /^contribute: "yes please" is not one of/],
     [{ contribute: 'ask', models: null }, /^contribute: there is nothing to contribute/],
     [{ embeddingModels: 'word2vec' }, /^embedding-models: "word2vec" is not a known embedding model/],
