@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { startApiServer, type ApiServer } from './api-server.js';
 import { startRelays, type Relays } from './relay/relays.js';
 import { createModelHandler } from './model-server.js';
 import { staticFiles } from './static-files.js';
@@ -12,11 +13,18 @@ export interface DemoStackOptions {
   /** Page server port; 0 picks a free one. */
   port?: number;
   relayPorts?: { torrent?: number; mqtt?: number; nostr?: number; libp2p?: number };
+  /** The OpenAI-compatible API serving the test LM: its port (0 picks one) and key; `false`: none. */
+  api?: { port?: number; key?: string } | false;
 }
+
+/** The key the demo's API server accepts (a demo on one machine; a real endpoint has its own). */
+export const DEMO_API_KEY = 'rakis-demo-key';
 
 export interface DemoStack {
   origin: string;
   relays: Relays;
+  /** The local API server and the key it accepts, when started. */
+  api: { server: ApiServer; key: string } | undefined;
   /** The demo pages, by name. */
   pages: Record<string, string>;
   close(): Promise<void>;
@@ -32,6 +40,9 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => boolean;
 export async function startDemoStack(options: DemoStackOptions = {}): Promise<DemoStack> {
   const host = options.host ?? '127.0.0.1';
   const relays = await startRelays({ host, relays: ['torrent', 'mqtt', 'nostr', 'libp2p'], ports: options.relayPorts ?? {} });
+  const apiOptions = options.api === false ? undefined : (options.api ?? {});
+  const key = apiOptions?.key ?? DEMO_API_KEY;
+  const api = apiOptions ? { server: await startApiServer({ host, port: apiOptions.port ?? 0, keys: [key] }), key } : undefined;
   const handlers: Handler[] = [
     staticFiles('/dist/', `${ROOT}dist/`),
     createModelHandler(),
@@ -59,10 +70,12 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
   return {
     origin,
     relays,
-    pages: Object.fromEntries(['index', 'blog', 'nft', 'dashboard'].map((name) => [name, `${origin}/demo/${name}.html`])),
+    api,
+    pages: Object.fromEntries(['index', 'blog', 'nft', 'dashboard', 'api'].map((name) => [name, `${origin}/demo/${name}.html`])),
     close: async () => {
       await new Promise((resolve) => server.close(resolve));
       await relays.close();
+      await api?.server.close();
     },
   };
 }
