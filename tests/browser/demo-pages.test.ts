@@ -58,6 +58,21 @@ describe('demo pages', () => {
     await page.close();
   });
 
+  test('api: naming an endpoint opens the consent panel that asks for its key and says where it goes', async () => {
+    const { page, errors } = await open('api.html');
+    await waitFor('the node', async () => (await stateOf(page, 'rakis-node')) === 'running', 20_000);
+    await page.locator('#endpoint').fill(stack.api!.server.baseUrl);
+    await page.getByRole('button', { name: 'Use this endpoint' }).click();
+    await waitFor('the consent panel', async () => (await stateOf(page, 'rakis-node')) === 'asking', 10_000);
+    const text = await shadowText(page, 'rakis-node');
+    expect(text).toContain(`answered by ${stack.api!.server.baseUrl}`);
+    expect(text).toMatch(/sent only to .*, never to other nodes/);
+    expect(await page.getByLabel('API key').getAttribute('type')).toBe('password');
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   test('dashboard: node, peers and the quorum view waiting for a request; it sees the blog page as a peer', async () => {
     const blog = await open('blog.html');
     const { page, errors } = await open('dashboard.html');
