@@ -195,3 +195,24 @@ describe('the key in the store', () => {
     expect(elsewhere.api?.key).toBeUndefined();
   });
 });
+
+test('RakisNode.contribute seals the key with the node password and reads it back for the same endpoint', async () => {
+  const { RakisNode } = await import('../../src/node/index.js');
+  const store = createMemoryStore();
+  const keysSeen: (string | undefined)[] = [];
+  const node = await RakisNode.create({
+    store,
+    password: 'pw',
+    transports: [],
+    engineLoader: async (options) => {
+      keysSeen.push(options.api?.key);
+      return { generators: [], embedders: [] };
+    },
+  });
+  const api = { baseUrl: 'http://127.0.0.1:1/v1' };
+  await node.contribute({ models: [], embeddingModels: [], api: { ...api, key: 'sk-node' } });
+  await node.contribute({ models: [], embeddingModels: [], api });
+  expect(keysSeen).toEqual(['sk-node', 'sk-node']);
+  expect(JSON.stringify(await store.loadSettings())).not.toContain('sk-node');
+  await node.stop();
+});
