@@ -45,7 +45,7 @@ async function contributeWithKey(page: Page, key: string): Promise<string> {
 
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
-  stack = await startDemoStack({ port: 0, relayPorts: { torrent: 8787, mqtt: 8788 }, api: { port: 0 } });
+  stack = await startDemoStack({ port: 0, relayPorts: { torrent: 8787, mqtt: 8788, nostr: 8789 }, api: { port: 0 } });
   browser = await launchChromium({ webrtc: true });
   for (let i = 0; i < 2; i++) contexts.push(await newContext(browser, { webrtc: true }));
   apiPage = await contexts[0]!.newPage();
