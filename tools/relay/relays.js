@@ -125,7 +125,9 @@ async function loadNostrRelay() {
   const fromCurves = createRequire(createRequire(commonDir).resolve('@noble/curves/secp256k1'));
   const resolve = Module._resolveFilename;
   Module._resolveFilename = function (request, parent, ...rest) {
-    if (request === '@noble/hashes/sha256' && parent?.filename?.startsWith(commonDir)) return fromCurves.resolve(request);
+    // Not from @nostr-relay/common's own node_modules: where npm nests @noble/curves there, resolving from it would loop.
+    const fromCommon = parent?.filename?.startsWith(commonDir) && !parent.filename.startsWith(`${commonDir}node_modules`);
+    if (request === '@noble/hashes/sha256' && fromCommon) return fromCurves.resolve(request);
     return resolve.call(this, request, parent, ...rest);
   };
   const [{ EventRepository, LogLevel }, { NostrRelay }] = await Promise.all([import('@nostr-relay/common'), import('@nostr-relay/core')]);
