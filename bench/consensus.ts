@@ -3,9 +3,14 @@
  * original Rakis's consensus step on the same data in the same run.
  *
  * Data: 60% of the points are an honest cluster (a base embedding with 0–8% of its bits flipped),
- * 40% are uniformly random outliers; secDistance 0.15, secPercentage 0.5.
+ * 40% are uniformly random outliers; secDistance 0.15, secPercentage 0.5. The sphere counts (the
+ * pair scan) are also timed alone with the WebAssembly SIMD kernel and with the JavaScript fallback.
  */
 import { decide, type ConsensusPoint } from '../src/consensus/index.js';
+import { packWords } from '../src/consensus/hamming.js';
+import { radiusBits } from '../src/consensus/thresholds.js';
+import { sphereCounts } from '../src/consensus/sphere-counts.js';
+import { withinRadiusKernel } from '../src/consensus/within-radius-kernel.js';
 import { bytesToHex } from '../src/protocol/index.js';
 import { flipBits, randomBytes, seededRandom } from '../testkit/random.js';
 import { originalRakisClusterSizes } from './consensus-baseline.js';
@@ -52,17 +57,25 @@ const rows = SIZES.map((n) => {
   const asNumbers = points.map((point) => Array.from(point.bEmbedding));
   const baselineRuns = n <= 100 ? 20 : n <= 1000 ? 3 : 1;
   const baselineMs = time(() => originalRakisClusterSizes(asNumbers, 0.15 * BITS, Math.ceil(0.5 * n)), baselineRuns);
-  return { n, ms, baselineMs, ratio: baselineMs / ms, decided: result.status === 'decided', clusterSize: result.status === 'decided' ? result.members.length : 0 };
+  const { words, wordsPerRow } = packWords(points.map((point) => point.bEmbedding));
+  const radius = radiusBits(0.15, BITS);
+  const kernel = withinRadiusKernel();
+  const scanWasmMs = kernel ? time(() => sphereCounts(words, wordsPerRow, n, radius, kernel), runs) : undefined;
+  const scanJsMs = time(() => sphereCounts(words, wordsPerRow, n, radius, null), runs);
+  const clusterSize = result.status === 'decided' ? result.members.length : 0;
+  return { n, ms, baselineMs, ratio: baselineMs / ms, scanWasmMs, scanJsMs, decided: result.status === 'decided', clusterSize };
 });
 
 if (json) {
-  console.log(JSON.stringify({ rows: rows.map(({ n, ms, baselineMs, ratio }) => ({ n, ms, baselineMs, ratio })) }));
+  console.log(JSON.stringify({ rows: rows.map(({ n, ms, baselineMs, ratio, scanWasmMs, scanJsMs }) => ({ n, ms, baselineMs, ratio, scanWasmMs, scanJsMs })) }));
 } else {
   console.log(`decide() vs the original Rakis consensus step, ${BITS}-bit embeddings (median wall time)`);
-  console.log('     n   decide ms   baseline ms    ratio   cluster');
+  console.log('     n   decide ms   baseline ms    ratio   cluster   scan: wasm ms     js ms');
   for (const row of rows) {
+    const wasm = row.scanWasmMs === undefined ? 'n/a' : row.scanWasmMs.toFixed(3);
     console.log(
-      `${String(row.n).padStart(6)} ${row.ms.toFixed(3).padStart(11)} ${row.baselineMs.toFixed(2).padStart(13)} ${row.ratio.toFixed(1).padStart(7)}x ${String(row.clusterSize).padStart(8)}`,
+      `${String(row.n).padStart(6)} ${row.ms.toFixed(3).padStart(11)} ${row.baselineMs.toFixed(2).padStart(13)} ${row.ratio.toFixed(1).padStart(7)}x ${String(row.clusterSize).padStart(8)} ${wasm.padStart(15)} ${row.scanJsMs.toFixed(3).padStart(9)}`,
     );
   }
+  if (!withinRadiusKernel()) console.log('(no WebAssembly SIMD here: decide() used the JavaScript scan)');
 }

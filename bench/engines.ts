@@ -1,6 +1,8 @@
 /**
  * `npm run bench:engines [-- --json]`: the engines on the test models, in one run:
- * - texts/s embedded by rakis-test/encoder-mini in Chromium (WASM), in a Web Worker vs on the page;
+ * - texts/s embedded by rakis-test/encoder-mini in Chromium (WASM), in a Web Worker vs on the page
+ *   after untimed warm-up batches (medians of alternating rounds, and of the rounds' worker/main
+ *   ratios), the first batch after loading, and the call path alone (an empty request);
  * - rakis-test/lm-mini on WASM in Chromium: time to first token, tokens/s;
  * - load time: the first in a fresh browser (includes compiling onnxruntime's 26 MB wasm), then cold
  *   (Cache API emptied) vs cached, for both models;
@@ -16,7 +18,7 @@ import type { Browser } from 'playwright-core';
 import { EmbeddingEngine } from '../src/engines/embedding-engine.js';
 import { TransformersLlmEngine } from '../src/engines/transformers-llm-engine.js';
 import { embeddingModel } from '../src/protocol/embedding-models.js';
-import { embedInPage, generateInPage, openEnginesPage, type OpenedPage } from '../testkit/engines/drive.js';
+import { callOverheadInPage, embedInPage, generateInPage, openEnginesPage, type OpenedPage } from '../testkit/engines/drive.js';
 import { buildEnginesFixture, startEnginesServer } from '../testkit/engines/fixture.js';
 import { AGREEMENT_TEXTS, maxDisagreement } from '../testkit/engines/agreement.js';
 import { launchChromium, newContext } from '../testkit/chromium.js';
@@ -47,6 +49,15 @@ const SAMPLED_TEXTS = 96;
 const AGREEMENT_TOKENS = 24;
 
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+/** Rounds of worker-vs-main embedding, alternating which goes first. */
+const THREAD_ROUNDS = 5;
+/**
+ * Untimed batches before the timed ones: the first batches after a load run 3-10× slower while V8
+ * optimizes the libraries' code, and each worker engine is a fresh realm that pays this again, while
+ * the page's realm stays warm from its previous main-thread engine. The steady rate is what a node runs at.
+ */
+const WARM_UP_CALLS = 3;
 
 async function nodeFigures() {
   const lm = new TransformersLlmEngine('rakis-test/lm-mini', { modelBaseUrl: MODELS, thread: 'main' });
@@ -97,12 +108,29 @@ async function main() {
   const gpuBrowser = await launchChromium({ webgpu: true });
   try {
     const batch = Array.from({ length: 4 }, () => AGREEMENT_TEXTS).flat();
-    const { firstEmbed, worker, main, coldEmbed, cachedEmbed, wasmBits, coldLm, cachedLm, lmRun, nodeAgreement } = await withPage(wasmBrowser, server.page, async (opened) => {
+    const { firstEmbed, worker, main, workerToMain, firstCallMs, callOverheadMs, coldEmbed, cachedEmbed, wasmBits, coldLm, cachedLm, lmRun, nodeAgreement } = await withPage(wasmBrowser, server.page, async (opened) => {
       const firstEmbed = await embedInPage(opened.page, { texts: node.corpus, clearCache: true });
       const coldEmbed = await embedInPage(opened.page, { texts: AGREEMENT_TEXTS, clearCache: true });
       const cachedEmbed = await embedInPage(opened.page, { texts: AGREEMENT_TEXTS });
-      const worker = await embedInPage(opened.page, { texts: batch, repeat: 5 });
-      const main = await embedInPage(opened.page, { texts: batch, repeat: 5, thread: 'main' });
+      // Worker and main thread in turns, each round starting with the other, so load drifting on a
+      // shared machine weighs on both alike; each figure is a median of its rounds.
+      const threadRates = { worker: [] as number[], main: [] as number[], ratios: [] as number[], firstWorker: [] as number[], firstMain: [] as number[] };
+      for (let turn = 0; turn < THREAD_ROUNDS; turn++) {
+        const order = turn % 2 === 0 ? (['worker', 'main'] as const) : (['main', 'worker'] as const);
+        const rate: Partial<Record<'worker' | 'main', number>> = {};
+        for (const thread of order) {
+          const run = await embedInPage(opened.page, { texts: batch, warmUp: WARM_UP_CALLS, repeat: 5, thread });
+          rate[thread] = batch.length / (run.embedMs / 1000);
+          threadRates[thread].push(rate[thread]);
+          threadRates[thread === 'worker' ? 'firstWorker' : 'firstMain'].push(run.firstCallMs);
+        }
+        threadRates.ratios.push(rate.worker! / rate.main!);
+      }
+      const worker = median(threadRates.worker);
+      const main = median(threadRates.main);
+      const workerToMain = median(threadRates.ratios);
+      const firstCallMs = { worker: median(threadRates.firstWorker), main: median(threadRates.firstMain) };
+      const callOverheadMs = { worker: await callOverheadInPage(opened.page, 'worker'), main: await callOverheadInPage(opened.page, 'main') };
       const coldLm = await generateInPage(opened.page, { prompt: PROMPTS[0]!, maxTokens: LM_TOKENS, clearCache: true });
       const cachedLm = await generateInPage(opened.page, { prompt: PROMPTS[0]!, maxTokens: LM_TOKENS });
       const lmRun = await generateInPage(opened.page, { prompt: PROMPTS[1]!, maxTokens: LM_TOKENS, runs: 1 });
@@ -110,7 +138,7 @@ async function main() {
       const nodeAgreement = chromiumTexts.filter((text, i) => text === node.texts[i]).length / PROMPTS.length;
       if (opened.foreign.length > 0) throw new Error(`fetched from other origins: ${opened.foreign.join(', ')}`);
       const wasmBits = maxDisagreement(firstEmbed.binary, node.binary);
-      return { firstEmbed, worker, main, coldEmbed, cachedEmbed, wasmBits, coldLm, cachedLm, lmRun, nodeAgreement };
+      return { firstEmbed, worker, main, workerToMain, firstCallMs, callOverheadMs, coldEmbed, cachedEmbed, wasmBits, coldLm, cachedLm, lmRun, nodeAgreement };
     });
     // Two "nodes": separate browser contexts (separate workers and caches) on the same backend.
     const [nodeA, nodeB] = await Promise.all([
@@ -126,10 +154,9 @@ async function main() {
     const lmTokens = lmRun.tokens;
     const decodeMs = lmRun.generateMs - lmRun.firstTokenMs;
     const figures = {
-      embedTextsPerSecond: {
-        worker: round(batch.length / (worker.embedMs / 1000)),
-        main: round(batch.length / (main.embedMs / 1000)),
-      },
+      embedTextsPerSecond: { worker: round(worker), main: round(main), workerToMain: round(workerToMain, 2), rounds: THREAD_ROUNDS },
+      embedFirstCallMs: { worker: round(firstCallMs.worker, 0), main: round(firstCallMs.main, 0) },
+      embedCallOverheadMs: { worker: round(callOverheadMs.worker, 3), main: round(callOverheadMs.main, 3) },
       lmTimeToFirstTokenMs: round(lmRun.firstTokenMs),
       lmTokensPerSecond: round(lmTokens / (lmRun.generateMs / 1000)),
       lmDecodeTokensPerSecond: round((lmTokens - 1) / (decodeMs / 1000)),
@@ -156,7 +183,11 @@ async function main() {
     };
     log('');
     log(`embedding (rakis-test/encoder-mini, batches of ${batch.length}, Chromium WASM)`);
-    log(`  worker: ${figures.embedTextsPerSecond.worker} texts/s   main thread: ${figures.embedTextsPerSecond.main} texts/s`);
+    log(
+      `  worker: ${figures.embedTextsPerSecond.worker} texts/s   main thread: ${figures.embedTextsPerSecond.main} texts/s   worker/main ${figures.embedTextsPerSecond.workerToMain} (after ${WARM_UP_CALLS} untimed batches; medians of ${THREAD_ROUNDS} alternating rounds)`,
+    );
+    log(`  call path alone (empty request): worker ${figures.embedCallOverheadMs.worker} ms, main thread ${figures.embedCallOverheadMs.main} ms per call`);
+    log(`  first batch after load: worker ${figures.embedFirstCallMs.worker} ms, main thread ${figures.embedFirstCallMs.main} ms (a fresh engine's code still compiling and optimizing)`);
     log(`  load: first in a fresh browser ${figures.loadMs.firstInBrowser} ms (compiles onnxruntime's wasm)`);
     log(`        cold ${figures.loadMs.embedding.cold} ms, cached ${figures.loadMs.embedding.cached} ms`);
     log(`LM (rakis-test/lm-mini, ${lmTokens} tokens, Chromium WASM, worker)`);

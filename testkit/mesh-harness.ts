@@ -23,7 +23,7 @@ export class MeshHarness extends Mesh {
     this.sendRaw(bytes);
   }
 
-  protected override verifySignature(packet: Packet): boolean | Promise<boolean> {
-    return this.verifyWith ? this.verifyWith(packet) : super.verifySignature(packet);
+  protected override verifySignature(packet: Packet, signed?: Uint8Array): boolean | Promise<boolean> {
+    return this.verifyWith ? this.verifyWith(packet) : super.verifySignature(packet, signed);
   }
 }

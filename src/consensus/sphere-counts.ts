@@ -1,4 +1,5 @@
 import { distancesToPivot } from './pivot.js';
+import { withinRadiusKernel, type WithinRadiusKernel } from './within-radius-kernel.js';
 
 /**
  * For each row of a packed word matrix, the number of rows (itself included) within `radius` bits.
@@ -6,15 +7,27 @@ import { distancesToPivot } from './pivot.js';
  * their distance to it:
  * - rows i, j with d(i,p) + d(j,p) <= radius are within the radius of each other: counted without comparing;
  * - rows with |d(i,p) - d(j,p)| > radius cannot be: never visited.
- * Only the pairs in between are compared, four words at a time, stopping once past the radius.
+ * Only the pairs in between are compared, 128 bits at a time, stopping once past the radius: in
+ * WebAssembly SIMD (`kernel`, within-radius.wat) where the platform allows it, else in JavaScript.
  */
-export function sphereCounts(words: Uint32Array, wordsPerRow: number, rows: number, radius: number): Uint32Array {
+export function sphereCounts(
+  words: Uint32Array,
+  wordsPerRow: number,
+  rows: number,
+  radius: number,
+  kernel: WithinRadiusKernel | null = withinRadiusKernel(),
+): Uint32Array {
   const pivotDistances = distancesToPivot(words, wordsPerRow, rows, radius >> 1);
   const order = orderByDistance(pivotDistances, wordsPerRow * 32);
   const sorted = Int32Array.from(order, (row) => pivotDistances[row]!);
-  const { matrix, stride } = blockedRows(words, wordsPerRow, order);
+  const stride = Math.ceil(wordsPerRow / BLOCK_WORDS) * BLOCK_WORDS;
+  // The matrix and the counts live in the kernel's memory when there is one, so nothing is copied twice.
+  const matrixWords = rows * stride;
+  const buffer = kernel ? kernel.reserve((matrixWords + rows) * 4) : new ArrayBuffer((matrixWords + rows) * 4);
+  const matrix = new Uint32Array(buffer, 0, matrixWords);
+  blockedRows(words, wordsPerRow, order, matrix, stride);
   // counts and the difference array are indexed by position in `order`.
-  const counts = new Uint32Array(rows).fill(1);
+  const counts = new Uint32Array(buffer, matrixWords * 4, rows).fill(1);
   const bulkAdds = new Int32Array(rows + 1);
   let autoEnd = rows - 1;
   let windowEnd = 0;
@@ -27,8 +40,13 @@ export function sphereCounts(words: Uint32Array, wordsPerRow: number, rows: numb
       bulkAdds[a + 1]!++;
       bulkAdds[autoEnd + 1]!--;
     }
+    const first = Math.max(a, autoEnd) + 1;
+    if (kernel) {
+      if (first <= windowEnd) counts[a]! += kernel.countWithin(a, first, windowEnd + 1, stride * 4, radius, matrixWords * 4);
+      continue;
+    }
     const offsetA = a * stride;
-    for (let b = Math.max(a, autoEnd) + 1; b <= windowEnd; b++) {
+    for (let b = first; b <= windowEnd; b++) {
       if (withinRadius(matrix, offsetA, b * stride, stride, radius)) {
         counts[a]!++;
         counts[b]!++;
@@ -72,15 +90,14 @@ function withinRadius(matrix: Uint32Array, offsetA: number, offsetB: number, str
 
 const BLOCK_WORDS = 4;
 
-/** The rows in `order`, each zero-padded to whole blocks (zeros add no distance), so the scan reads memory in sequence. */
-function blockedRows(words: Uint32Array, wordsPerRow: number, order: Int32Array): { matrix: Uint32Array; stride: number } {
-  const stride = Math.ceil(wordsPerRow / BLOCK_WORDS) * BLOCK_WORDS;
-  const matrix = new Uint32Array(order.length * stride);
+/** The rows in `order` into `matrix`, each zero-padded to whole blocks (zeros add no distance), so the scan reads memory in sequence. */
+function blockedRows(words: Uint32Array, wordsPerRow: number, order: Int32Array, matrix: Uint32Array, stride: number): void {
+  // The kernel's memory is reused between calls: the padding must be zeroed again.
+  if (stride !== wordsPerRow) matrix.fill(0);
   for (let position = 0; position < order.length; position++) {
     const from = order[position]! * wordsPerRow;
     matrix.set(words.subarray(from, from + wordsPerRow), position * stride);
   }
-  return { matrix, stride };
 }
 
 /** Row indices by ascending distance (a stable counting sort: distances are small integers). */

@@ -260,7 +260,7 @@ export class Mesh {
       if (decoded.packet) this.clock.sample(decoded.packet, now, (packet) => this.verifySignature(packet));
       return this.drop(decoded.reason);
     }
-    const { packet, id } = decoded;
+    const { packet, id, signed } = decoded;
     const signedCopy = `${id}:${packet.sig}`;
     if (this.seen.has(id) || this.sentSigs.has(packet.sig) || this.verifying.has(signedCopy)) return this.drop('duplicate');
     if (this.forged.has(signedCopy)) return this.drop('bad-signature');
@@ -270,7 +270,7 @@ export class Mesh {
     this.verifying.add(signedCopy);
     // Checks run in parallel, but one sender's verdicts are taken in the order its packets came, so its
     // budget is charged in the order it sent them, whichever check finishes first.
-    const check = Promise.resolve(packet).then((checked) => this.verifySignature(checked)).catch(() => false);
+    const check = Promise.resolve(packet).then((checked) => this.verifySignature(checked, signed)).catch(() => false);
     const turn = (this.verdictsInOrder.get(packet.from) ?? Promise.resolve(true)).then(() => check);
     this.verdictsInOrder.set(packet.from, turn);
     const valid = await turn;
@@ -303,9 +303,9 @@ export class Mesh {
       .catch(() => false);
   }
 
-  /** Checks a packet's signature: WebCrypto Ed25519 where present, noble otherwise. */
-  protected verifySignature(packet: Packet): boolean | Promise<boolean> {
-    return verifyPacketAsync(packet);
+  /** Checks a packet's signature: WebCrypto Ed25519 where present, noble otherwise. `signed`: its signed bytes, when decoded already. */
+  protected verifySignature(packet: Packet, signed?: Uint8Array): boolean | Promise<boolean> {
+    return verifyPacketAsync(packet, signed);
   }
 
   private accept(packet: Packet, delivery: Delivery): void {

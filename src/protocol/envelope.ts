@@ -23,7 +23,8 @@ export type DecodeDropReason =
   | 'future';
 
 export type DecodeResult =
-  | { ok: true; packet: Packet; id: string }
+  /** `signed`: the packet's signed bytes, which its id hashes, for the signature check to reuse. */
+  | { ok: true; packet: Packet; id: string; signed: Uint8Array }
   /** A packet refused only for its time (`stale`, `future`) comes with it, so a receiver can learn how far its clock is off. */
   | { ok: false; reason: DecodeDropReason; detail: string; packet?: Packet };
 
@@ -45,11 +46,12 @@ const knownIds = new WeakMap<object, string>();
 
 /**
  * Packet id: hex SHA-256 of the signed bytes (ed25519 signatures are deterministic, so this names the
- * packet). Packets are never changed in place, so the id is remembered per packet object.
+ * packet). Packets are never changed in place, so the id is remembered per packet object. `signed`:
+ * the packet's signed bytes when the caller has them already (`decodePacket` returns them).
  */
-export function packetId(packet: Omit<Packet, 'sig'>): string {
+export function packetId(packet: Omit<Packet, 'sig'>, signed?: Uint8Array): string {
   let id = knownIds.get(packet);
-  if (id === undefined) knownIds.set(packet, (id = sha256Hex(signedBytes(packet))));
+  if (id === undefined) knownIds.set(packet, (id = sha256Hex(signed ?? signedBytes(packet))));
   return id;
 }
 
@@ -90,9 +92,9 @@ export function verifyPacket(packet: Packet): boolean {
  * platform's native Ed25519 (WebCrypto) where it exists, many times faster than JavaScript curve
  * arithmetic, and only after the rule's pre-checks, so the verdict is the same in every browser.
  */
-export async function verifyPacketAsync(packet: Packet): Promise<boolean> {
+export async function verifyPacketAsync(packet: Packet, signed?: Uint8Array): Promise<boolean> {
   try {
-    return await verifySignatureAsync(hexToBytes(packet.sig), signedBytes(packet), hexToBytes(packet.from));
+    return await verifySignatureAsync(hexToBytes(packet.sig), signed ?? signedBytes(packet), hexToBytes(packet.from));
   } catch {
     return false;
   }
@@ -134,7 +136,8 @@ export function decodePacket(bytes: Uint8Array, options: DecodeOptions): DecodeR
   if (-ageMs > (options.futureSkewMs ?? TIME_WINDOW.futureSkewMs)) {
     return { ok: false, reason: 'future', detail: `created ${-ageMs} ms in the future`, packet };
   }
-  return { ok: true, packet, id: packetId(packet) };
+  const signed = signedBytes(packet);
+  return { ok: true, packet, id: packetId(packet, signed), signed };
 }
 
 export function isPacketOfType<T extends PacketType>(packet: Packet, type: T): packet is Packet<BodyOf<T>> {

@@ -46,6 +46,9 @@ export interface EmbedRun {
   vectors: number[][];
   progress: LoadProgress[];
   loadMs: number;
+  /** The first call after loading, while a fresh engine's code is still being compiled and optimized. */
+  firstCallMs: number;
+  /** Per call, over the timed calls (after the `warmUp` calls when given). */
   embedMs: number;
   status: string;
 }
@@ -58,11 +61,13 @@ export interface EmbedRunOptions {
   texts: readonly string[];
   /** Embed the texts this many times (timing). */
   repeat?: number;
+  /** Untimed calls first (the first of them is `firstCallMs`), so `embedMs` is the steady rate. */
+  warmUp?: number;
   clearCache?: boolean;
 }
 
 export function embedInPage(page: Page, options: EmbedRunOptions): Promise<EmbedRun> {
-  return page.evaluate(async ({ model, device, thread, texts, repeat, clearCache }) => {
+  return page.evaluate(async ({ model, device, thread, texts, repeat, clearCache, warmUp }) => {
     const api = window.rakisEngines;
     if (clearCache) await api.clearModelCache();
     const engine = new api.EmbeddingEngine(model ?? 'rakis-test/encoder-mini', {
@@ -74,8 +79,15 @@ export function embedInPage(page: Page, options: EmbedRunOptions): Promise<Embed
     const progress: LoadProgress[] = [];
     const t0 = performance.now();
     await engine.load({ onProgress: (p) => progress.push(p) });
-    const t1 = performance.now();
+    const loaded = performance.now();
+    let t1 = loaded;
     let result = await engine.embed(texts);
+    const firstCallMs = performance.now() - t1;
+    if (warmUp) {
+      for (let i = 1; i < warmUp; i++) await engine.embed(texts);
+      t1 = performance.now();
+      result = await engine.embed(texts);
+    }
     for (let i = 1; i < (repeat ?? 1); i++) result = await engine.embed(texts);
     const t2 = performance.now();
     const status = engine.status;
@@ -84,11 +96,29 @@ export function embedInPage(page: Page, options: EmbedRunOptions): Promise<Embed
       binary: result.binary.map((b) => [...b]),
       vectors: result.vectors.map((v) => [...v]),
       progress,
-      loadMs: t1 - t0,
+      loadMs: loaded - t0,
+      firstCallMs,
       embedMs: (t2 - t1) / (repeat ?? 1),
       status,
     };
   }, { ...options, texts: [...options.texts] });
+}
+
+/**
+ * Milliseconds per call of an empty embedding request on a loaded engine: the cost of the call path
+ * itself (the channel, and in a worker the messages both ways), with no model work.
+ */
+export function callOverheadInPage(page: Page, thread: EngineThread, calls = 300): Promise<number> {
+  return page.evaluate(async ({ thread, calls }) => {
+    const engine = new window.rakisEngines.EmbeddingEngine('rakis-test/encoder-mini', { modelBaseUrl: '/models/', wasmBaseUrl: '/ort/', thread });
+    await engine.load();
+    for (let i = 0; i < calls / 4; i++) await engine.embed([]);
+    const start = performance.now();
+    for (let i = 0; i < calls; i++) await engine.embed([]);
+    const ms = (performance.now() - start) / calls;
+    await engine.unload();
+    return ms;
+  }, { thread, calls });
 }
 
 export interface GenerateRun {

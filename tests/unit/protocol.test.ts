@@ -16,6 +16,7 @@ import {
   revealMatchesCommitment,
   signPacket,
   signRequest,
+  signedBytes,
   verifyPacket,
   verifyPacketAsync,
   type Packet,
@@ -104,9 +105,18 @@ describe('packets', () => {
       if (!result.ok) continue;
       expect(result.packet).toEqual(packet);
       expect(result.id).toBe(packetId(packet));
+      expect(result.signed).toEqual(signedBytes(packet));
       expect(verifyPacket(result.packet)).toBe(true);
       expect(await verifyPacketAsync(result.packet)).toBe(true);
+      expect(await verifyPacketAsync(result.packet, result.signed)).toBe(true);
     }
+  });
+
+  test('the signed bytes decoding hands over are what the signature check checks', async () => {
+    const packet = signPacket(alice, sampleBodies()[7]!, NOW);
+    const other = signPacket(alice, sampleBodies()[6]!, NOW);
+    expect(await verifyPacketAsync(packet, signedBytes(other))).toBe(false);
+    expect(await verifyPacketAsync(other, signedBytes(other))).toBe(true);
   });
 
   test('a signature by another key fails', async () => {

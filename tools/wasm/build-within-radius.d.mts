@@ -1,0 +1,2 @@
+export function assembleWithinRadius(): Promise<Uint8Array>;
+export function withinRadiusModuleText(bytes: Uint8Array): string;
