@@ -28,7 +28,7 @@ import { parseCli } from '../testkit/cli.js';
 
 const { values, fail } = parseCli(import.meta.url, {
   json: { type: 'boolean', default: false },
-  sizes: { type: 'string', default: '5,50,500' },
+  sizes: { type: 'string', default: '5,50,500,1000' },
 });
 const json = values.json;
 const SIZES = values.sizes!.split(',').map(Number);

@@ -65,6 +65,8 @@ type PeersListener = (peers: PeerInfo[]) => void;
 const ANNOUNCE_DEBOUNCE_MS = 200;
 /** Known-peers gossip at most this often: in a large network every join would otherwise make every node gossip. */
 const GOSSIP_INTERVAL_MS = 10_000;
+/** Nodes that answer one newly heard node with their known peers, about. */
+const GOSSIP_ANSWERS = 8;
 /** Packets sent in one tick travel in frames of about this size: one trystero chunk, so a receiver starts on the first packets while the rest are in flight. */
 const FRAME_TARGET_BYTES = 15 * 1024;
 /** Forged copies remembered at most. */
@@ -207,6 +209,11 @@ export class Mesh {
     return this.peerTable.peers();
   }
 
+  /** How many nodes were heard from directly (what `peers()` would list, without copying it). */
+  get peerCount(): number {
+    return this.peerTable.size;
+  }
+
   /** Every node heard of, directly or through gossip, freshest first. */
   knownPeers(): KnownPeer[] {
     return this.peerTable.known();
@@ -309,8 +316,11 @@ export class Mesh {
   }
 
   private accept(packet: Packet, delivery: Delivery): void {
+    // A node others already gossiped about has heard of the network; a new one needs a few answers, not
+    // one from every node (which would make each node of a large network gossip on every join).
+    const known = this.peerTable.isGossiped(packet.from);
     const change = this.peerTable.heard(packet, delivery.transport, this.scheduler.now());
-    if (change === 'joined') this.scheduleGossip();
+    if (change === 'joined' && !known && gossipsTo(this.identity.synthientId, packet.from, this.peerTable.size)) this.scheduleGossip();
     for (const listener of this.packetListeners) safely(() => listener(packet, delivery));
     if (change !== 'unchanged') this.emitPeers();
   }
@@ -371,7 +381,7 @@ export class Mesh {
       if (this.peerTable.expire(now, this.limits.peerTimeoutMs).length > 0) this.emitPeers();
       for (const transport of this.transports) transport.watchRelays();
       // Other tabs of this browser (BroadcastChannel) do not connect this node to the network.
-      this.fallbackGate.observe(this.peerTable.peers().filter((peer) => peer.transports.some((name) => name !== 'broadcast')).length, now);
+      this.fallbackGate.observe(this.peerTable.countOutside('broadcast'), now);
       if (now - this.lastStatusAt >= this.limits.statusIntervalMs) this.announce('status');
       this.scheduleSweep();
     }, SWEEP_MS);
@@ -382,6 +392,16 @@ export class Mesh {
     const peers = this.peerTable.peers();
     for (const listener of this.peersListeners) safely(() => listener(peers));
   }
+}
+
+/**
+ * Whether this node answers a newly heard node with its known peers: about `GOSSIP_ANSWERS` of the
+ * nodes that hear it do, picked by a hash of both ids (so the choice is spread evenly and repeatable).
+ */
+function gossipsTo(self: string, joiner: string, peers: number): boolean {
+  if (peers <= GOSSIP_ANSWERS) return true;
+  const draw = ((Number.parseInt(self.slice(0, 8), 16) ^ Number.parseInt(joiner.slice(0, 8), 16)) >>> 0) / 2 ** 32;
+  return draw < GOSSIP_ANSWERS / peers;
 }
 
 /** A callback's bug (a listener, the presence) must not stop delivery to the others, nor break the mesh. */

@@ -1,17 +1,15 @@
-import { compareHex, LIMITS, type ConsensusBody } from '../protocol/index.js';
+import { compareHex, type ConsensusBody } from '../protocol/index.js';
 import type { QuorumEvent } from './events.js';
 import type { QuorumSnapshot } from './snapshot.js';
 
 export type DecidedAttestation = Extract<ConsensusBody, { outcome: 'decided' }>;
 
-/** Attestations kept per request at most; past it only committers that may be listed are still heard. */
-export const MAX_ATTESTATIONS = 4 * LIMITS.revealList;
-
 /**
  * The attestations of one request: one per node (its latest decision), counted by result hash as they
- * come (so each costs O(1)), and bounded: once `max` are kept, a newcomer is refused unless
- * `mayBeListed` says it is (or may be) a committer of the reveal list, whose attestation is what
- * following a result needs. Those are never displaced, and are at most one per listed entry.
+ * come (so each costs O(1)), and bounded: a node is heard only when `mayAttest` says it speaks for the
+ * request (the requester, or a committer that is or may be in the reveal list), so at most one per
+ * listed entry plus the requester, however large the network. Those are never displaced. What a
+ * follower needs is unchanged: a result attested by as many listed committers as a decision needs.
  */
 export class AttestationTally {
   private readonly byNode = new Map<string, ConsensusBody>();
@@ -23,10 +21,7 @@ export class AttestationTally {
   /** Failed attestations per reason given. */
   private readonly failedFor = new Map<string, number>();
 
-  constructor(
-    private readonly mayBeListed: (node: string) => boolean = () => false,
-    private readonly max = MAX_ATTESTATIONS,
-  ) {}
+  constructor(private readonly mayAttest: (node: string) => boolean = () => true) {}
 
   get size(): number {
     return this.byNode.size;
@@ -47,7 +42,7 @@ export class AttestationTally {
       if (same || has < had) return { type: 'duplicate', packetType: 'consensus', from };
       if (has === had) return { type: 'attestation-conflict', from };
       this.remove(from);
-    } else if (this.byNode.size >= this.max && !this.mayBeListed(from)) return { type: 'attestation-refused', from };
+    } else if (!this.mayAttest(from)) return { type: 'attestation-refused', from };
     this.add(from, body);
     if (body.outcome === 'failed') return { type: 'attestation', from, outcome: 'failed', count: this.failed };
     return { type: 'attestation', from, outcome: 'decided', resultHash: body.resultHash, count: this.countFor(body.resultHash) };
