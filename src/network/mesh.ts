@@ -65,6 +65,8 @@ type PeersListener = (peers: PeerInfo[]) => void;
 const ANNOUNCE_DEBOUNCE_MS = 200;
 /** Known-peers gossip at most this often: in a large network every join would otherwise make every node gossip. */
 const GOSSIP_INTERVAL_MS = 10_000;
+/** Peer-list changes within this span reach listeners as one. */
+const PEERS_DEBOUNCE_MS = 100;
 /** Nodes that answer one newly heard node with their known peers, about. */
 const GOSSIP_ANSWERS = 8;
 /** Packets sent in one tick travel in frames of about this size: one trystero chunk, so a receiver starts on the first packets while the rest are in flight. */
@@ -112,6 +114,7 @@ export class Mesh {
   private readonly linkCounts = new Map<string, number>();
   private helloTimer: TimerHandle | undefined;
   private gossipTimer: TimerHandle | undefined;
+  private peersTimer: TimerHandle | undefined;
   private sweepTimer: TimerHandle | undefined;
   private lastStatusAt = 0;
   private lastGossipAt = -Infinity;
@@ -229,7 +232,7 @@ export class Mesh {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const timer of [this.helloTimer, this.gossipTimer, this.sweepTimer]) if (timer) this.scheduler.clearTimeout(timer);
+    for (const timer of [this.helloTimer, this.gossipTimer, this.sweepTimer, this.peersTimer]) if (timer) this.scheduler.clearTimeout(timer);
     await Promise.all(this.transports.map((transport) => transport.close()));
   }
 
@@ -387,10 +390,14 @@ export class Mesh {
     }, SWEEP_MS);
   }
 
+  /** The peer list once per `PEERS_DEBOUNCE_MS`: in a large network every status heard would otherwise copy it. */
   private emitPeers(): void {
-    if (this.peersListeners.size === 0) return;
-    const peers = this.peerTable.peers();
-    for (const listener of this.peersListeners) safely(() => listener(peers));
+    if (this.peersListeners.size === 0 || this.peersTimer || this.closed) return;
+    this.peersTimer = this.scheduler.setTimeout(() => {
+      this.peersTimer = undefined;
+      const peers = this.peerTable.peers();
+      for (const listener of this.peersListeners) safely(() => listener(peers));
+    }, PEERS_DEBOUNCE_MS);
   }
 }
 
