@@ -13,7 +13,7 @@ import {
   type RevealBody,
   type RevealRequestBody,
 } from '../protocol/index.js';
-import { AttestationTally } from './attestation-tally.js';
+import { AttestationTally, MAX_EARLY_ATTESTATIONS } from './attestation-tally.js';
 import { Holdings } from './holdings.js';
 import { ownCommit, ownRevealBody } from './own-answer.js';
 import { CommitBook } from './commit-book.js';
@@ -52,7 +52,7 @@ export class Quorum {
   private readonly reveals: RevealBook;
   private ownReveal?: OwnReveal;
   private ownRevealSent = false;
-  private readonly attestations = new AttestationTally((node) => this.speaks(node));
+  private readonly attestations = new AttestationTally((node, kept) => this.speaks(node) || (!this.list && kept < MAX_EARLY_ATTESTATIONS));
   private readonly rejections = new RejectionLog();
   private decision?: QuorumDecision;
   private failure?: { reason: QuorumFailureReason; explanation: string };
