@@ -1,7 +1,7 @@
 /**
- * `npm run bench:node [-- --json --sizes 5,50]`: one request through simulated networks of 5, 50 and 500 honest
+ * `npm run bench:node [-- --json --sizes 5,50]`: one request through simulated networks of 5, 50, 500 and 1,000 honest
  * RakisNodes (the simulation's in-memory bus, 20–150 ms per delivery, scripted engines, fake clock;
- * at most 30 of the nodes commit, the rest verify and attest, two observe), and the size of a reveal
+ * at most 30 of the nodes commit and attest with the requester, the rest verify quietly, two observe), and the size of a reveal
  * packet against the original Rakis format for the same output.
  *
  * - answerMs: from the request's creation to the requester's result, and to the last honest node's,
@@ -28,7 +28,7 @@ import { parseCli } from '../testkit/cli.js';
 
 const { values, fail } = parseCli(import.meta.url, {
   json: { type: 'boolean', default: false },
-  sizes: { type: 'string', default: '5,50,500' },
+  sizes: { type: 'string', default: '5,50,500,1000' },
 });
 const json = values.json;
 const SIZES = values.sizes!.split(',').map(Number);

@@ -65,6 +65,10 @@ type PeersListener = (peers: PeerInfo[]) => void;
 const ANNOUNCE_DEBOUNCE_MS = 200;
 /** Known-peers gossip at most this often: in a large network every join would otherwise make every node gossip. */
 const GOSSIP_INTERVAL_MS = 10_000;
+/** Peer-list changes within this span reach listeners as one. */
+const PEERS_DEBOUNCE_MS = 100;
+/** Nodes that answer one newly heard node with their known peers, about. */
+const GOSSIP_ANSWERS = 8;
 /** Packets sent in one tick travel in frames of about this size: one trystero chunk, so a receiver starts on the first packets while the rest are in flight. */
 const FRAME_TARGET_BYTES = 15 * 1024;
 /** Forged copies remembered at most. */
@@ -110,6 +114,7 @@ export class Mesh {
   private readonly linkCounts = new Map<string, number>();
   private helloTimer: TimerHandle | undefined;
   private gossipTimer: TimerHandle | undefined;
+  private peersTimer: TimerHandle | undefined;
   private sweepTimer: TimerHandle | undefined;
   private lastStatusAt = 0;
   private lastGossipAt = -Infinity;
@@ -207,6 +212,11 @@ export class Mesh {
     return this.peerTable.peers();
   }
 
+  /** How many nodes were heard from directly (what `peers()` would list, without copying it). */
+  get peerCount(): number {
+    return this.peerTable.size;
+  }
+
   /** Every node heard of, directly or through gossip, freshest first. */
   knownPeers(): KnownPeer[] {
     return this.peerTable.known();
@@ -222,7 +232,7 @@ export class Mesh {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const timer of [this.helloTimer, this.gossipTimer, this.sweepTimer]) if (timer) this.scheduler.clearTimeout(timer);
+    for (const timer of [this.helloTimer, this.gossipTimer, this.sweepTimer, this.peersTimer]) if (timer) this.scheduler.clearTimeout(timer);
     await Promise.all(this.transports.map((transport) => transport.close()));
   }
 
@@ -309,8 +319,11 @@ export class Mesh {
   }
 
   private accept(packet: Packet, delivery: Delivery): void {
+    // A node others already gossiped about has heard of the network; a new one needs a few answers, not
+    // one from every node (which would make each node of a large network gossip on every join).
+    const known = this.peerTable.isGossiped(packet.from);
     const change = this.peerTable.heard(packet, delivery.transport, this.scheduler.now());
-    if (change === 'joined') this.scheduleGossip();
+    if (change === 'joined' && !known && gossipsTo(this.identity.synthientId, packet.from, this.peerTable.size)) this.scheduleGossip();
     for (const listener of this.packetListeners) safely(() => listener(packet, delivery));
     if (change !== 'unchanged') this.emitPeers();
   }
@@ -371,17 +384,31 @@ export class Mesh {
       if (this.peerTable.expire(now, this.limits.peerTimeoutMs).length > 0) this.emitPeers();
       for (const transport of this.transports) transport.watchRelays();
       // Other tabs of this browser (BroadcastChannel) do not connect this node to the network.
-      this.fallbackGate.observe(this.peerTable.peers().filter((peer) => peer.transports.some((name) => name !== 'broadcast')).length, now);
+      this.fallbackGate.observe(this.peerTable.countOutside('broadcast'), now);
       if (now - this.lastStatusAt >= this.limits.statusIntervalMs) this.announce('status');
       this.scheduleSweep();
     }, SWEEP_MS);
   }
 
+  /** The peer list once per `PEERS_DEBOUNCE_MS`: in a large network every status heard would otherwise copy it. */
   private emitPeers(): void {
-    if (this.peersListeners.size === 0) return;
-    const peers = this.peerTable.peers();
-    for (const listener of this.peersListeners) safely(() => listener(peers));
+    if (this.peersListeners.size === 0 || this.peersTimer || this.closed) return;
+    this.peersTimer = this.scheduler.setTimeout(() => {
+      this.peersTimer = undefined;
+      const peers = this.peerTable.peers();
+      for (const listener of this.peersListeners) safely(() => listener(peers));
+    }, PEERS_DEBOUNCE_MS);
   }
+}
+
+/**
+ * Whether this node answers a newly heard node with its known peers: about `GOSSIP_ANSWERS` of the
+ * nodes that hear it do, picked by a hash of both ids (so the choice is spread evenly and repeatable).
+ */
+function gossipsTo(self: string, joiner: string, peers: number): boolean {
+  if (peers <= GOSSIP_ANSWERS) return true;
+  const draw = ((Number.parseInt(self.slice(0, 8), 16) ^ Number.parseInt(joiner.slice(0, 8), 16)) >>> 0) / 2 ** 32;
+  return draw < GOSSIP_ANSWERS / peers;
 }
 
 /** A callback's bug (a listener, the presence) must not stop delivery to the others, nor break the mesh. */

@@ -96,6 +96,18 @@ export class PeerTable {
     return removed;
   }
 
+  /** Whether `id` is known only through others' gossip (the network already knows of it). */
+  isGossiped(id: string): boolean {
+    return this.gossiped.has(id);
+  }
+
+  /** Direct peers heard on some transport other than `transport`, without copying the table. */
+  countOutside(transport: string): number {
+    let count = 0;
+    for (const peer of this.direct.values()) if (peer.transports.some((name) => name !== transport)) count++;
+    return count;
+  }
+
   peers(): PeerInfo[] {
     return [...this.direct.values()].map(({ transportSet: _, ...peer }) => ({ ...peer }));
   }

@@ -215,6 +215,11 @@ export class OpenRequests {
     return this.open.get(requestId)?.quorum.holdings;
   }
 
+  /** Whether this node (or `node`) speaks for a request (see `Quorum.speaks`); for one not followed, anyone may. */
+  speaks(requestId: string, node?: string): boolean {
+    return this.open.get(requestId)?.quorum.speaks(node) ?? true;
+  }
+
   /** Requests not settled yet. */
   get unsettledCount(): number {
     let count = 0;

@@ -176,7 +176,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
       network: this.network,
       role: this.role,
       started: this.started && !this.stopped,
-      peers: this.mesh.peers().length,
+      peers: this.mesh.peerCount,
       transports: this.mesh.health(),
       models: this.models,
       embeddingModels: this.embedders.map((e) => e.model),

@@ -20,6 +20,10 @@ const PENDING_HOLDERS = 16;
 const ANSWERS_PER_SECOND = 512;
 /** Requests not followed (yet) whose digests are still answered, and requesters whose wants are counted. */
 const TABLE_LIMIT = 256;
+/** A quiet node that heard a digest counting more than it holds checks this much later whether it caught up. */
+const BEHIND_GRACE_MS = 1_000;
+/** A quiet node that heard no digest of a request this long speaks up: those who speak may be out of its reach. */
+const HEARD_NOTHING_MS = 2 * IDLE_DIGEST_MS;
 
 interface RequestSync {
   lastDigestAt: number;
@@ -30,6 +34,12 @@ interface RequestSync {
   asked: Map<string, number>;
   /** Short ids holders offered that this node lacked, to ask for once the grace passed. */
   offered: Map<string, { ids: string[]; dueAt: number }>;
+  /** When a digest of this request was last heard from anyone. */
+  heardAt: number;
+  /** A quiet node's pending check: a digest counted this many packets; if it still holds fewer then, it speaks up. */
+  behind?: { count: number; dueAt: number };
+  /** A quiet node speaks up for being behind at least this far apart, doubling each time. */
+  behindIntervalMs: number;
 }
 
 export interface ReconcilerOptions {
@@ -40,6 +50,12 @@ export interface ReconcilerOptions {
   refuses?(requestId: string): boolean;
   /** Requests this node announces its digests of (those it may still lack packets of, or others may). */
   active(): string[];
+  /**
+   * Whether this node (or `node`) speaks for the request: the requester and its committers announce
+   * digests and answer them; any other node stays quiet while it hears them, and speaks up only when
+   * it stays behind what they announce or hears nobody (default: every node speaks).
+   */
+  speaks?(requestId: string, node?: string): boolean;
   /** Signs and broadcasts a digest, a batch of small digests or a want of this node. */
   publish(body: DigestBody | DigestsBody | WantBody): void;
   /** Re-sends a packet (signed by its author) to peers that miss it. */
@@ -73,8 +89,12 @@ export class Reconciler {
     for (const requestId of active) {
       const held = this.options.holdings(requestId);
       if (!held) continue;
-      const state = this.state(requestId);
+      const state = this.state(requestId, now);
       const since = now - state.lastDigestAt;
+      if (this.options.speaks?.(requestId) === false) {
+        if (this.quietDue(held, state, now, since)) this.digest(requestId, held, state, now, false);
+        continue;
+      }
       const changed = held.size !== state.lastCount;
       if (this.digestAllSoon || (changed && since >= CHANGED_DIGEST_MS) || since >= IDLE_DIGEST_MS) this.digest(requestId, held, state, now, false);
     }
@@ -96,14 +116,20 @@ export class Reconciler {
     if (this.options.refuses?.(body.requestId)) return;
     const held = this.options.holdings(body.requestId);
     const mine = held?.summary() ?? EMPTY;
+    const state = this.state(body.requestId, now);
+    state.heardAt = now;
     if (mine.hash === body.hash) return;
-    const state = this.state(body.requestId);
     if (body.ids) this.offer(from, body.ids, held, state, now);
+    const speaks = this.options.speaks?.(body.requestId) ?? true;
+    // A quiet node checks a little later whether it caught up with what a digest counted (it may be in flight).
+    if (held && !speaks && body.count > mine.count) state.behind ??= { count: body.count, dueAt: now + BEHIND_GRACE_MS };
     // The sender may lack what this node holds: tell it, so it can ask in turn. A sender that holds
     // more learns what this node lacks from this node's own digests, and answers those.
     const offered = body.ids && new Set(body.ids);
     const senderLacks = offered ? mine.ids.some((id) => !offered.has(id)) : body.count <= mine.count;
-    if (senderLacks && now - state.lastFullAt >= state.fullIntervalMs) {
+    // Those who speak reconcile among themselves and answer quiet nodes; quiet nodes answer only quiet ones.
+    const answers = speaks || this.options.speaks?.(body.requestId, from) === false;
+    if (answers && senderLacks && now - state.lastFullAt >= state.fullIntervalMs) {
       this.digest(body.requestId, held, state, now, true);
       state.fullIntervalMs = Math.min(FULL_DIGEST_MAX_MS, state.fullIntervalMs * 2);
     } else if (!held && !body.ids && now - state.lastDigestAt >= CHANGED_DIGEST_MS) {
@@ -155,6 +181,21 @@ export class Reconciler {
     }
   }
 
+  /**
+   * When a quiet node speaks up: it stayed behind a digest it heard once the grace passed (so it is
+   * answered with the ids it lacks), or it heard no digest of the request for a while (it may be out of
+   * reach of those who speak). Both are spaced out, doubling, so a node that turns packets down does
+   * not speak up for ever.
+   */
+  private quietDue(held: Holdings, state: RequestSync, now: number, since: number): boolean {
+    const behind = state.behind;
+    if (behind && now >= behind.dueAt) state.behind = undefined;
+    const due = (behind !== undefined && now >= behind.dueAt && held.size < behind.count) || now - state.heardAt >= HEARD_NOTHING_MS;
+    if (!due || since < state.behindIntervalMs) return false;
+    state.behindIntervalMs = Math.min(FULL_DIGEST_MAX_MS, state.behindIntervalMs * 2);
+    return true;
+  }
+
   private digest(requestId: string, held: Holdings | undefined, state: RequestSync, now: number, full: boolean): void {
     const { ids, count, hash } = held?.summary() ?? EMPTY;
     if (count !== state.lastCount) state.fullIntervalMs = FULL_DIGEST_MIN_MS;
@@ -166,12 +207,12 @@ export class Reconciler {
     } else this.batch.push({ requestId, count, hash });
   }
 
-  private state(requestId: string): RequestSync {
+  private state(requestId: string, now: number): RequestSync {
     let state = this.sync.get(requestId);
     if (!state) {
       // Requests this node does not follow are bounded: the oldest are forgotten first.
       if (this.sync.size >= TABLE_LIMIT * 4) this.sync.delete(this.sync.keys().next().value!);
-      state = { lastDigestAt: -Infinity, lastCount: -1, lastFullAt: -Infinity, fullIntervalMs: FULL_DIGEST_MIN_MS, asked: new Map(), offered: new Map() };
+      state = { lastDigestAt: -Infinity, lastCount: -1, lastFullAt: -Infinity, fullIntervalMs: FULL_DIGEST_MIN_MS, asked: new Map(), offered: new Map(), heardAt: now, behindIntervalMs: CHANGED_DIGEST_MS };
       this.sync.set(requestId, state);
     }
     return state;

@@ -70,6 +70,7 @@ export class RequestFollowing {
       self: identity.synthientId,
       holdings: (requestId) => this.requests.holdings(requestId),
       refuses: (requestId) => this.requests.refuses(requestId),
+      speaks: (requestId, node) => this.requests.speaks(requestId, node),
       active: () => this.requests.announced(scheduler.now()),
       publish: (body) => mesh.publish(body),
       forward: (packet) => mesh.send(packet),

@@ -4,14 +4,17 @@ import type { QuorumSnapshot } from './snapshot.js';
 
 export type DecidedAttestation = Extract<ConsensusBody, { outcome: 'decided' }>;
 
-/** Attestations kept per request at most; past it only committers that may be listed are still heard. */
-export const MAX_ATTESTATIONS = 4 * LIMITS.revealList;
+/** Attestations kept at most before this node knows the reveal list (pulled packets come in any order). */
+export const MAX_EARLY_ATTESTATIONS = 4 * LIMITS.revealList;
 
 /**
  * The attestations of one request: one per node (its latest decision), counted by result hash as they
- * come (so each costs O(1)), and bounded: once `max` are kept, a newcomer is refused unless
- * `mayBeListed` says it is (or may be) a committer of the reveal list, whose attestation is what
- * following a result needs. Those are never displaced, and are at most one per listed entry.
+ * come (so each costs O(1)), and bounded: a node is heard only when `mayAttest` allows it, given how many
+ * are kept. The quorum hears those who speak for the request (the requester, and committers that are or
+ * may be in the reveal list), at most one per listed entry plus the requester however large the network,
+ * and, until it knows the list, up to `MAX_EARLY_ATTESTATIONS` others (pulled packets come in any order,
+ * so an attestation may arrive before the list that names its author). None is ever displaced. What a
+ * follower needs is unchanged: a result attested by as many listed committers as a decision needs.
  */
 export class AttestationTally {
   private readonly byNode = new Map<string, ConsensusBody>();
@@ -23,10 +26,7 @@ export class AttestationTally {
   /** Failed attestations per reason given. */
   private readonly failedFor = new Map<string, number>();
 
-  constructor(
-    private readonly mayBeListed: (node: string) => boolean = () => false,
-    private readonly max = MAX_ATTESTATIONS,
-  ) {}
+  constructor(private readonly mayAttest: (node: string, kept: number) => boolean = () => true) {}
 
   get size(): number {
     return this.byNode.size;
@@ -47,7 +47,7 @@ export class AttestationTally {
       if (same || has < had) return { type: 'duplicate', packetType: 'consensus', from };
       if (has === had) return { type: 'attestation-conflict', from };
       this.remove(from);
-    } else if (this.byNode.size >= this.max && !this.mayBeListed(from)) return { type: 'attestation-refused', from };
+    } else if (!this.mayAttest(from, this.byNode.size)) return { type: 'attestation-refused', from };
     this.add(from, body);
     if (body.outcome === 'failed') return { type: 'attestation', from, outcome: 'failed', count: this.failed };
     return { type: 'attestation', from, outcome: 'decided', resultHash: body.resultHash, count: this.countFor(body.resultHash) };

@@ -28,6 +28,11 @@ export class CommitBook {
     return this.byCommitter.size;
   }
 
+  /** Why a request failed for want of commits. */
+  shortfall(quorum: number): string {
+    return `${this.size} of ${quorum} commits arrived before the window closed`;
+  }
+
   entries(): IterableIterator<CommitEntry> {
     return this.byCommitter.values();
   }

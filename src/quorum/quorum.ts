@@ -11,7 +11,7 @@ import {
   type RevealBody,
   type RevealRequestBody,
 } from '../protocol/index.js';
-import { AttestationTally } from './attestation-tally.js';
+import { AttestationTally, MAX_EARLY_ATTESTATIONS } from './attestation-tally.js';
 import { checkedPart, embeddingChecks, type EmbeddingChecks } from './embedding-checks.js';
 import { Holdings } from './holdings.js';
 import { ownCommit, ownRevealBody } from './own-answer.js';
@@ -23,6 +23,7 @@ import { checkRevealList, listFromCommits, listSnapshot, prefersList, revealList
 import { RejectionLog, type QuorumSnapshot } from './snapshot.js';
 import { DEFAULT_TIMINGS, scheduleFor, type QuorumSchedule } from './timings.js';
 import { mayCloseEarly } from './early-close.js';
+import { speaksFor } from './speakers.js';
 
 /**
  * One request's consensus, as a pure state machine: packets and `tick(now)` in, signed packets to send
@@ -50,12 +51,12 @@ export class Quorum {
   private readonly reveals: RevealBook;
   private ownReveal?: OwnReveal;
   private ownRevealSent = false;
-  private readonly attestations = new AttestationTally((node) => (this.list ? this.list.entries.some((entry) => entry.from === node) : this.commits.has(node)));
+  private readonly attestations = new AttestationTally((node, kept) => this.speaks(node) || (!this.list && kept < MAX_EARLY_ATTESTATIONS));
   private readonly rejections = new RejectionLog();
   private decision?: QuorumDecision;
   private failure?: { reason: QuorumFailureReason; explanation: string };
   /** The reveal book's version and outcome this node's own decision was made on (unset until it decides itself). */
-  private decided?: { version: number; attestation: ConsensusBody; id: string };
+  private decided?: { version: number; attestation: ConsensusBody; id: string | undefined };
   /** The packets that shape this node's result, for reconciliation with peers. */
   readonly holdings = new Holdings();
   private listId: string | undefined;
@@ -78,7 +79,7 @@ export class Quorum {
       requestId: this.requestId,
       embeddings: this.embeddings,
       canVerify: this.canVerify,
-      out: { emit: (event) => this.emit(event), send: (body) => this.send(body) },
+      out: { emit: (event) => this.emit(event), send: (body) => void (this.speaks() && this.send(body)) },
       holdings: this.holdings,
       commitmentOf: (from, inferenceId) => this.commits.commitmentOf(from, inferenceId),
     });
@@ -196,7 +197,12 @@ export class Quorum {
     };
   }
 
-  /** How many distinct nodes attested this result hash (this node included, if it decided). */
+  /** Whether `node` (by default this node) broadcasts for this request: attests, announces rejections and digests (see `speaksFor`). */
+  speaks(node = this.self): boolean {
+    return speaksFor(node, { requester: this.request.from, list: this.list, committed: (committer) => this.commits.has(committer) });
+  }
+
+  /** How many distinct nodes attested this result hash (this node included, if it decided and speaks). */
   attestationsFor(resultHash: string): number {
     return this.attestations.countFor(resultHash);
   }
@@ -300,20 +306,18 @@ export class Quorum {
     if (this.phase === 'collecting' && now >= s.listAt) {
       if (this.isRequester) {
         if (this.commits.size >= quorum) this.issueList(now);
-        else this.fail('not-enough-commits', this.commitShortfall());
+        else this.fail('not-enough-commits', this.commits.shortfall(quorum));
       } else {
         this.setPhase('revealing');
       }
     }
-    if (this.phase === 'revealing' && !this.list && !this.listSent && now >= s.fallbackListAt) {
-      if (this.commits.size >= quorum) this.issueList(now);
-    }
+    if (this.phase === 'revealing' && !this.list && !this.listSent && now >= s.fallbackListAt && this.commits.size >= quorum && this.speaks()) this.issueList(now);
     if (this.phase === 'revealing' && this.list?.byRequester && this.canVerify && this.reveals.allJudged(this.list)) {
       this.setPhase('deciding');
     }
     if ((this.phase === 'revealing' || this.phase === 'collecting') && now >= s.revealDeadline) {
       if (!this.list) {
-        if (this.commits.size < quorum) this.fail('not-enough-commits', this.commitShortfall());
+        if (this.commits.size < quorum) this.fail('not-enough-commits', this.commits.shortfall(quorum));
         else this.fail('no-reveal-list', 'no node fixed a reveal list before the reveal window closed');
       } else {
         this.setPhase('deciding');
@@ -331,10 +335,6 @@ export class Quorum {
     }
     return this.flush();
   }
-  private commitShortfall(): string {
-    return `${this.commits.size} of ${this.request.body.securityFrame.quorum} commits arrived before the window closed`;
-  }
-
   private fail(reason: QuorumFailureReason, explanation: string, consensus?: ConsensusResult): void {
     this.failure = { reason, explanation };
     this.decision = undefined;
@@ -356,10 +356,11 @@ export class Quorum {
       previous.version = this.reveals.version;
       return;
     }
-    // Peers are offered this node's latest attestation only.
-    if (previous) this.holdings.remove(previous.id);
-    this.attestations.recordOwn(this.self, outcome.attestation);
-    this.decided = { version: this.reveals.version, attestation: outcome.attestation, id: this.holdings.add(this.send(outcome.attestation)) };
+    // Peers are offered this node's latest attestation only; a node that does not speak keeps its result to itself.
+    if (previous?.id) this.holdings.remove(previous.id);
+    const speaks = this.speaks();
+    if (speaks) this.attestations.recordOwn(this.self, outcome.attestation);
+    this.decided = { version: this.reveals.version, attestation: outcome.attestation, id: speaks ? this.holdings.add(this.send(outcome.attestation)) : undefined };
     if ('failure' in outcome) this.fail(outcome.failure.reason, outcome.failure.explanation, outcome.failure);
     else this.settle(outcome.decision);
   }

@@ -27,7 +27,7 @@ test.concurrent.each([
 
 test.concurrent.each([
   ['tools/sim/cli.ts', ['--bogus'], "Unknown option '--bogus'", 'npm run sim'],
-  ['tools/sim/cli.ts', ['--nodes', '3'], '--nodes must be an integer within 10..500', 'npm run sim'],
+  ['tools/sim/cli.ts', ['--nodes', '3'], '--nodes must be an integer within 10..2000', 'npm run sim'],
   ['bench/node.ts', ['--sizes'], "Option '--sizes <value>' argument missing", 'npm run bench:node'],
 ])('%s %j names the problem, prints the usage and exits 2', async (script, args, problem, usage) => {
   const { code, stdout, stderr } = await run(RUNNERS.tsx, [script, ...args]);

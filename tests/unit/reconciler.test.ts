@@ -75,3 +75,48 @@ test('a request this node turned down is neither answered nor pulled back', () =
   for (let now = T0 + 200; now < T0 + 5_000; now += 200) node.tick(now);
   expect(sent).toEqual([]);
 });
+
+test('a node that does not speak for a request stays quiet while it hears those who do, and speaks up once it stays behind them', () => {
+  const requester = createIdentity();
+  const request = signRequest(requester, { prompt: 'Quiet?', acceptedModels: [MODEL], temperature: 0, maxTokens: 16, securityFrame: FRAME }, T0);
+  const requestId = request.body.requestId;
+  const held = new Holdings();
+  held.add(request);
+  const sent: (DigestBody | DigestsBody | WantBody)[] = [];
+  const quiet = new Reconciler({ self: 'quiet', holdings: () => held, speaks: () => false, active: () => [requestId], publish: (body) => sent.push(body), forward: () => {} });
+  const { count, hash } = held.summary();
+  let now = T0;
+  // A speaker announcing the same holdings every second: nothing to say, however long.
+  for (; now < T0 + 20_000; now += 200) {
+    if ((now - T0) % 1_000 === 0) quiet.onDigest('speaker', { type: 'digest', requestId, count, hash }, now);
+    quiet.tick(now);
+  }
+  quiet.peerJoined();
+  quiet.tick((now += 200));
+  expect(sent).toEqual([]);
+  // The speaker now holds one packet more: in flight at first, so the quiet node waits, then asks by announcing its digest.
+  quiet.onDigest('speaker', { type: 'digest', requestId, count: count + 1, hash: 'ff'.repeat(32) }, now);
+  quiet.tick((now += 200));
+  expect(sent).toEqual([]);
+  for (let i = 0; i < 6; i++) quiet.tick((now += 200));
+  expect(sent.flatMap((body) => (body.type === 'digests' ? body.entries : []))).toEqual([{ requestId, count, hash }]);
+});
+
+test('a quiet node does not answer a speaker with its ids; a speaker answers a quiet node', () => {
+  const requester = createIdentity();
+  const request = signRequest(requester, { prompt: 'Who answers?', acceptedModels: [MODEL], temperature: 0, maxTokens: 16, securityFrame: FRAME }, T0);
+  const requestId = request.body.requestId;
+  const held = new Holdings();
+  held.add(request);
+  const empty = new Holdings().summary();
+  const fromQuiet: (DigestBody | DigestsBody | WantBody)[] = [];
+  const fromSpeaker: (DigestBody | DigestsBody | WantBody)[] = [];
+  const speakers = new Set(['speaker']);
+  const speaks = (self: string) => (_id: string, node?: string) => speakers.has(node ?? self);
+  const quiet = new Reconciler({ self: 'quiet', holdings: () => held, speaks: speaks('quiet'), active: () => [requestId], publish: (body) => fromQuiet.push(body), forward: () => {} });
+  const speaker = new Reconciler({ self: 'speaker', holdings: () => held, speaks: speaks('speaker'), active: () => [requestId], publish: (body) => fromSpeaker.push(body), forward: () => {} });
+  quiet.onDigest('speaker', { type: 'digest', requestId, count: 0, hash: empty.hash }, T0);
+  expect(fromQuiet).toEqual([]);
+  speaker.onDigest('quiet', { type: 'digest', requestId, count: 0, hash: empty.hash }, T0);
+  expect(fromSpeaker).toMatchObject([{ type: 'digest', requestId, ids: held.summary().ids }]);
+});

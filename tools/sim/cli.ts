@@ -23,7 +23,7 @@ const { values, fail } = parseCli(import.meta.url, {
 });
 
 const nodes = Number(values.nodes);
-if (!Number.isInteger(nodes) || nodes < 10 || nodes > 500) fail('--nodes must be an integer within 10..500');
+if (!Number.isInteger(nodes) || nodes < 10 || nodes > 2000) fail('--nodes must be an integer within 10..2000');
 const seeds = values.seeds!.split(',').map(Number);
 if (seeds.some((seed) => !Number.isInteger(seed))) fail('--seeds takes integers, comma separated');
 const wanted = values.scenarios?.split(',');
