@@ -2,7 +2,7 @@
 const SAMPLES = 64;
 /** Below this many samples the estimate knows too little, and the grace stays at its cap. */
 const MIN_SAMPLES = 3;
-/** Added to twice the slowest delivery seen: jitter, and the receiver's own processing. */
+/** Added to the slowest delivery seen: jitter, and the receiver's own processing. */
 const MARGIN_MS = 100;
 /** The adapted grace is never shorter than this. */
 export const MIN_GRACE_MS = 150;
@@ -29,10 +29,10 @@ export class DeliveryEstimate {
     this.next = (this.next + 1) % SAMPLES;
   }
 
-  /** Twice the slowest recent delivery plus a margin, between `MIN_GRACE_MS` and `capMs`. */
+  /** The slowest recent delivery plus a margin, between `MIN_GRACE_MS` and `capMs`. */
   graceMs(capMs: number): number {
     if (this.delays.length < MIN_SAMPLES) return capMs;
     const slowest = Math.max(...this.delays);
-    return Math.min(capMs, Math.max(MIN_GRACE_MS, 2 * slowest + MARGIN_MS));
+    return Math.min(capMs, Math.max(MIN_GRACE_MS, slowest + MARGIN_MS));
   }
 }

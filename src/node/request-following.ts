@@ -105,12 +105,7 @@ export class RequestFollowing {
     if (body.type === 'commit') this.commitSignatures.accepted(packet as Packet<CommitBody>);
     // Packets sent as they are signed: their age on arrival is the delivery time.
     if (body.type === 'commit' || body.type === 'decline' || body.type === 'reveal' || body.type === 'consensus') this.delivery.record(packet.createdAt, now);
-    if (body.type !== 'revealRequest') {
-      this.requests.receive(body.requestId, packet, now, bytes);
-      // The last answer the requester waited for: its list need not wait for the next tick.
-      if (body.type === 'commit' || body.type === 'decline') this.requests.closeEarly(now);
-      return;
-    }
+    if (body.type !== 'revealRequest') return this.requests.receive(body.requestId, packet, now, bytes);
     // A list's commits are checked natively first; by then, `now` may have moved on.
     void this.commitSignatures.checkList(packet as Packet<RevealRequestBody>).then(() => {
       if (!this.options.stopped()) this.requests.receive(body.requestId, packet, this.options.scheduler.now(), bytes);
