@@ -1,5 +1,5 @@
 /**
- * `npm run bench:node [-- --json --sizes 5,50]`: one request through simulated networks of 5, 50 and 500 honest
+ * `npm run bench:node [-- --json --sizes 5,50 --seeds 1,2,3]`: one request through simulated networks of 5, 50 and 500 honest
  * RakisNodes (the simulation's in-memory bus, 20–150 ms per delivery, scripted engines, fake clock;
  * at most 30 of the nodes commit, the rest verify and attest, two observe), and the size of a reveal
  * packet against the original Rakis format for the same output.
