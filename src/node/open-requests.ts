@@ -1,7 +1,7 @@
 import type { Scheduler } from '../network/index.js';
 import { RecentIds } from '../network/recent-ids.js';
 import { encodePacket, frameEmbeddingModels, hexToBytes, TIME_WINDOW, type CommitBody, type Identity, type InferenceRequestBody, type Packet } from '../protocol/index.js';
-import { Quorum, type Holdings, type OwnAnswer, type QuorumSnapshot, type QuorumStep, type QuorumTimings } from '../quorum/index.js';
+import { DEFAULT_TIMINGS, Quorum, type Holdings, type OwnAnswer, type QuorumSnapshot, type QuorumStep, type QuorumTimings } from '../quorum/index.js';
 import type { StoredQuorum, StoredResult } from '../store/types.js';
 import { EarlyPackets } from './early-packets.js';
 import type { EmitNodeEvent } from './node-events.js';
@@ -29,6 +29,10 @@ export interface OpenRequestsOptions {
   verifyCommit?: (packet: Packet<CommitBody>) => boolean;
   emit: EmitNodeEvent;
   timings?: Partial<QuorumTimings>;
+  /** The commit grace for this node's own requests, given what it measured and the fixed grace (its cap). */
+  listGraceMs?: (capMs: number) => number;
+  /** Who this node knows could answer a request for some models (its own requests may close early once all did). */
+  eligible: (models: readonly string[]) => Iterable<string>;
   /** How long a settled request is kept to count late attestations. */
   settledRetentionMs?: number;
   limits?: Partial<OpenRequestLimits>;
@@ -118,6 +122,7 @@ export class OpenRequests {
     const unverifiedModels = this.options.verifier.missingModels(frameModels);
     const quorum = new Quorum({ request, identity, canVerify: unverifiedModels.length < frameModels.length, unverifiedModels, ...(timings ? { timings } : {}), ...(verifyCommit ? { verifyCommit } : {}) });
     this.open.set(requestId, { quorum, mine, ...handle });
+    if (mine) this.closeAfterGrace(requestId, quorum.schedule.commitDeadline, now);
     if (!mine) this.countUnsettled(request.from, +1);
     journal.open(requestId, now, saved);
     this.options.emit('request', { requestId, from: request.from, prompt, frame: securityFrame, acceptedModels, mine });
@@ -203,11 +208,16 @@ export class OpenRequests {
   }
 
   /** Lets this node's own requests still collecting commits close early, given who could answer each. */
-  closeEarly(eligible: (acceptedModels: readonly string[]) => Iterable<string>, now: number): void {
-    for (const [requestId, open] of this.open) {
-      // Who could answer is worked out only while it can still matter.
-      if (open.mine && open.quorum.currentPhase === 'collecting') this.apply(requestId, open.quorum.closeEarly(eligible(open.quorum.request.body.acceptedModels), now));
-    }
+  closeEarly(now: number): void {
+    for (const requestId of this.open.keys()) this.closeOne(requestId, now);
+  }
+
+  private closeOne(requestId: string, now: number): void {
+    const open = this.open.get(requestId);
+    // Who could answer is worked out only while it can still matter.
+    if (!open?.mine || open.quorum.currentPhase !== 'collecting' || this.stopped) return;
+    const eligible = this.options.eligible(open.quorum.request.body.acceptedModels);
+    this.apply(requestId, open.quorum.closeEarly(eligible, now, this.ownListGrace()));
   }
 
   /** What this node holds about a request it follows, for reconciliation. */
@@ -247,6 +257,24 @@ export class OpenRequests {
     const open = this.open.get(requestId);
     open?.stream?.close();
     open?.resolve?.({ requestId, outcome: 'failed', attestations: 0, reason: 'cancelled', explanation: 'cancelled by the requester' });
+  }
+
+  private ownListGrace(): number | undefined {
+    const timings = { ...DEFAULT_TIMINGS, ...this.options.timings };
+    return timings.adaptCommitGrace ? this.options.listGraceMs?.(timings.commitGraceMs) : undefined;
+  }
+
+  /**
+   * At the window's end, sizes this node's grace from the delivery measured by then, and fixes its list
+   * when that grace has passed, at that instant rather than at the next tick.
+   */
+  private closeAfterGrace(requestId: string, commitDeadline: number, now: number): void {
+    const { scheduler } = this.options;
+    scheduler.setTimeout(() => {
+      const grace = this.ownListGrace();
+      if (grace === undefined || !this.open.get(requestId)?.mine) return;
+      scheduler.setTimeout(() => this.closeOne(requestId, scheduler.now()), Math.max(0, commitDeadline + grace - scheduler.now()));
+    }, Math.max(0, commitDeadline - now));
   }
 
   private sent(requestId: string, packet: Packet, now: number): void {

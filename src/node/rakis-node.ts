@@ -139,6 +139,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
         emit: this.emit.bind(this) as RakisNode['emit'],
         onAnswer: (answer) => this.commitAnswer(answer),
         stopped: () => this.stopped,
+        eligible: (models) => this.knownContributors(models),
         ...(options.timings ? { timings: options.timings } : {}),
         ...(options.settledRetentionMs !== undefined ? { settledRetentionMs: options.settledRetentionMs } : {}),
       },
@@ -371,7 +372,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
     this.tickTimer = this.scheduler.setTimeout(() => {
       if (this.stopped) return;
       const now = this.scheduler.now();
-      this.following.current?.tick(now, (models) => this.knownContributors(models, now));
+      this.following.current?.tick(now);
       this.checkClock();
       this.beacon.check();
       this.scheduleTick();

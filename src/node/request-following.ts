@@ -7,6 +7,7 @@ import type { EmitNodeEvent } from './node-events.js';
 import { OpenRequests } from './open-requests.js';
 import { Reconciler } from './reconciler.js';
 import type { RequestJournal } from './request-journal.js';
+import { DeliveryEstimate } from './delivery-estimate.js';
 import type { EventStream, RequestEvent, RequestResult } from './request-handle.js';
 import type { VerifierRole } from './verifier-role.js';
 import { WorkerRole, type Answer } from './worker-role.js';
@@ -26,6 +27,8 @@ export interface RequestFollowingOptions {
   stopped: () => boolean;
   timings?: Partial<QuorumTimings>;
   settledRetentionMs?: number;
+  /** Who this node knows could answer a request for some models (its own requests may close early once all did). */
+  eligible: (models: readonly string[]) => Iterable<string>;
 }
 
 /**
@@ -38,6 +41,8 @@ export class RequestFollowing {
   readonly requests: OpenRequests;
   readonly reconciler: Reconciler;
   private readonly commitSignatures: CommitSignatures;
+  /** How fast request packets reach this node, for the grace of its own requests. */
+  private readonly delivery = new DeliveryEstimate();
 
   constructor(private readonly options: RequestFollowingOptions) {
     const { identity, scheduler, mesh, emit } = options;
@@ -63,6 +68,8 @@ export class RequestFollowing {
       verifier: options.verifier,
       send: (packet) => mesh.send(packet),
       emit,
+      listGraceMs: (capMs) => this.delivery.graceMs(capMs),
+      eligible: options.eligible,
       ...(options.timings ? { timings: options.timings } : {}),
       ...(options.settledRetentionMs !== undefined ? { settledRetentionMs: options.settledRetentionMs } : {}),
     });
@@ -97,6 +104,8 @@ export class RequestFollowing {
     }
     if (!('requestId' in body) || this.requests.refuses(body.requestId)) return;
     if (body.type === 'commit') this.commitSignatures.accepted(packet as Packet<CommitBody>);
+    // Packets sent as they are signed: their age on arrival is the delivery time.
+    if (body.type === 'commit' || body.type === 'decline' || body.type === 'reveal' || body.type === 'consensus') this.delivery.record(packet.createdAt, now);
     if (body.type !== 'revealRequest') return this.requests.receive(body.requestId, packet, now, bytes);
     // A list's commits are checked natively first; by then, `now` may have moved on.
     void this.commitSignatures.checkList(packet as Packet<RevealRequestBody>).then(() => {
@@ -104,9 +113,9 @@ export class RequestFollowing {
     });
   }
 
-  /** Steps every request to `now`; `eligible` names who could answer a request for some models. */
-  tick(now: number, eligible: (models: readonly string[]) => Iterable<string>): void {
-    this.requests.closeEarly(eligible, now);
+  /** Steps every request to `now`. */
+  tick(now: number): void {
+    this.requests.closeEarly(now);
     this.requests.tick(now);
     this.reconciler.tick(now);
   }

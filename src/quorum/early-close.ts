@@ -13,6 +13,8 @@ export interface EarlyCloseInput {
   decliners: ReadonlySet<string>;
   /** Every contributor this requester knows that runs an accepted model (itself included, if it does). */
   eligible: Iterable<string>;
+  /** The requester's commit grace adapted to the delivery it measured: this long past the window, a quorum is enough. */
+  graceMs?: number;
 }
 
 /**
@@ -25,12 +27,13 @@ export interface EarlyCloseInput {
  * workers (they still have to outnumber them in the list). A sybil cannot remove an honest contributor
  * from the known set (entries come from that contributor's own signed hello, or from gossip, which can
  * only add names and so only keep the window open), nor decline for it (declines are signed). A node that
- * is known but silent keeps the window open to its normal end.
+ * is known but silent keeps the window open to its normal end, plus the requester's adapted grace.
  */
 export function mayCloseEarly(input: EarlyCloseInput): boolean {
   const { now, createdAt, maxTimeMs, quorum, committers, decliners } = input;
   if (now < createdAt + Math.max(EARLY_CLOSE_MIN_MS, maxTimeMs * EARLY_CLOSE_SHARE)) return false;
   if (committers.size < quorum) return false;
+  if (input.graceMs !== undefined && now >= createdAt + maxTimeMs + input.graceMs) return true;
   for (const node of input.eligible) if (!committers.has(node) && !decliners.has(node)) return false;
   return true;
 }

@@ -127,11 +127,12 @@ export class Quorum {
     return this.advance(now);
   }
 
-  /** The requester fixes its list before the window ends when `mayCloseEarly` allows it, given who it knows could answer. */
-  closeEarly(eligible: Iterable<string>, now: number): QuorumStep {
+  /** The requester fixes its list before the window ends (or the shared grace after it) when `mayCloseEarly` allows it. */
+  closeEarly(eligible: Iterable<string>, now: number, graceMs?: number): QuorumStep {
     this.stepNow = now;
     const { createdAt, body } = this.request;
-    const input = { now, createdAt, maxTimeMs: body.securityFrame.maxTimeMs, quorum: body.securityFrame.quorum, committers: this.commits.committers(), decliners: this.commits.decliners, eligible };
+    const grace = graceMs === undefined ? {} : { graceMs };
+    const input = { now, createdAt, maxTimeMs: body.securityFrame.maxTimeMs, quorum: body.securityFrame.quorum, committers: this.commits.committers(), decliners: this.commits.decliners, eligible, ...grace };
     if (this.isRequester && this.phase === 'collecting' && !this.listSent && mayCloseEarly(input)) this.issueList(now);
     return this.advance(now);
   }

@@ -13,6 +13,11 @@ export interface QuorumTimings {
   revealWindowMs: number;
   /** How long a node that cannot verify waits for attestations after the reveal window. */
   attestationWaitMs: number;
+  /**
+   * Whether a requester fixes its list sooner than `commitGraceMs` past the window when the delivery it
+   * measures is faster (the README's "Settling time" says why this cannot split honest nodes).
+   */
+  adaptCommitGrace: boolean;
 }
 
 export const DEFAULT_TIMINGS: QuorumTimings = {
@@ -20,6 +25,7 @@ export const DEFAULT_TIMINGS: QuorumTimings = {
   requesterWaitMs: 2_000,
   revealWindowMs: 6_000,
   attestationWaitMs: 6_000,
+  adaptCommitGrace: true,
 };
 
 export interface QuorumSchedule {

@@ -12,7 +12,7 @@ export const MODEL = 'rakis-test/lm-mini';
 export const EMBEDDING_MODEL = 'rakis-test/encoder-mini';
 
 /** Short phases after the commit window, so a story decides within a couple of seconds. */
-export const QUICK_TIMINGS: QuorumTimings = { commitGraceMs: 250, requesterWaitMs: 400, revealWindowMs: 1_500, attestationWaitMs: 1_000 };
+export const QUICK_TIMINGS: QuorumTimings = { commitGraceMs: 250, requesterWaitMs: 400, revealWindowMs: 1_500, attestationWaitMs: 1_000, adaptCommitGrace: true };
 
 /**
  * A commit window the scripted workers fit in: they estimate 20 tokens/s before their first answer and

@@ -25,6 +25,12 @@ describe('the rule', () => {
   test('never without a quorum of commits, even when everyone known declined', () => {
     expect(mayCloseEarly({ ...base, quorum: 3, now: T0 + 5_000, eligible: ['a', 'b', 'c'] })).toBe(false);
   });
+  test("past the window by the requester's adapted grace, a quorum is enough though a known contributor is silent", () => {
+    const silent = { ...base, eligible: ['a', 'b', 'c', 'd'], graceMs: 300 };
+    expect(mayCloseEarly({ ...silent, now: T0 + 30_299 })).toBe(false);
+    expect(mayCloseEarly({ ...silent, now: T0 + 30_300 })).toBe(true);
+    expect(mayCloseEarly({ ...silent, quorum: 3, now: T0 + 31_000 })).toBe(false);
+  });
 });
 
 describe('in a quorum', () => {

@@ -2,7 +2,7 @@ import type { MeshDropReason } from '../../src/network/index.js';
 import { MemoryBus } from '../../src/network/memory-bus.js';
 import { RakisNode, type Embedder, type TextGenerator } from '../../src/node/index.js';
 import { importIdentity, type Identity, type SecurityFrame } from '../../src/protocol/index.js';
-import { DEFAULT_TIMINGS } from '../../src/quorum/index.js';
+import { DEFAULT_TIMINGS, type QuorumTimings } from '../../src/quorum/index.js';
 import { MeshHarness } from '../../testkit/mesh-harness.js';
 import { randomHex, seededRandom } from '../../testkit/random.js';
 import { ACTOR_KINDS, RawActor, type ActorKind } from './actors.js';
@@ -39,6 +39,13 @@ export interface WorldOptions {
   paraphrase?: number;
   /** One-way delay range of a delivery, ms. */
   latencyMs?: [number, number];
+  /** Quorum timings of the honest nodes (the default: `DEFAULT_TIMINGS`). */
+  timings?: Partial<QuorumTimings>;
+  /**
+   * Extra workers that join, are known to the requester, and fall silent just before the request (frozen
+   * tabs: they send nothing more, not even a goodbye): the requester cannot close its window early, and fixes its list at the window's end plus grace.
+   */
+  vanished?: number;
   /** Sees the judged honest nodes (requester first) before they stop, to inspect a run. */
   inspect?: (nodes: RakisNode[], requestId: string) => void;
 }
@@ -62,6 +69,8 @@ export interface RunResult {
   packets: number;
   /** When the requester's result resolved, from the request's creation (ms of simulated time): the time to answer. */
   requesterSettledMs: number | undefined;
+  /** When the requester fixed its reveal list, from the request's creation. */
+  listFixedMs: number | undefined;
   /** When the last honest node settled, from the request's creation. */
   lastSettledMs: number | undefined;
   /** Inbound drops by reason, summed over the honest nodes. */
@@ -120,13 +129,15 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   const latency = condition.latencyMs ?? ((u: number) => minLatency + u * (maxLatency - minLatency));
   /** While the halves are apart (partition scenarios): set once the request's time is known. */
   const partition = { from: Infinity, until: -Infinity };
+  /** From when the vanished workers' sends reach no one. */
+  let silentFrom = Infinity;
   const bus = new MemoryBus({
     scheduler,
     latencyMs: () => latency(random()),
     lossRate: scenario.lossRate ?? 0,
     duplicateRate: condition.duplicateRate ?? 0,
     random: seededRandom(random() * 2 ** 32),
-    reach: (from, to, now) => reaches(from, to, now >= partition.from && now < partition.until),
+    reach: (from, to, now) => !(from.group === 'gone' && now >= silentFrom) && reaches(from, to, now >= partition.from && now < partition.until),
   });
   const meter = new TrafficMeter();
   const { embedders, nearHonest } = frameEmbedders(frame, honestAnswer(PROMPT));
@@ -162,10 +173,10 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   let joined = 0;
   const nextGroup = () => (joined++ % 2 === 0 ? 'a' : 'b');
   const probes = new Map<RakisNode, Probe>();
-  const create = async (generators: TextGenerator[], embedders: Embedder[]) => {
+  const create = async (generators: TextGenerator[], embedders: Embedder[], group = nextGroup()) => {
     const probe = new Probe();
-    const transports = [probeTransport(meter.wrap(bus.transport('memory', nextGroup())), probe)];
-    const node = await RakisNode.create({ identity: identity(), transports, scheduler, generators, embedders }, { createMesh: (mesh) => new ProbedMesh({ ...mesh, verify }, probe) });
+    const transports = [probeTransport(meter.wrap(bus.transport('memory', group)), probe)];
+    const node = await RakisNode.create({ identity: identity(), transports, scheduler, generators, embedders, ...(options.timings ? { timings: options.timings } : {}) }, { createMesh: (mesh) => new ProbedMesh({ ...mesh, verify }, probe) });
     probes.set(node, probe);
     return node;
   };
@@ -189,6 +200,8 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
     honest.push(entry(node));
   }
   for (let i = 0; i < verifiers; i++) honest.push(entry(await create([], embedders)));
+  const vanishing: RakisNode[] = [];
+  for (let i = 0; i < (options.vanished ?? 0); i++) vanishing.push(await create([new ScriptedGenerator({ model: SIM_MODEL, delay })], embedders, 'gone'));
   for (let i = 0; i < observers; i++) honest.push(entry(await create([], [])));
 
   const attackers: RakisNode[] = [];
@@ -230,7 +243,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
 
   // Everyone joins at once, as a page load of the whole network would; hello and gossip settle first.
   for (const { node } of honest) await node.start();
-  for (const node of attackers) await node.start();
+  for (const node of [...attackers, ...vanishing]) await node.start();
   for (const actor of actors) actor.start();
   const BEFORE_REQUEST_MS = 300;
   await runFor(scheduler, WARM_UP_MS - BEFORE_REQUEST_MS, heap);
@@ -242,6 +255,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
     partition.until = condition.partition === 'mid-commit' ? requestAt + frame.maxTimeMs / 2 : listAt + (revealDeadline - listAt) / 2;
   }
   for (const flood of floods) flood.beforeRequest();
+  silentFrom = requestAt - 100;
   await runFor(scheduler, BEFORE_REQUEST_MS, heap);
 
   // Only the judged request counts (nodes also settle requests attackers make).
@@ -269,6 +283,10 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   judgedRequest = handle.requestId;
   let requesterSettledAt: number | undefined;
   void handle.result.then(() => (requesterSettledAt = scheduler.now()));
+  let listFixedAt: number | undefined;
+  requester.on('quorum', (event) => {
+    if (event.requestId === handle.requestId && event.type === 'reveal-list' && listFixedAt === undefined) listFixedAt = scheduler.now();
+  });
   const schedule = requester.quorum(handle.requestId)!.schedule;
   await runFor(scheduler, schedule.attestationDeadline + 500 - scheduler.now(), heap);
   await churn.settled();
@@ -292,7 +310,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
 
   options.inspect?.(judged.map((h) => h.node), handle.requestId);
   for (const { node } of judged) await node.stop();
-  for (const node of attackers) await node.stop();
+  for (const node of [...attackers, ...vanishing]) await node.stop();
   for (const actor of actors) await actor.stop();
 
   return {
@@ -310,6 +328,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
     bytes: after.bytes - before.bytes,
     packets,
     requesterSettledMs: requesterSettledAt === undefined ? undefined : requesterSettledAt - (schedule.commitDeadline - frame.maxTimeMs),
+    listFixedMs: listFixedAt === undefined ? undefined : listFixedAt - (schedule.commitDeadline - frame.maxTimeMs),
     lastSettledMs: lastSettledAt === undefined ? undefined : lastSettledAt - (schedule.commitDeadline - frame.maxTimeMs),
     drops,
     cpuMs: cpuMs(process.cpuUsage(cpuStart)),
