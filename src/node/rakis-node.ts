@@ -20,6 +20,7 @@ import type { ContributeOptions, EngineLoader } from './engine-loader.js';
 import { RakisError } from './errors.js';
 import { resolveIdentity, type IdentityOptions } from './identity.js';
 import type { NodeStatus, RakisNodeEvents } from './node-events.js';
+import type { NodeApi, SignedRequest } from './node-api.js';
 import { FollowingLoader } from './following-loader.js';
 import type { RequestFollowing } from './request-following.js';
 import { RequestJournal } from './request-journal.js';
@@ -79,7 +80,7 @@ const CLOCK_TOLERANCE_MS = 5_000;
  * A Rakis node: one identity, one mesh, the worker and verifier roles, the requests it follows and
  * their persistence. The only API elements and host pages use.
  */
-export class RakisNode extends Emitter<RakisNodeEvents> {
+export class RakisNode extends Emitter<RakisNodeEvents> implements NodeApi {
   readonly identity: Identity;
   readonly network: string;
   private readonly mesh: Mesh;
@@ -299,6 +300,24 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
       },
       now,
     );
+    return this.track(packet, now);
+  }
+
+  /**
+   * Sends and follows a request this node's identity signed in another tab of its site (`tab-link`): its
+   * events and result come as this node's events. One it follows already (resumed from the store) stays.
+   */
+  submit(packet: SignedRequest): void {
+    if (!this.started || this.stopped) throw new RakisError('not-started', 'start the node before sending requests');
+    if (packet.from !== this.synthientId) throw new RakisError('invalid-params', 'the request is not signed by this node');
+    const follow = (following: RequestFollowing) => {
+      if (!this.stopped && !following.requests.has(packet.body.requestId)) following.trackOwn(packet, this.scheduler.now());
+    };
+    if (this.following.current) follow(this.following.current);
+    else this.following.load().then(follow, () => undefined);
+  }
+
+  private track(packet: SignedRequest, now: number): RequestHandle {
     const requestId = packet.body.requestId;
     const stream = new EventStream<RequestEvent>();
     let resolve!: (result: RequestResult) => void;
