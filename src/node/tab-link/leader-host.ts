@@ -26,6 +26,7 @@ export class LeaderHost {
     private readonly post: (message: LeaderMessage) => void,
     /** Every event of the node, for this tab's own listeners. */
     private readonly local: <K extends keyof RakisNodeEvents>(type: K, event: RakisNodeEvents[K]) => void,
+    private readonly now: () => number = Date.now,
   ) {
     for (const type of FORWARDED_EVENTS) this.offs.push(node.on(type, (event) => this.forward(type, event)));
   }
@@ -97,7 +98,7 @@ export class LeaderHost {
   }
 
   private async submit(wire: string): Promise<void> {
-    const decoded = decodePacket(new TextEncoder().encode(wire), { now: Date.now() });
+    const decoded = decodePacket(new TextEncoder().encode(wire), { now: this.now() });
     const packet = decoded.ok ? (decoded.packet as SignedRequest) : undefined;
     if (!packet || packet.body.type !== 'inferenceRequest' || packet.from !== this.node.synthientId || !(await verifyPacketAsync(packet))) {
       this.refused++;

@@ -25,6 +25,8 @@ export interface SharedNodeOptions {
   /** The node's identity, read from that store, for a follower to sign its requests. */
   loadIdentity: () => Promise<Identity>;
   platform?: TabPlatform;
+  /** The clock requests are signed by; the real one by default (the node's, for a simulated one). */
+  now?: () => number;
   /** How long a follower waits for the leader's state before giving up starting. */
   answerTimeoutMs?: number;
 }
@@ -171,7 +173,7 @@ export class SharedNode extends Emitter<RakisNodeEvents> implements NodeApi {
         ...(params.seed !== undefined ? { seed: params.seed } : {}),
         securityFrame: frame,
       },
-      Date.now(),
+      (this.options.now ?? Date.now)(),
     );
     const requestId = packet.body.requestId;
     const { stream, result, wire } = this.tracker.open(packet);
@@ -196,7 +198,7 @@ export class SharedNode extends Emitter<RakisNodeEvents> implements NodeApi {
     this.node = node;
     this.ledSince = performance.now();
     const leader = this.tab;
-    this.host = new LeaderHost(node, leader, (message) => this.send(message), (type, event) => this.deliver(type, event));
+    this.host = new LeaderHost(node, leader, (message) => this.send(message), (type, event) => this.deliver(type, event), this.options.now);
     this.host.contributing = this.view.contributing;
     // The requests this tab's elements still wait for, which the journal may not have kept.
     for (const packet of this.tracker.packets()) node.submit(packet);
