@@ -44,6 +44,11 @@ export class Contribution {
     else if (this.state === 'asking') this.set('off');
   }
 
+  /** The node's role changed: one tab of the site agreed to contribute, so every tab shows its node contributing. */
+  roleChanged(): void {
+    if (this.node?.role === 'worker' && (this.state === 'off' || this.state === 'asking')) this.set('contributing');
+  }
+
   /** Opens the consent panel, as the "Contribute compute" button does. */
   offer(): void {
     if (this.state === 'off' || this.state === 'failed') this.set('asking');

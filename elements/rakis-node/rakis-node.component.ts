@@ -140,6 +140,7 @@ export class RakisNodeElement extends RakisElement implements NodeProvider {
   private subscribe(node: NodeApi): () => void {
     const offs = [
       node.on('status', (status) => {
+        this.contribution.roleChanged();
         this.requestUpdate();
         emit(this, 'rakis-status', status);
       }),
