@@ -122,8 +122,17 @@ async function loadNostrRelay() {
   const commonDir = require.resolve('@nostr-relay/common').replace(/dist[/\\]index\.js$/, '');
   const fromCurves = createRequire(createRequire(commonDir).resolve('@noble/curves/secp256k1'));
   const resolve = Module._resolveFilename;
+  // Not again from inside: where npm nests @noble/curves under @nostr-relay/common, its own lookup comes back here.
+  let redirecting = false;
   Module._resolveFilename = function (request, parent, ...rest) {
-    if (request === '@noble/hashes/sha256' && parent?.filename?.startsWith(commonDir)) return fromCurves.resolve(request);
+    if (!redirecting && request === '@noble/hashes/sha256' && parent?.filename?.startsWith(commonDir)) {
+      redirecting = true;
+      try {
+        return fromCurves.resolve(request);
+      } finally {
+        redirecting = false;
+      }
+    }
     return resolve.call(this, request, parent, ...rest);
   };
   const [{ EventRepository, LogLevel }, { NostrRelay }] = await Promise.all([import('@nostr-relay/common'), import('@nostr-relay/core')]);
