@@ -1,7 +1,7 @@
 import { DEFAULT_NETWORK, type NetworkTransportOptions, type SignalingStrategy } from '../network/index.js';
-import { importIdentity } from '../protocol/index.js';
 import type { NodeStore } from '../store/types.js';
 import { RakisError } from './errors.js';
+import { resolveIdentity } from './identity.js';
 import type { NodeApi } from './node-api.js';
 import { RakisNode, type RakisNodeOptions } from './rakis-node.js';
 import { canShareAcrossTabs } from './tab-link/tab-platform.js';
@@ -129,13 +129,10 @@ export async function createNodeFromAttributes(
 
 /** The node every tab of the site shares over `name` (its code is a chunk of its own). */
 async function siteNode(name: string, network: string, store: NodeStore, createNode: () => Promise<RakisNode>): Promise<NodeApi> {
+  // One tab at a time reads or makes the identity, so tabs opened together do not each save one of their own.
+  const identity = await navigator.locks.request(`${name}:identity`, () => resolveIdentity({ store }));
   const { SharedNode } = await import('./tab-link/shared-node.js');
-  const loadIdentity = async () => {
-    const saved = await store.loadIdentity();
-    if (!saved) throw new RakisError('storage', "the tab that runs this site's node saved no identity");
-    return importIdentity(saved);
-  };
-  return new SharedNode({ name, network, createNode, loadIdentity });
+  return new SharedNode({ name, network, identity, createNode });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { importIdentity } from '../../src/protocol/index.js';
+import { createIdentity, exportIdentity } from '../../src/protocol/index.js';
 import { securityFrame, type RequestResult } from '../../src/node/index.js';
 import { SharedNode } from '../../src/node/tab-link/shared-node.js';
 import type { TabPlatform } from '../../src/node/tab-link/tab-platform.js';
@@ -50,6 +50,8 @@ async function site() {
   for (let i = 0; i < 3; i++) await net.add({ worker: true });
   await net.startAll();
   const store: NodeStore = createMemoryStore();
+  const identity = createIdentity();
+  await store.saveIdentity(exportIdentity(identity));
   const platform = memoryTabs();
   const name = `rakis-node:test-${++names}`;
   const tab = () => {
@@ -58,8 +60,8 @@ async function site() {
       network: 'rakis1',
       platform,
       now: () => net.clock.now(),
+      identity,
       createNode: () => net.add({ store, loadRequestsOnUse: true }),
-      loadIdentity: async () => importIdentity((await store.loadIdentity())!),
     });
     opened.push(node);
     return node;

@@ -20,10 +20,10 @@ export interface SharedNodeOptions {
   /** Names the lock and the channel: one node per name per origin. */
   name: string;
   network: string;
-  /** Builds the node when this tab leads (its identity from the store every tab of the site shares). */
+  /** The site's identity (in the store every tab of the site shares), for this tab to sign its requests. */
+  identity: Identity;
+  /** Builds the node when this tab leads (with that identity, from that store). */
   createNode: () => Promise<RakisNode>;
-  /** The node's identity, read from that store, for a follower to sign its requests. */
-  loadIdentity: () => Promise<Identity>;
   platform?: TabPlatform;
   /** The clock requests are signed by; the real one by default (the node's, for a simulated one). */
   now?: () => number;
@@ -59,7 +59,6 @@ export class SharedNode extends Emitter<RakisNodeEvents> implements NodeApi {
   private channel: TabChannel | undefined;
   private node: RakisNode | undefined;
   private host: LeaderHost | undefined;
-  private identity: Identity | undefined;
   private readonly waiting = new AbortController();
   private release: (() => void) | undefined;
   private started = false;
@@ -78,7 +77,7 @@ export class SharedNode extends Emitter<RakisNodeEvents> implements NodeApi {
   }
 
   get synthientId(): string {
-    return this.node?.synthientId ?? this.identity?.synthientId ?? this.view.status?.synthientId ?? '';
+    return this.options.identity.synthientId;
   }
 
   get role(): PeerRole {
@@ -159,8 +158,8 @@ export class SharedNode extends Emitter<RakisNodeEvents> implements NodeApi {
 
   /** Signs the request here (the site's identity) and hands it to the node, whichever tab runs it. */
   request(prompt: string, frame: SecurityFrame, params: RequestParams): RequestHandle {
-    const identity = this.node?.identity ?? this.identity;
-    if (!this.started || this.stopped || !identity) throw new RakisError('not-started', 'start the node before sending requests');
+    const identity = this.options.identity;
+    if (!this.started || this.stopped) throw new RakisError('not-started', 'start the node before sending requests');
     assertFrame(frame);
     assertParams(prompt, params);
     const packet = signRequest(
@@ -195,6 +194,10 @@ export class SharedNode extends Emitter<RakisNodeEvents> implements NodeApi {
       return;
     }
     if (this.stopped) return void (await node.stop());
+    if (node.synthientId !== this.synthientId) {
+      await node.stop();
+      return this.failStart(new RakisError('storage', "the site's stored identity changed under this tab"));
+    }
     this.node = node;
     this.ledSince = performance.now();
     const leader = this.tab;
@@ -223,7 +226,7 @@ export class SharedNode extends Emitter<RakisNodeEvents> implements NodeApi {
     const message = readLeaderMessage(data);
     if (!message) return;
     const newLeader = this.view.apply(message);
-    if (message.kind === 'state') await this.attached(newLeader);
+    if (message.kind === 'state') this.attached(newLeader);
     else if (message.kind === 'event') this.deliver(message.type, message.event as never);
     else if (message.kind === 'results') this.tracker.settledIn(message.results);
     else if (message.kind === 'reply' && message.tab === this.tab) {
@@ -235,14 +238,7 @@ export class SharedNode extends Emitter<RakisNodeEvents> implements NodeApi {
   }
 
   /** A leader's full state: the first one starts this tab; a new leader is handed what this tab waits for. */
-  private async attached(newLeader: boolean): Promise<void> {
-    if (!this.identity) {
-      try {
-        this.identity = await this.options.loadIdentity();
-      } catch (error) {
-        return this.failStart(error);
-      }
-    }
+  private attached(newLeader: boolean): void {
     if (newLeader) {
       const wires = this.tracker.wires();
       if (wires.length > 0) this.send({ kind: 'submit', tab: this.tab, packets: wires });
