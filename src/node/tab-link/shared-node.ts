@@ -13,7 +13,7 @@ import { assertFrame, assertParams, DEFAULT_MAX_TOKENS, type RequestParams } fro
 import { FollowerView } from './follower-view.js';
 import { LeaderHost } from './leader-host.js';
 import { RequestTracker } from './request-tracker.js';
-import { MAX_PENDING_CALLS, readFollowerMessage, readLeaderMessage, type FollowerMessage, type LeaderMessage } from './messages.js';
+import { MAX_PENDING_CALLS, MAX_SUBMITTED, readFollowerMessage, readLeaderMessage, type FollowerMessage, type LeaderMessage } from './messages.js';
 import { browserTabPlatform, type TabChannel, type TabPlatform } from './tab-platform.js';
 
 export interface SharedNodeOptions {
@@ -63,6 +63,8 @@ export class SharedNode extends Emitter<RakisNodeEvents> implements NodeApi {
   private release: (() => void) | undefined;
   private started = false;
   private stopped = false;
+  /** This tab got the lock and is building the node (no other tab will answer). */
+  private claimed = false;
   private settleStart: { resolve: () => void; reject: (error: unknown) => void } | undefined;
 
   constructor(private readonly options: SharedNodeOptions) {
@@ -121,7 +123,7 @@ export class SharedNode extends Emitter<RakisNodeEvents> implements NodeApi {
     this.platform.hold(this.options.name, this.waiting.signal, () => this.lead()).catch((error) => this.failStart(error));
     this.send({ kind: 'hello', tab: this.tab });
     const timeout = setTimeout(
-      () => this.failStart(new RakisError('network', `no answer from the tab that runs this site's node within ${this.options.answerTimeoutMs ?? 15_000} ms`)),
+      () => !this.claimed && this.failStart(new RakisError('network', `no answer from the tab that runs this site's node within ${this.options.answerTimeoutMs ?? 15_000} ms`)),
       this.options.answerTimeoutMs ?? 15_000,
     );
     try {
@@ -184,6 +186,7 @@ export class SharedNode extends Emitter<RakisNodeEvents> implements NodeApi {
   /** Holds the lock: runs the node until this tab stops (or closes, which releases the lock). */
   private async lead(): Promise<void> {
     if (this.stopped) return;
+    this.claimed = true;
     const held = new Promise<void>((resolve) => (this.release = resolve));
     let node: RakisNode;
     try {
@@ -241,7 +244,7 @@ export class SharedNode extends Emitter<RakisNodeEvents> implements NodeApi {
   private attached(newLeader: boolean): void {
     if (newLeader) {
       const wires = this.tracker.wires();
-      if (wires.length > 0) this.send({ kind: 'submit', tab: this.tab, packets: wires });
+      for (let i = 0; i < wires.length; i += MAX_SUBMITTED) this.send({ kind: 'submit', tab: this.tab, packets: wires.slice(i, i + MAX_SUBMITTED) });
       for (const call of this.calls.values()) this.send(call.message);
     }
     this.tracker.settledIn(this.view.results);
