@@ -183,11 +183,17 @@ describe('one node per site, however many tabs', () => {
     expect(result.output?.length ?? 0).toBeGreaterThan(0);
     await waitFor('the result in the other tab', async () => (await nodeOn(other))?.results.includes(requestId as string), 10_000);
 
+    // The new leader contributes as the site did, and only it runs engines.
+    const [newLeader, follower] = (await nodeOn(asking))!.leading ? [asking, other] : [other, asking];
+    await waitFor('the engines in the new leader tab', async () => newLeader.workers().length > 0, 60_000);
+    expect(follower.workers()).toHaveLength(0);
+
     const later = await openBlog(site);
     await contributing([later]);
     const joined = (await nodeOn(later))!;
     expect(joined.synthientId).toBe(siteId);
     expect(joined.leading).toBe(false);
+    expect(later.workers()).toHaveLength(0);
     for (const [i, page] of peers.entries()) {
       expect(new Set((await nodeOn(page))!.peers.filter((id) => id !== peerIds[1 - i]))).toEqual(new Set([siteId]));
     }
