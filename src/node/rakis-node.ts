@@ -10,7 +10,7 @@ import {
   type TimerHandle,
   type TransportFactory,
 } from '../network/index.js';
-import { signRequest, SALT_BYTES, type Identity, type Packet, type PeerRole, type SecurityFrame } from '../protocol/index.js';
+import { SALT_BYTES, type Identity, type Packet, type PeerRole, type SecurityFrame } from '../protocol/index.js';
 import type { QuorumSnapshot, QuorumTimings } from '../quorum/index.js';
 import type { NodeStore, StoredResult } from '../store/types.js';
 import { knownContributors } from './contributors.js';
@@ -25,7 +25,8 @@ import { FollowingLoader } from './following-loader.js';
 import type { RequestFollowing } from './request-following.js';
 import { RequestJournal } from './request-journal.js';
 import { EventStream, type RequestEvent, type RequestHandle, type RequestResult } from './request-handle.js';
-import { assertFrame, assertParams, DEFAULT_MAX_TOKENS, type RequestParams } from './security-frame.js';
+import { requestPacket } from './request-packet.js';
+import type { RequestParams } from './security-frame.js';
 import { StatusBeacon } from './status-beacon.js';
 import { VerifierRole } from './verifier-role.js';
 import type { Answer } from './worker-role.js';
@@ -285,21 +286,8 @@ export class RakisNode extends Emitter<RakisNodeEvents> implements NodeApi {
    */
   request(prompt: string, frame: SecurityFrame, params: RequestParams): RequestHandle {
     if (!this.started || this.stopped) throw new RakisError('not-started', 'start the node before sending requests');
-    assertFrame(frame);
-    assertParams(prompt, params);
     const now = this.scheduler.now();
-    const packet = signRequest(
-      this.identity,
-      {
-        prompt,
-        acceptedModels: params.acceptedModels,
-        temperature: params.temperature ?? 0,
-        maxTokens: params.maxTokens ?? DEFAULT_MAX_TOKENS,
-        ...(params.seed !== undefined ? { seed: params.seed } : {}),
-        securityFrame: frame,
-      },
-      now,
-    );
+    const packet = requestPacket(this.identity, prompt, frame, params, now);
     return this.track(packet, now);
   }
 

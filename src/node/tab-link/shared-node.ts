@@ -1,5 +1,5 @@
 import type { PeerInfo } from '../../network/index.js';
-import { signRequest, type Identity, type PeerRole, type SecurityFrame } from '../../protocol/index.js';
+import { type Identity, type PeerRole, type SecurityFrame } from '../../protocol/index.js';
 import type { QuorumSnapshot } from '../../quorum/index.js';
 import type { StoredResult } from '../../store/types.js';
 import { Emitter } from '../emitter.js';
@@ -9,7 +9,8 @@ import type { NodeApi } from '../node-api.js';
 import type { NodeStatus, RakisNodeEvents } from '../node-events.js';
 import type { RakisNode } from '../rakis-node.js';
 import type { RequestHandle } from '../request-handle.js';
-import { assertFrame, assertParams, DEFAULT_MAX_TOKENS, type RequestParams } from '../security-frame.js';
+import { requestPacket } from '../request-packet.js';
+import type { RequestParams } from '../security-frame.js';
 import { FollowerView } from './follower-view.js';
 import { LeaderHost } from './leader-host.js';
 import { RequestTracker } from './request-tracker.js';
@@ -160,22 +161,8 @@ export class SharedNode extends Emitter<RakisNodeEvents> implements NodeApi {
 
   /** Signs the request here (the site's identity) and hands it to the node, whichever tab runs it. */
   request(prompt: string, frame: SecurityFrame, params: RequestParams): RequestHandle {
-    const identity = this.options.identity;
     if (!this.started || this.stopped) throw new RakisError('not-started', 'start the node before sending requests');
-    assertFrame(frame);
-    assertParams(prompt, params);
-    const packet = signRequest(
-      identity,
-      {
-        prompt,
-        acceptedModels: params.acceptedModels,
-        temperature: params.temperature ?? 0,
-        maxTokens: params.maxTokens ?? DEFAULT_MAX_TOKENS,
-        ...(params.seed !== undefined ? { seed: params.seed } : {}),
-        securityFrame: frame,
-      },
-      (this.options.now ?? Date.now)(),
-    );
+    const packet = requestPacket(this.options.identity, prompt, frame, params, (this.options.now ?? Date.now)());
     const requestId = packet.body.requestId;
     const { stream, result, wire } = this.tracker.open(packet);
     if (this.node) this.node.submit(packet);
