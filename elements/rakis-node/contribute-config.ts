@@ -6,7 +6,7 @@ export type ContributeMode = 'off' | 'ask' | 'auto';
 
 export interface ContributeConfig {
   mode: ContributeMode;
-  /** What `RakisNode.contribute()` gets once the visitor agrees; undefined for a follower. */
+  /** What `NodeApi.contribute()` gets once the visitor agrees; undefined for a follower. */
   options: ContributeOptions | undefined;
 }
 

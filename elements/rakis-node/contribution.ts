@@ -1,4 +1,4 @@
-import type { ContributeOptions, EngineProgress, RakisNode } from '../../src/node/index.js';
+import type { ContributeOptions, EngineProgress, NodeApi } from '../../src/node/index.js';
 import { emit } from '../shared/events.js';
 import type { ContributeConfig } from './contribute-config.js';
 
@@ -15,7 +15,7 @@ export class Contribution {
   error: string | undefined;
   /** Load progress per model, while loading. */
   progress = new Map<string, EngineProgress>();
-  private node: RakisNode | undefined;
+  private node: NodeApi | undefined;
 
   constructor(
     private readonly element: HTMLElement,
@@ -23,7 +23,7 @@ export class Contribution {
   ) {}
 
   /** The element shows `node` now: it contributes already, or starts as the attributes say. */
-  begin(node: RakisNode, config: ContributeConfig | undefined): void {
+  begin(node: NodeApi, config: ContributeConfig | undefined): void {
     this.node = node;
     this.state = node.role === 'worker' ? 'contributing' : 'off';
     this.configChanged(config);
@@ -42,6 +42,11 @@ export class Contribution {
     if (config.mode === 'auto') void this.start(config.options);
     else if (config.mode === 'ask') this.set('asking');
     else if (this.state === 'asking') this.set('off');
+  }
+
+  /** The node's role changed: one tab of the site agreed to contribute, so every tab shows its node contributing. */
+  roleChanged(): void {
+    if (this.node?.role === 'worker' && (this.state === 'off' || this.state === 'asking')) this.set('contributing');
   }
 
   /** Opens the consent panel, as the "Contribute compute" button does. */

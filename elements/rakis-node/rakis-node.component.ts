@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { createNodeFromAttributes, parseNodeAttributes, type NodeStatus, type RakisError, type RakisNode } from '../../src/node/index.js';
+import { createNodeFromAttributes, parseNodeAttributes, type NodeStatus, type RakisError, type NodeApi } from '../../src/node/index.js';
 import { checked } from '../shared/attributes.js';
 import { emit } from '../shared/events.js';
 import { formatBytes, percent, shortId } from '../shared/format.js';
@@ -30,7 +30,7 @@ export type NodeOptionsFromPage = Parameters<typeof createNodeFromAttributes>[1]
  * @attr {string} network - Network name; any name other than `rakis1` is a private network. Default `rakis1`.
  * @attr {string} relays - Signaling relay URLs per strategy: `torrent=ws://host:8000 mqtt=ws://host:8083/mqtt libp2p=wss://host:8790`.
  * @attr {string} transports - Transports to join (`torrent mqtt nostr libp2p broadcast-channel`); default the strategies in `relays`, else torrent and BroadcastChannel, with nostr and MQTT only if they find no peer within 5 s. `libp2p` (gossipsub over WebRTC, a bounded number of links per page, for networks past one room; its code is downloaded only then) needs a `libp2p=` relay.
- * @attr {string} storage - `tab` (default): IndexedDB of this tab, kept across reloads; `none`: memory only; any other name: that IndexedDB namespace (one tab at a time).
+ * @attr {string} storage - `site` (default): IndexedDB of this site, and one node for all its tabs (one runs it, the others use it); any other name: that IndexedDB namespace, shared the same way; `tab`: a node and IndexedDB of this tab alone; `none`: memory only.
  * @attr {string} models - LLMs this node offers to run (space separated ids); none makes it a follower.
  * @attr {string} embedding-models - Embedding models to commit and verify with. Default `nomic-ai/nomic-embed-text-v1.5`.
  * @attr {string} model-base-url - Where the site serves model files itself (relative to the page).
@@ -39,7 +39,7 @@ export type NodeOptionsFromPage = Parameters<typeof createNodeFromAttributes>[1]
  * @attr {boolean} peers-open - Shows the peer list expanded.
  * @attr {string} state - Reflected, read-only: `starting`, `running`, `asking`, `loading`, `contributing` or `error`.
  *
- * @event {CustomEvent<{node: RakisNode}>} rakis-ready - The node started; `detail.node` is the `RakisNode`.
+ * @event {CustomEvent<{node: NodeApi}>} rakis-ready - The node started; `detail.node` is the `NodeApi`.
  * @event {CustomEvent<NodeStatus>} rakis-status - Role, peers, transports or tokens served changed.
  * @event {CustomEvent<{change: 'joined', peer: PeerInfo} | {change: 'left', synthientId: string}>} rakis-peer - A peer joined or left.
  * @event {CustomEvent<EngineProgress>} rakis-progress - Model load progress (throttled by the engines).
@@ -105,7 +105,7 @@ export class RakisNodeElement extends RakisElement implements NodeProvider {
   private readonly contribution = new Contribution(this, () => this.showState());
 
   /** Resolves with the started node; rejects with the reason the node could not start. */
-  whenNode(): Promise<RakisNode> {
+  whenNode(): Promise<NodeApi> {
     return this.connection.whenNode();
   }
 
@@ -148,9 +148,10 @@ export class RakisNodeElement extends RakisElement implements NodeProvider {
     return { node, owned: true };
   }
 
-  private subscribe(node: RakisNode): () => void {
+  private subscribe(node: NodeApi): () => void {
     const offs = [
       node.on('status', (status) => {
+        this.contribution.roleChanged();
         this.requestUpdate();
         emit(this, 'rakis-status', status);
       }),
@@ -314,7 +315,7 @@ export class RakisNodeElement extends RakisElement implements NodeProvider {
     </section>`;
   }
 
-  private renderPeers(node: RakisNode): TemplateResult {
+  private renderPeers(node: NodeApi): TemplateResult {
     const peers = node.peers;
     return html`<details part="peers" ?open=${this.peersOpen}>
       <summary>Peers (${peers.length})</summary>

@@ -6,7 +6,7 @@ import {
   RakisError,
   securityFrame,
   type FramePreset,
-  type RakisNode,
+  type NodeApi,
   type RequestHandle,
   type RequestResult,
   type SecurityFrame,
@@ -153,7 +153,7 @@ export class RakisPromptElement extends NodeViewElement {
     if (changed.has('preset') || changed.has('embeddingModel') || changed.has('frame') || !this.fields) this.resetFields();
   }
 
-  protected subscribe(node: RakisNode): () => void {
+  protected subscribe(node: NodeApi): () => void {
     const offs = [
       // Peers announcing models change the accepted models on offer.
       node.on('status', () => this.requestUpdate()),
@@ -199,13 +199,13 @@ export class RakisPromptElement extends NodeViewElement {
   }
 
   /** Models on offer: the attribute's list, else what contributing peers advertise. */
-  private offeredModels(node: RakisNode, config: PromptConfig): string[] {
+  private offeredModels(node: NodeApi, config: PromptConfig): string[] {
     if (config.models.length > 0) return config.models;
     const advertised = new Set<string>([...node.status.models, ...node.peers.flatMap((peer) => peer.models)]);
     return [...advertised].sort();
   }
 
-  private acceptedModels(node: RakisNode, config: PromptConfig): string[] {
+  private acceptedModels(node: NodeApi, config: PromptConfig): string[] {
     const offered = this.offeredModels(node, config);
     return this.selectedModels ? offered.filter((model) => this.selectedModels!.has(model)) : offered;
   }
@@ -271,7 +271,7 @@ export class RakisPromptElement extends NodeViewElement {
     `;
   }
 
-  private renderModels(node: RakisNode, config: PromptConfig): TemplateResult {
+  private renderModels(node: NodeApi, config: PromptConfig): TemplateResult {
     const offered = this.offeredModels(node, config);
     return html`<fieldset part="models">
       <legend>Accepted models</legend>

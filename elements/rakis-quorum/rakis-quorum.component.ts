@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { QuorumSnapshot, RakisNode } from '../../src/node/index.js';
+import type { QuorumSnapshot, NodeApi } from '../../src/node/index.js';
 import { checked } from '../shared/attributes.js';
 import { emit } from '../shared/events.js';
 import { secondsLeft, shortId } from '../shared/format.js';
@@ -69,13 +69,13 @@ export class RakisQuorumElement extends NodeViewElement {
     return readRequestId(this.requestId);
   }
 
-  protected override nodeReady(node: RakisNode): void {
+  protected override nodeReady(node: NodeApi): void {
     const latest = node.requests()[0];
     if (latest) this.followed = latest.requestId;
     this.refresh();
   }
 
-  protected subscribe(node: RakisNode): () => void {
+  protected subscribe(node: NodeApi): () => void {
     const offs = [
       node.on('request', ({ requestId }) => {
         if (this.requestId || this.followed === requestId) return;

@@ -1,11 +1,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { createNodeFromAttributes, RakisError, type RakisNode } from '../../src/node/index.js';
+import { createNodeFromAttributes, RakisError, type NodeApi } from '../../src/node/index.js';
 
 export type NodeState = 'connecting' | 'ready' | 'error';
 
 /** A node to use, and whether it is the controller's own (stopped when the host is done with it). */
 export interface LocatedNode {
-  node: RakisNode;
+  node: NodeApi;
   owned: boolean;
 }
 
@@ -16,16 +16,16 @@ export interface NodeSource {
   /** The node to use when the page assigned none: built here, or found on the page. */
   locate(controller: NodeController): Promise<LocatedNode>;
   /** Wires the element to the node (before the node starts); returns how to unwire it. */
-  subscribe(node: RakisNode): () => void;
+  subscribe(node: NodeApi): () => void;
   /** The node started and the element now shows it. */
-  ready?(node: RakisNode): void;
+  ready?(node: NodeApi): void;
   /** No node: `error` says why. */
   failed?(error: RakisError): void;
 }
 
 /** What `<rakis-prompt>` and `<rakis-quorum>` need of a `<rakis-node>`: its started node. */
 export interface NodeProvider {
-  whenNode(): Promise<RakisNode>;
+  whenNode(): Promise<NodeApi>;
 }
 
 function isNodeProvider(element: Element): element is Element & NodeProvider {
@@ -56,13 +56,13 @@ class Deferred<T> {
  */
 export class NodeController implements ReactiveController {
   state: NodeState = 'connecting';
-  node: RakisNode | undefined;
+  node: NodeApi | undefined;
   error: RakisError | undefined;
-  private assigned: RakisNode | undefined;
+  private assigned: NodeApi | undefined;
   private owned = false;
   private unsubscribe: (() => void) | undefined;
   private stopFollowing: (() => void) | undefined;
-  private ready = new Deferred<RakisNode>();
+  private ready = new Deferred<NodeApi>();
   private attempt = 0;
 
   constructor(
@@ -94,12 +94,12 @@ export class NodeController implements ReactiveController {
   }
 
   /** Resolves with the started node; rejects with the reason there is none. */
-  whenNode(): Promise<RakisNode> {
+  whenNode(): Promise<NodeApi> {
     return this.ready.promise;
   }
 
   /** Uses this node instead of locating one (`element.node = node`); undefined locates one again. */
-  assign(node: RakisNode | undefined): void {
+  assign(node: NodeApi | undefined): void {
     this.assigned = node;
     if (this.host.isConnected) void this.connect();
   }
@@ -140,7 +140,7 @@ export class NodeController implements ReactiveController {
   /** Follows a `<rakis-node>` whose node was found: when it starts another node (its attributes changed), connects again. */
   follow(element: Element): void {
     const onReady = (event: Event) => {
-      if (this.state !== 'connecting' && (event as CustomEvent<{ node: RakisNode }>).detail.node !== this.node) void this.connect();
+      if (this.state !== 'connecting' && (event as CustomEvent<{ node: NodeApi }>).detail.node !== this.node) void this.connect();
     };
     element.addEventListener('rakis-ready', onReady);
     this.stopFollowing = () => element.removeEventListener('rakis-ready', onReady);

@@ -1,6 +1,6 @@
 import { nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { RakisNode } from '../../src/node/index.js';
+import type { NodeApi } from '../../src/node/index.js';
 import { checked } from './attributes.js';
 import { nearestNode, NodeController } from './node-controller.js';
 import { errorPanel, RakisElement } from './rakis-element.js';
@@ -39,9 +39,9 @@ export abstract class NodeViewElement extends RakisElement {
   /** Properties that `readConfig` reads: fixing one looks for the node again. */
   protected abstract readonly configProperties: readonly PropertyKey[];
   /** Wires the element to the node; returns how to unwire it. */
-  protected abstract subscribe(node: RakisNode): () => void;
+  protected abstract subscribe(node: NodeApi): () => void;
   /** The node started (the requests it restored are there now). */
-  protected nodeReady(_node: RakisNode): void {}
+  protected nodeReady(_node: NodeApi): void {}
   /** The state once a node is there and the attributes are fine. */
   protected abstract requestState(): RequestViewState;
 

@@ -1,5 +1,5 @@
 import { html, LitElement, type TemplateResult } from 'lit';
-import type { RakisNode } from '../../src/node/index.js';
+import type { NodeApi } from '../../src/node/index.js';
 import type { NodeController } from './node-controller.js';
 
 /**
@@ -38,12 +38,12 @@ export abstract class RakisElement extends LitElement {
     return html`<div class="base" part="base">${this.renderContent()}</div>`;
   }
 
-  /** The `RakisNode` this element uses, once started. Assign one the page built to use it instead of building or finding one. */
-  get node(): RakisNode | undefined {
+  /** The `NodeApi` this element uses, once started. Assign one the page built to use it instead of building or finding one. */
+  get node(): NodeApi | undefined {
     return this.connection.node;
   }
 
-  set node(node: RakisNode | undefined) {
+  set node(node: NodeApi | undefined) {
     this.connection.assign(node);
   }
 }

@@ -1,6 +1,10 @@
 import { DEFAULT_NETWORK, type NetworkTransportOptions, type SignalingStrategy } from '../network/index.js';
+import type { NodeStore } from '../store/types.js';
 import { RakisError } from './errors.js';
+import { resolveIdentity } from './identity.js';
+import type { NodeApi } from './node-api.js';
 import { RakisNode, type RakisNodeOptions } from './rakis-node.js';
+import { canShareAcrossTabs } from './tab-link/tab-platform.js';
 
 /**
  * Building a node from the strings an HTML page can give (the attributes of `<rakis-node>` and of the
@@ -19,8 +23,10 @@ export interface NodeAttributes {
    */
   transports?: string | null;
   /**
-   * `tab` (the default): IndexedDB under a namespace of this tab's own, kept across reloads of the tab;
-   * `none`: memory only; any other name: that IndexedDB namespace, for pages opened in one tab at a time.
+   * `site` (the default): IndexedDB of this site and network, and one node for all the site's tabs (one
+   * tab runs it, the others use it); any other name: that IndexedDB namespace, shared the same way;
+   * `tab`: a node and IndexedDB namespace of this tab's own, kept across reloads of the tab; `none`:
+   * memory only, a node of this tab's own.
    */
   storage?: string | null;
 }
@@ -98,7 +104,8 @@ export function parseNodeAttributes(attributes: NodeAttributes): ParsedNodeAttri
   const storageValue = (attributes.storage ?? '').trim();
   let storage: StorageChoice;
   if (storageValue === 'none') storage = { kind: 'none' };
-  else if (storageValue === '' || storageValue === 'tab') storage = { kind: 'tab' };
+  else if (storageValue === 'tab') storage = { kind: 'tab' };
+  else if (storageValue === '' || storageValue === 'site') storage = { kind: 'indexeddb', namespace: `rakis-${network}` };
   else if (NAME.test(storageValue)) storage = { kind: 'indexeddb', namespace: storageValue };
   else throw invalid('storage', `"${storageValue}" must be "none" or a namespace of letters, digits, dots, dashes or underscores`);
 
@@ -108,19 +115,31 @@ export function parseNodeAttributes(attributes: NodeAttributes): ParsedNodeAttri
 /**
  * A node configured by attribute strings; `extra` carries what attributes cannot express (engine
  * loader, injected transports, scheduler). Throws `RakisError('invalid-options')` for bad values.
+ * A node stored in a shared IndexedDB namespace is one for every tab of the site (`tab-link`).
  */
 export async function createNodeFromAttributes(
   attributes: NodeAttributes,
   extra: Omit<RakisNodeOptions, 'network' | 'relays' | 'store'> = {},
-): Promise<{ node: RakisNode; warning?: string }> {
+): Promise<{ node: NodeApi; warning?: string }> {
   const parsed = parseNodeAttributes(attributes);
   const namespace = parsed.storage.kind === 'indexeddb' ? parsed.storage.namespace : parsed.storage.kind === 'tab' ? tabNamespace() : undefined;
   // Where IndexedDB cannot be used the node still runs, from memory, and the warning says so. The store's
   // code is its own chunk: an observer node (storage none) never downloads it.
   const { store, fallback } = namespace ? await (await import('./open-store.js')).openNodeStore(namespace) : { store: undefined, fallback: undefined };
   // An element's node may never ask nor hear a request: the code that follows them comes when it does.
-  const node = await RakisNode.create({ loadRequestsOnUse: true, ...extra, network: parsed.network, relays: parsed.relays, ...(store ? { store } : {}) });
-  return { node, ...(fallback ? { warning: fallback } : {}) };
+  const create = () => RakisNode.create({ loadRequestsOnUse: true, ...extra, network: parsed.network, relays: parsed.relays, ...(store ? { store } : {}) });
+  if (store && !fallback && parsed.storage.kind === 'indexeddb' && canShareAcrossTabs()) {
+    return { node: await siteNode(`rakis-node:${parsed.storage.namespace}:${parsed.network}`, parsed.network, store, create) };
+  }
+  return { node: await create(), ...(fallback ? { warning: fallback } : {}) };
+}
+
+/** The node every tab of the site shares over `name` (its code is a chunk of its own). */
+async function siteNode(name: string, network: string, store: NodeStore, createNode: () => Promise<RakisNode>): Promise<NodeApi> {
+  // One tab at a time reads or makes the identity, so tabs opened together do not each save one of their own.
+  const identity = await navigator.locks.request(`${name}:identity`, () => resolveIdentity({ store }));
+  const { SharedNode } = await import('./tab-link/shared-node.js');
+  return new SharedNode({ name, network, identity, createNode });
 }
 
 /**

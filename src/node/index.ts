@@ -1,6 +1,7 @@
 export * from './engine-ports.js';
 export * from './errors.js';
 export * from './rakis-node.js';
+export type { NodeApi, SignedRequest } from './node-api.js';
 export * from './request-handle.js';
 export * from './security-frame.js';
 export type { JobState, JobUpdate, SkipReason } from './worker-role.js';

@@ -10,7 +10,7 @@ import {
   type TimerHandle,
   type TransportFactory,
 } from '../network/index.js';
-import { signRequest, SALT_BYTES, type Identity, type Packet, type PeerRole, type SecurityFrame } from '../protocol/index.js';
+import { SALT_BYTES, type Identity, type Packet, type PeerRole, type SecurityFrame } from '../protocol/index.js';
 import type { QuorumSnapshot, QuorumTimings } from '../quorum/index.js';
 import type { NodeStore, StoredResult } from '../store/types.js';
 import { knownContributors } from './contributors.js';
@@ -20,11 +20,13 @@ import type { ContributeOptions, EngineLoader } from './engine-loader.js';
 import { RakisError } from './errors.js';
 import { resolveIdentity, type IdentityOptions } from './identity.js';
 import type { NodeStatus, RakisNodeEvents } from './node-events.js';
+import type { NodeApi, SignedRequest } from './node-api.js';
 import { FollowingLoader } from './following-loader.js';
 import type { RequestFollowing } from './request-following.js';
 import { RequestJournal } from './request-journal.js';
 import { EventStream, type RequestEvent, type RequestHandle, type RequestResult } from './request-handle.js';
-import { assertFrame, assertParams, DEFAULT_MAX_TOKENS, type RequestParams } from './security-frame.js';
+import { requestPacket } from './request-packet.js';
+import type { RequestParams } from './security-frame.js';
 import { StatusBeacon } from './status-beacon.js';
 import { VerifierRole } from './verifier-role.js';
 import type { Answer } from './worker-role.js';
@@ -79,7 +81,7 @@ const CLOCK_TOLERANCE_MS = 5_000;
  * A Rakis node: one identity, one mesh, the worker and verifier roles, the requests it follows and
  * their persistence. The only API elements and host pages use.
  */
-export class RakisNode extends Emitter<RakisNodeEvents> {
+export class RakisNode extends Emitter<RakisNodeEvents> implements NodeApi {
   readonly identity: Identity;
   readonly network: string;
   private readonly mesh: Mesh;
@@ -286,21 +288,26 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
    */
   request(prompt: string, frame: SecurityFrame, params: RequestParams): RequestHandle {
     if (!this.started || this.stopped) throw new RakisError('not-started', 'start the node before sending requests');
-    assertFrame(frame);
-    assertParams(prompt, params);
     const now = this.scheduler.now();
-    const packet = signRequest(
-      this.identity,
-      {
-        prompt,
-        acceptedModels: params.acceptedModels,
-        temperature: params.temperature ?? 0,
-        maxTokens: params.maxTokens ?? DEFAULT_MAX_TOKENS,
-        ...(params.seed !== undefined ? { seed: params.seed } : {}),
-        securityFrame: frame,
-      },
-      now,
-    );
+    const packet = requestPacket(this.identity, prompt, frame, params, now);
+    return this.track(packet, now);
+  }
+
+  /**
+   * Sends and follows a request this node's identity signed in another tab of its site (`tab-link`): its
+   * events and result come as this node's events. One it follows already (resumed from the store) stays.
+   */
+  submit(packet: SignedRequest): void {
+    if (!this.started || this.stopped) throw new RakisError('not-started', 'start the node before sending requests');
+    if (packet.from !== this.synthientId) throw new RakisError('invalid-params', 'the request is not signed by this node');
+    const follow = (following: RequestFollowing) => {
+      if (!this.stopped && !following.requests.has(packet.body.requestId)) following.trackOwn(packet, this.scheduler.now());
+    };
+    if (this.following.current) follow(this.following.current);
+    else this.following.load().then(follow, () => undefined);
+  }
+
+  private track(packet: SignedRequest, now: number): RequestHandle {
     const requestId = packet.body.requestId;
     const stream = new EventStream<RequestEvent>();
     let resolve!: (result: RequestResult) => void;

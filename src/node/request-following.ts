@@ -84,8 +84,8 @@ export class RequestFollowing {
     });
   }
 
-  /** Follows this node's own request, as sent, and offers it to its own worker. */
-  trackOwn(packet: Packet<InferenceRequestBody>, now: number, handle: { stream: EventStream<RequestEvent>; resolve: (result: RequestResult) => void }): void {
+  /** Follows this node's own request, as sent (with the handle of the caller waiting for it, if any), and offers it to its own worker. */
+  trackOwn(packet: Packet<InferenceRequestBody>, now: number, handle?: { stream: EventStream<RequestEvent>; resolve: (result: RequestResult) => void }): void {
     this.requests.track(packet, now, true, handle);
     this.worker.offer(packet);
   }

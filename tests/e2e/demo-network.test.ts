@@ -105,7 +105,9 @@ beforeAll(async () => {
     contexts.push(await newContext(browser, { webrtc: true }));
   }
   // Three honest contributors and one that answers garbage, spread over the two browser processes.
-  blogs.push(await openBlog(contexts[0]!), await openBlog(contexts[1]!), await openBlog(contexts[0]!), await openBlog(contexts[1]!, { garbage: true }));
+  // Each blog in a browser context of its own: the tabs of one site in one context are one node (issue 14).
+  const blogContext = (i: number) => newContext(browsers[i]!, { webrtc: true });
+  blogs.push(await openBlog(await blogContext(0)), await openBlog(await blogContext(1)), await openBlog(await blogContext(0)), await openBlog(await blogContext(1), { garbage: true }));
   for (const page of blogs) await waitFor('a contributing node', async () => (await stateOf(page, 'rakis-node')) === 'contributing', 180_000);
   dashboard = await contexts[1]!.newPage();
   await dashboard.goto(stack.pages.dashboard!);

@@ -99,7 +99,8 @@ beforeAll(async () => {
   [chromium, firefox] = await Promise.all([launchChromium({ webrtc: true }), launchFirefox({ webrtc: true })]);
   context = await newContext(chromium, { webrtc: true });
   for (const name of ['chromium-1', 'chromium-2']) {
-    const page = await context.newPage();
+    // A browser context each: the tabs of one site in one context are one node (issue 14).
+    const page = await (await newContext(chromium, { webrtc: true })).newPage();
     await page.goto(stack.pages.blog!);
     blogs.push({ name, page });
   }

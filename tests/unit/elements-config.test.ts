@@ -9,12 +9,14 @@ import { securityFrame } from '../../src/node/index.js';
 const BASE = 'https://blog.example/posts/1.html';
 
 describe('<rakis-node> attributes', () => {
-  test('defaults: the public network, the default transports, IndexedDB storage of this tab', () => {
+  test('defaults: the public network, the default transports, IndexedDB storage of the site (per network)', () => {
     expect(parseNodeAttributes({})).toEqual({
       network: 'rakis1',
       relays: { relayUrls: {}, broadcastChannel: true },
-      storage: { kind: 'tab' },
+      storage: { kind: 'indexeddb', namespace: 'rakis-rakis1' },
     });
+    expect(parseNodeAttributes({ network: 'blog', storage: 'site' }).storage).toEqual({ kind: 'indexeddb', namespace: 'rakis-blog' });
+    expect(parseNodeAttributes({ storage: 'tab' }).storage).toEqual({ kind: 'tab' });
     expect(parseNodeAttributes({ storage: 'my-blog' }).storage).toEqual({ kind: 'indexeddb', namespace: 'my-blog' });
   });
 
