@@ -126,14 +126,22 @@ describe('a quorum over two embedding models', () => {
     expect(modelAgreement(new QuorumNet().add('x').quorum.snapshot())).toBeUndefined();
   });
 
-  test('a verifier missing one model verifies with the other and says so in its attestation; the others name none', () => {
-    const net = network();
+  test('a verifier missing one model verifies with the other; the requester so placed says so in its attestation, committers name none', () => {
+    const net = new QuorumNet({ frame: TWO_MODELS });
+    // Only those who speak for a request attest: the requester is the one verifier here that may lack a model.
+    net.add('requester', { embed: embedMiniOnly, unverifiedModels: [TINY] });
+    for (let i = 0; i < 4; i++) net.add(`w${i}`, { embed: embedBoth });
+    net.add('mini-only', { embed: embedMiniOnly, unverifiedModels: [TINY] });
     HONEST.forEach((output, i) => net.commit(`w${i}`, output, embedBoth(output)));
     net.run(T0 + 30_000);
-    expect(net.node('mini-only').quorum.snapshot().decision?.basis).toBe('verified');
-    expect(attestationOf(net, 'mini-only')).toMatchObject({ outcome: 'decided', unverifiedModels: [TINY] });
+    expect(net.node('requester').quorum.snapshot().decision?.basis).toBe('verified');
+    expect(attestationOf(net, 'requester')).toMatchObject({ outcome: 'decided', unverifiedModels: [TINY] });
     expect(attestationOf(net, 'w0')).not.toHaveProperty('unverifiedModels');
-    expect(net.node('mini-only').quorum.snapshot().decision?.resultHash).toBe(net.node('w0').quorum.snapshot().decision?.resultHash);
+    // The quiet verifier that lacks a model decides the same by itself.
+    expect(net.node('mini-only').quorum.snapshot().decision?.basis).toBe('verified');
+    expect(net.node('mini-only').sent.filter((packet) => packet.body.type === 'consensus')).toHaveLength(0);
+    const hashes = ['requester', 'w0', 'mini-only'].map((name) => net.node(name).quorum.snapshot().decision?.resultHash);
+    expect(new Set(hashes).size).toBe(1);
   });
 
   test('a claimed embedding refuted in the second model only: verifiers with it reject, the one without it cannot tell', () => {
