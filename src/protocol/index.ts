@@ -4,6 +4,8 @@ export * from './commitment.js';
 export * from './embedding-models.js';
 export * from './envelope.js';
 export * from './identity.js';
+export * from './json-fields.js';
+export * from './json-schema.js';
 export * from './limits.js';
 export * from './packets.js';
 export { isAcceptablePublicKey, signaturePrechecks, verifySignature, verifySignatureAsync, type VerifyOptions } from './signature-rule.js';

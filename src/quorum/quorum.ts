@@ -355,7 +355,7 @@ export class Quorum {
   private decide(): void {
     const list = this.list!;
     const inputs = this.reveals.finalCount(list);
-    const outcome = decideVerified({ requestId: this.requestId, list, reveals: this.reveals.records, frame: this.request.body.securityFrame, bits: this.bits, inputs });
+    const outcome = decideVerified({ requestId: this.requestId, list, reveals: this.reveals.records, frame: this.request.body.securityFrame, responseSchema: this.request.body.responseSchema, bits: this.bits, inputs });
     const previous = this.decided;
     if (previous && sameResult(previous.attestation, outcome.attestation)) {
       previous.version = this.reveals.version;
