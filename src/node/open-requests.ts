@@ -1,6 +1,6 @@
 import type { Scheduler } from '../network/index.js';
 import { RecentIds } from '../network/recent-ids.js';
-import { encodePacket, hexToBytes, TIME_WINDOW, type CommitBody, type Identity, type InferenceRequestBody, type Packet } from '../protocol/index.js';
+import { embeddingTextOf, encodePacket, hexToBytes, TIME_WINDOW, type CommitBody, type Identity, type InferenceRequestBody, type Packet } from '../protocol/index.js';
 import { Quorum, type Holdings, type OwnAnswer, type QuorumSnapshot, type QuorumStep, type QuorumTimings } from '../quorum/index.js';
 import type { StoredQuorum, StoredResult } from '../store/types.js';
 import { EarlyPackets } from './early-packets.js';
@@ -275,7 +275,7 @@ export class OpenRequests {
 
   private async verify(requestId: string, quorum: Quorum, inferenceId: string, output: string): Promise<void> {
     try {
-      const embedding = await this.options.verifier.embed(quorum.request.body.securityFrame.embeddingModel, output, quorum.bits);
+      const embedding = await this.options.verifier.embed(quorum.request.body.securityFrame.embeddingModel, embeddingTextOf(output, quorum.request.body.responseSchema), quorum.bits);
       if (embedding) this.apply(requestId, quorum.supplyEmbedding(inferenceId, embedding, this.options.scheduler.now()));
     } catch (error) {
       this.options.emit('error', { code: 'engine', message: `could not re-embed a reveal: ${(error as Error).message}`, requestId });
