@@ -157,7 +157,8 @@ function numberStep({ phase, integer, digits }: Extract<Frame, { kind: 'number' 
       return char === '.' && !integer ? 'dot' : undefined;
     case 'int':
       if (digit) return 'int';
-      return char === '.' && !integer ? 'dot' : undefined;
+      // A point needs a digit after it, so it takes one only while a digit is left.
+      return char === '.' && !integer && digits < MAX_DIGITS ? 'dot' : undefined;
     case 'dot':
     case 'frac':
       return digit ? 'frac' : undefined;
