@@ -5,6 +5,7 @@ import { decideJson, type JsonConsensusPoint } from '../../src/consensus/index.j
 import { initialState, isComplete, minLength, minRemaining, step } from '../../src/engines/json-automaton.js';
 import { JsonConstraint, allowedTokens, tokenVocabulary } from '../../src/engines/json-constraint.js';
 import { checkBody, checkResponseSchema, embeddingTextOf, readJsonAnswer, splitJsonAnswer, type ObjectSchema } from '../../src/protocol/index.js';
+import { webLlmJsonMessages, webLlmResponseFormat } from '../../src/engines/web-llm-json.js';
 import { JSON_SCHEMAS } from '../../testkit/json-mode.js';
 import { flipBits, randomBytes, randomHex, seededRandom } from '../../testkit/random.js';
 
@@ -209,5 +210,18 @@ describe('consensus in JSON mode', () => {
     expect(allInvalid.json.invalid.map((item) => item.reason).sort()).toEqual(['$ must be an object', 'the answer is not JSON']);
     const split = decideJson({ ...frame, secPercentage: 0.6, points: [point(honest), point({ ...honest, price: 1 }), point({ ...honest, price: 2 }), point('x')], commitCount: 4 });
     expect(split).toMatchObject({ status: 'failed', reason: 'cluster-too-small', bestClusterSize: 1 });
+  });
+});
+
+describe('JSON mode on WebLLM', () => {
+  test('the response format is standard JSON Schema: x-match dropped, objects closed', () => {
+    const format = webLlmResponseFormat(listing);
+    expect(format.type).toBe('json_object');
+    const schema = JSON.parse(format.schema!);
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties.sku).toEqual({ type: 'string', maxLength: 12 });
+    expect(schema.properties.tags).toEqual({ type: 'array', items: { type: 'string', maxLength: 10 }, minItems: 1, maxItems: 3 });
+    expect(JSON.stringify(schema)).not.toContain('x-match');
+    expect(webLlmJsonMessages('Describe it', listing).map((message) => message.role)).toEqual(['system', 'user']);
   });
 });
