@@ -1,4 +1,5 @@
 import { hammingDistance } from '../../src/consensus/index.js';
+import { jsonAnswerFits } from './json-answers.js';
 
 /** What one honest node ended with. */
 export type Verdict =
@@ -22,15 +23,20 @@ export interface Judge {
   embed: (output: string) => Uint8Array;
   /** The frame's sphere radius in bits. */
   radiusBits: number;
+  /** JSON mode: the honest answer's free text (its exact fields are json-answers.ts'). */
+  json?: string;
 }
 
 /**
  * A decided answer is correct when it is within the honest cluster: its committer ran the honest
  * generator, or its output (re-embedded here) lies within the frame's radius (`secDistance`) of the
- * noise-free honest answer. Anything else (a sybil's wrong answer, garbage) is wrong.
+ * noise-free honest answer. Anything else (a sybil's wrong answer, garbage) is wrong. In JSON mode the
+ * output must also fit the schema with the honest exact fields.
  */
 export function isCorrectAnswer(verdict: Extract<Verdict, { kind: 'decided' }>, judge: Judge): boolean {
   if (judge.honestCommitters.has(verdict.chosenFrom)) return true;
+  const within = (text: string) => hammingDistance(judge.embed(text), judge.honestEmbedding) <= judge.radiusBits;
+  if (judge.json !== undefined) return jsonAnswerFits(verdict.output, judge.json, within);
   return hammingDistance(judge.embed(verdict.output), judge.honestEmbedding) <= judge.radiusBits;
 }
 

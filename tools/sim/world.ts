@@ -10,6 +10,7 @@ import { randomHex, seededRandom } from '../../testkit/random.js';
 import { ACTOR_KINDS, RawActor, type ActorKind } from './actors.js';
 import { FLOOD_KINDS, FloodActor, type FloodKind } from './flood-actors.js';
 import { GarbageGenerator, honestAnswer, LyingEmbedder, SIM_MODEL, wrongAnswer } from './answers.js';
+import { honestGenerator, jsonAttackerCount, jsonAttackers, SIM_SCHEMA } from './json-answers.js';
 import { HeapScheduler } from './heap-scheduler.js';
 import { memoizedVerifier } from './memo-verify.js';
 import { reaches } from './reach.js';
@@ -154,7 +155,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   const byzantineCommitters = committingCount(mix);
   const honestWorkers = committers - byzantineCommitters;
   const actorCount = [...ACTOR_KINDS, ...FLOOD_KINDS].reduce((sum, kind) => sum + (mix[kind] ?? 0), 0);
-  const nodeAttackers = (mix.garbage ?? 0) + (mix.sybil ?? 0) + (mix['lying-embedding'] ?? 0);
+  const nodeAttackers = (mix.garbage ?? 0) + (mix.sybil ?? 0) + (mix['lying-embedding'] ?? 0) + jsonAttackerCount(mix);
   const verifiers = options.nodes - 1 - observers - honestWorkers - nodeAttackers - actorCount;
   if (honestWorkers < 0 || verifiers < 0) throw new RangeError(`${scenario.name}: ${options.nodes} nodes are too few for its attackers`);
 
@@ -185,7 +186,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
       tokensPerSecond: scenario.speeds?.honest(random()) ?? 20 + random() * 60,
       delay,
     });
-    const node = await create([generator], [embedder]);
+    const node = await create([honestGenerator(scenario.json, generator)], [embedder]);
     honestCommitters.add(node.synthientId);
     honest.push(entry(node));
   }
@@ -198,6 +199,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   for (let i = 0; i < (mix['lying-embedding'] ?? 0); i++) {
     attackers.push(await create([new GarbageGenerator(seededRandom(random() * 2 ** 32))], [new LyingEmbedder(embedder, honestAnswer(PROMPT))]));
   }
+  for (const generator of jsonAttackers(mix, () => new ScriptedGenerator({ model: SIM_MODEL, answer: honestAnswer, delay }))) attackers.push(await create([generator], [embedder]));
   const actorMesh = (id: Identity, group: string) => new MeshHarness({ identity: id, transports: [meter.wrap(bus.transport('memory', group))], scheduler, verify });
   const actors: (RawActor | FloodActor)[] = [];
   for (const kind of ACTOR_KINDS) {
@@ -265,7 +267,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   const before = meter.snapshot();
   const packetsBefore = sentPackets([...honest.map((h) => h.node), ...attackers]);
   const requestCpu = process.cpuUsage();
-  const handle = requester.request(PROMPT, { ...frame, quorum: Math.max(frame.quorum, Math.ceil(committers * (scenario.quorumShare ?? 1 / 2))) }, { acceptedModels: [SIM_MODEL], maxTokens: 64 });
+  const handle = requester.request(PROMPT, { ...frame, quorum: Math.max(frame.quorum, Math.ceil(committers * (scenario.quorumShare ?? 1 / 2))) }, { acceptedModels: [SIM_MODEL], maxTokens: 64, ...(scenario.json ? { responseSchema: SIM_SCHEMA } : {}) });
   judgedRequest = handle.requestId;
   let requesterSettledAt: number | undefined;
   void handle.result.then(() => (requesterSettledAt = scheduler.now()));
@@ -279,7 +281,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   const bits = embeddingBits(frame.embeddingModel, frame.embeddingDims)!;
   const embed = (output: string) => binarize(embedder.embed(output), bits);
   const firstDecisions = judged.flatMap(({ first }) => (first ? [first] : []));
-  const outcome = classify(verdicts, firstDecisions, { honestCommitters, honestEmbedding: embed(honestAnswer(PROMPT)), embed, radiusBits: radiusBits(frame.secDistance, bits) });
+  const outcome = classify(verdicts, firstDecisions, { honestCommitters, honestEmbedding: embed(honestAnswer(PROMPT)), embed, radiusBits: radiusBits(frame.secDistance, bits), ...(scenario.json ? { json: honestAnswer(PROMPT) } : {}) });
   const drops: Partial<Record<MeshDropReason, number>> = {};
   for (const { node } of judged) {
     for (const [reason, count] of Object.entries(node.status.packets.drops)) drops[reason as MeshDropReason] = (drops[reason as MeshDropReason] ?? 0) + (count ?? 0);
