@@ -180,13 +180,13 @@ export class Quorum {
   }
 
   snapshot(): QuorumSnapshot {
-    const { prompt, securityFrame, acceptedModels } = this.request.body;
+    const { prompt, securityFrame, acceptedModels, responseSchema } = this.request.body;
     return {
       requestId: this.requestId,
       from: this.request.from,
       prompt,
       frame: securityFrame,
-      acceptedModels,
+      ...(responseSchema ? { acceptedModels, responseSchema } : { acceptedModels }),
       phase: this.phase,
       schedule: this.schedule,
       commits: this.commits.snapshot(),
