@@ -79,8 +79,16 @@ describe('<rakis-prompt> attributes and the advanced frame', () => {
     [{ maxTokens: '0' }, /^max-tokens: /],
     [{ temperature: '3' }, /^temperature: /],
     [{ embeddingModel: 'nope' }, /^embedding-model: /],
+    [{ responseSchemaJson: '{"type": "object"' }, /^response-schema: it is not JSON/],
+    [{ responseSchemaJson: '{"type": "object", "properties": {"a": {"type": "date"}}}' }, /^response-schema: schema.properties.a.type must be one of/],
   ])('refuses %o', (overrides, message) => {
     expect(() => readPromptConfig({ ...none, ...overrides })).toThrow(message);
+  });
+
+  test('response-schema: JSON mode from a JSON Schema in the attribute', () => {
+    const schema = { type: 'object', properties: { city: { type: 'string', 'x-match': 'exact' }, population: { type: 'integer' } } };
+    expect(readPromptConfig({ ...none, responseSchemaJson: JSON.stringify(schema) }).responseSchema).toEqual(schema);
+    expect(readPromptConfig({ ...none, responseSchemaJson: ' ' })).not.toHaveProperty('responseSchema');
   });
 
   test('the five fields round-trip a preset and explain each bad value', () => {
