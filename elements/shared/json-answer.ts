@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { checkResponseSchema, readJsonAnswer, type FieldAgreement, type JsonConsensus, type JsonSchema, type ObjectSchema } from '../../src/node/index.js';
+import { checkResponseSchema, readJsonAnswer, schemaProperties, type FieldAgreement, type JsonConsensus, type JsonSchema, type ObjectSchema } from '../../src/node/index.js';
 import { shortId } from './format.js';
 
 /** JSON mode in the elements: reading a schema from text, and an answer as a table of its fields. */
@@ -17,11 +17,11 @@ export function parseSchemaText(text: string): { schema?: ObjectSchema; problem?
   return problem ? { problem } : { schema: value as ObjectSchema };
 }
 
-/** Every leaf of a fitting answer, in schema order: `title`, `tags[0]`, `facts[1].name`. */
+/** Every leaf of a fitting answer, in canonical key order: `title`, `tags[0]`, `facts[1].name`. */
 function leaves(value: unknown, schema: JsonSchema, path: string, into: { path: string; field: string; value: unknown }[], field = path): void {
   if (schema.type === 'object') {
     const record = value as Record<string, unknown>;
-    for (const [key, property] of Object.entries(schema.properties)) {
+    for (const [key, property] of schemaProperties(schema)) {
       if (Object.hasOwn(record, key)) leaves(record[key], property, path ? `${path}.${key}` : key, into, `${field}.${key}`);
     }
   } else if (schema.type === 'array') {

@@ -1,7 +1,7 @@
 /**
  * An incremental recognizer of the JSON a schema (`src/protocol/json-schema.ts`) accepts, one
  * character at a time, for constrained decoding. It accepts one compact spelling: no whitespace
- * outside strings, every property in the schema's order (optional ones too), strings without `\u`
+ * outside strings, every property in canonical key order (optional ones too), strings without `\u`
  * escapes, numbers without exponents and at most 15 digits (exact in a double). States are immutable
  * (a step returns a new stack), so a token trie can be walked from one state without undoing.
  *
@@ -9,7 +9,7 @@
  * state's shortest completion can be written one ASCII character at a time, a decoder that keeps
  * `minRemaining` within its remaining tokens always finishes a valid document in budget.
  */
-import type { ArraySchema, JsonSchema, ObjectSchema } from '../protocol/index.js';
+import { schemaProperties, type ArraySchema, type JsonSchema, type ObjectSchema } from '../protocol/index.js';
 
 /** Longest free-text string the decoder writes when the schema states no `maxLength`. */
 export const DEFAULT_FREE_TEXT_CHARS = 64;
@@ -117,7 +117,7 @@ const PARTS = new WeakMap<ObjectSchema, (string | JsonSchema)[]>();
 function objectParts(schema: ObjectSchema): (string | JsonSchema)[] {
   let parts = PARTS.get(schema);
   if (!parts) {
-    parts = Object.entries(schema.properties).flatMap(([key, property], i) => [`${i === 0 ? '{' : ','}${JSON.stringify(key)}:`, property]);
+    parts = schemaProperties(schema).flatMap(([key, property], i) => [`${i === 0 ? '{' : ','}${JSON.stringify(key)}:`, property]);
     parts.push('}');
     PARTS.set(schema, parts);
   }

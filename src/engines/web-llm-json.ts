@@ -4,7 +4,7 @@
  * prompt also tell the model to write JSON, or a model may write whitespace to the token limit.
  */
 import type { ChatCompletionMessageParam, ResponseFormat } from '@mlc-ai/web-llm';
-import type { JsonSchema, ObjectSchema } from '../protocol/index.js';
+import { schemaProperties, type JsonSchema, type ObjectSchema } from '../protocol/index.js';
 
 /** The schema as standard JSON Schema: our `x-match` keyword dropped, every object closed. */
 export function standardJsonSchema(schema: JsonSchema): Record<string, unknown> {
@@ -12,7 +12,7 @@ export function standardJsonSchema(schema: JsonSchema): Record<string, unknown> 
     case 'object':
       return {
         type: 'object',
-        properties: Object.fromEntries(Object.entries(schema.properties).map(([key, property]) => [key, standardJsonSchema(property)])),
+        properties: Object.fromEntries(schemaProperties(schema).map(([key, property]) => [key, standardJsonSchema(property)])),
         ...(schema.required ? { required: schema.required } : {}),
         additionalProperties: false,
         ...(schema.description ? { description: schema.description } : {}),

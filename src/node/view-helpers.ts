@@ -4,5 +4,5 @@
  */
 export { EMBEDDING_MODELS, LIMITS, checkSecurityFrame, hexToBytes, type PeerRole, type SecurityFrame } from '../protocol/index.js';
 export { hammingDistance, type FieldAgreement, type JsonConsensus } from '../consensus/index.js';
-export { checkResponseSchema, readJsonAnswer, type JsonSchema, type ObjectSchema } from '../protocol/index.js';
+export { checkResponseSchema, readJsonAnswer, schemaProperties, type JsonSchema, type ObjectSchema } from '../protocol/index.js';
 export type { QuorumDecision, QuorumPhase, QuorumRejection, QuorumSnapshot, RejectionKind, RevealStatus } from '../quorum/index.js';

@@ -6,12 +6,12 @@
  * derives the same.
  */
 import { canonicalJson } from './canonical.js';
-import { isExactString, readJsonAnswer, type JsonSchema, type ObjectSchema } from './json-schema.js';
+import { isExactString, readJsonAnswer, schemaProperties, type JsonSchema, type ObjectSchema } from './json-schema.js';
 
 export interface JsonSplit {
   /** Canonical JSON of the answer with every free-text string replaced by null. */
   exactKey: string;
-  /** The free-text strings in document order (schema's property order, array order). */
+  /** The free-text strings in document order (properties in canonical key order, then array order). */
   freeTexts: { path: string; text: string }[];
 }
 
@@ -26,7 +26,7 @@ function project(value: unknown, schema: JsonSchema, path: string, free: JsonSpl
     case 'object': {
       const record = value as Record<string, unknown>;
       const out: Record<string, unknown> = {};
-      for (const [key, property] of Object.entries(schema.properties)) {
+      for (const [key, property] of schemaProperties(schema)) {
         if (Object.hasOwn(record, key)) out[key] = project(record[key], property, `${path}.${key}`, free);
       }
       return out;
@@ -46,7 +46,7 @@ function project(value: unknown, schema: JsonSchema, path: string, free: JsonSpl
 export function schemaFields(schema: JsonSchema, path = '$'): { path: string; match: 'exact' | 'free' }[] {
   switch (schema.type) {
     case 'object':
-      return Object.entries(schema.properties).flatMap(([key, property]) => schemaFields(property, `${path}.${key}`));
+      return schemaProperties(schema).flatMap(([key, property]) => schemaFields(property, `${path}.${key}`));
     case 'array':
       return schemaFields(schema.items, `${path}[]`);
     case 'string':

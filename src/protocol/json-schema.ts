@@ -170,6 +170,17 @@ function isCount(value: unknown, max: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max;
 }
 
+/**
+ * An object schema's properties in canonical key order (UTF-16 code units, as canonical JSON sorts
+ * them): the order every node decodes, embeds and reports in, whether it holds the schema as the
+ * requester wrote it or as the packet carried it.
+ */
+export function schemaProperties(schema: ObjectSchema): [string, JsonSchema][] {
+  return Object.keys(schema.properties)
+    .sort()
+    .map((key) => [key, schema.properties[key]!]);
+}
+
 /** Whether consensus compares this string field exactly (enums always). */
 export function isExactString(schema: StringSchema): boolean {
   return schema.enum !== undefined || schema['x-match'] === 'exact';
@@ -197,7 +208,7 @@ export function validateJson(value: unknown, schema: JsonSchema, path: string): 
       if (!isPlainObject(value)) return `${path} must be an object`;
       for (const key of Object.keys(value)) if (!Object.hasOwn(schema.properties, key)) return `${path}.${key} is not in the schema`;
       for (const key of schema.required ?? []) if (!Object.hasOwn(value, key)) return `${path}.${key} is required`;
-      for (const [key, property] of Object.entries(schema.properties)) {
+      for (const [key, property] of schemaProperties(schema)) {
         if (!Object.hasOwn(value, key)) continue;
         const problem = validateJson(value[key], property, `${path}.${key}`);
         if (problem) return problem;

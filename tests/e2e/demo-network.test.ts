@@ -242,13 +242,14 @@ describe('the demo network end to end', () => {
     expect(await stateOf(nft, 'rakis-prompt')).toBe('decided');
     const decided = (await decisionOn(nft, requestId))!;
     const answer = JSON.parse(decided.output!) as Record<string, unknown>;
-    expect(Object.keys(answer)).toEqual(['tile', 'reason', 'warm']);
+    // Properties in canonical key order: every node decodes them so, whatever order the schema was typed in.
+    expect(Object.keys(answer)).toEqual(['reason', 'tile', 'warm']);
     expect(schema.properties.tile.enum).toContain(answer.tile);
     expect(typeof answer.warm).toBe('boolean');
     const rows = await nft.evaluate(() =>
       [...document.querySelector('rakis-prompt')!.shadowRoot!.querySelectorAll('table[part~=answer] tbody tr')].map((row) => [row.querySelector('th')!.textContent!.trim(), row.querySelector('td')!.textContent!.trim()]),
     );
-    expect(rows).toEqual([['tile', answer.tile], ['reason', answer.reason], ['warm', String(answer.warm)]]);
+    expect(rows).toEqual([['reason', answer.reason], ['tile', answer.tile], ['warm', String(answer.warm)]]);
 
     // A contributor that verified: the garbage answer set aside with its reason, and how each field agreed.
     await waitFor('a contributor to decide', async () => (await decisionOn(blogs[1]!, requestId))?.phase === 'decided', 60_000);
@@ -259,8 +260,8 @@ describe('the demo network end to end', () => {
     }, requestId);
     expect(json?.invalid.map((item) => item.reason)).toEqual(['the answer is not JSON']);
     expect(json?.fields).toEqual([
-      { path: '$.tile', match: 'exact', identical: true },
       { path: '$.reason', match: 'free', identical: expect.any(Boolean) },
+      { path: '$.tile', match: 'exact', identical: true },
       { path: '$.warm', match: 'exact', identical: true },
     ]);
     await nft.screenshot({ path: `${ARTIFACTS}nft-json.png`, fullPage: true });

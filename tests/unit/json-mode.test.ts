@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { decideJson, type JsonConsensusPoint } from '../../src/consensus/index.js';
 import { initialState, isComplete, minLength, minRemaining, step } from '../../src/engines/json-automaton.js';
 import { JsonConstraint, allowedTokens, tokenVocabulary } from '../../src/engines/json-constraint.js';
-import { checkBody, checkResponseSchema, embeddingTextOf, readJsonAnswer, splitJsonAnswer, type ObjectSchema } from '../../src/protocol/index.js';
+import { checkBody, checkResponseSchema, embeddingTextOf, readJsonAnswer, schemaFields, splitJsonAnswer, type ObjectSchema } from '../../src/protocol/index.js';
 import { webLlmJsonMessages, webLlmResponseFormat } from '../../src/engines/web-llm-json.js';
 import { JSON_SCHEMAS } from '../../testkit/json-mode.js';
 import { flipBits, randomBytes, randomHex, seededRandom } from '../../testkit/random.js';
@@ -61,6 +61,10 @@ describe('answers against the schema', () => {
   test('a fitting answer reads, whatever its key order and spacing', () => {
     expect(readJsonAnswer(JSON.stringify(good), listing)).toEqual({ value: good });
     expect(readJsonAnswer('{ "tags": ["blue"], "price": 12.5, "sku": "K-1", "title": "Kettle" }', listing)).toEqual({ value: good });
+    // Every traversal is in canonical key order: a schema written in another order reads and splits the same.
+    const reordered = { ...listing, properties: Object.fromEntries(Object.entries(listing.properties).reverse()) };
+    expect(splitJsonAnswer(good, reordered)).toEqual(splitJsonAnswer(good, listing));
+    expect(schemaFields(reordered)).toEqual(schemaFields(listing));
   });
   test.each([
     ['{"title": "Kettle"', 'the answer is not JSON'],
@@ -80,11 +84,12 @@ describe('answers against the schema', () => {
   test('the exact part holds everything but free text; the embedded text is the free text alone', () => {
     const split = splitJsonAnswer(good, listing);
     expect(split.exactKey).toBe('{"price":12.5,"sku":"K-1","tags":[null],"title":null}');
+    // Canonical key order, whatever order the schema was written in.
     expect(split.freeTexts).toEqual([
-      { path: '$.title', text: 'Kettle' },
       { path: '$.tags[]', text: 'blue' },
+      { path: '$.title', text: 'Kettle' },
     ]);
-    expect(embeddingTextOf(JSON.stringify(good), listing)).toBe('Kettle\nblue');
+    expect(embeddingTextOf(JSON.stringify(good), listing)).toBe('blue\nKettle');
     expect(embeddingTextOf('not json', listing)).toBe('not json');
     expect(embeddingTextOf('plain', undefined)).toBe('plain');
   });
@@ -101,25 +106,26 @@ describe('the decoder automaton', () => {
     return state;
   };
 
-  test('accepts the compact spelling of fitting answers in schema order, and nothing else', () => {
-    const text = '{"title":"A \\"kettle\\"","sku":"K-1","price":-0.5,"tags":["a","b"]}';
+  test('accepts the compact spelling of fitting answers in canonical key order, and nothing else', () => {
+    const text = '{"price":-0.5,"sku":"K-1","tags":["a","b"],"title":"A \\"kettle\\""}';
     expect(isComplete(feed(listing, text)!)).toBe(true);
     expect(readJsonAnswer(text, listing)).toHaveProperty('value');
-    for (const bad of ['{ "title"', '{"sku":', '{"title":"a","sku":"b","price":01', '{"title":"a","sku":"b","price":1e5', '{"title":"a","sku":"b","price":1,"tags":[]']) {
+    for (const bad of ['{ "price"', '{"sku":', '{"price":01', '{"price":1e5', '{"price":1,"sku":"b","tags":[]', '{"title":"a"']) {
       expect(feed(listing, bad)).toBeUndefined();
     }
     const review = JSON_SCHEMAS.review!;
-    expect(feed(review, '{"summary":"s","sentiment":"neu')).toBeDefined();
-    expect(feed(review, '{"summary":"s","sentiment":"good"')).toBeUndefined();
-    expect(feed(review, '{"summary":"s","sentiment":"neutral","stars":1.5')).toBeUndefined();
-    expect(feed(review, '{"summary":"s","sentiment":"neutral","stars":3,"recommended":t')).toBeDefined();
+    expect(feed(review, '{"recommended":true,"sentiment":"neu')).toBeDefined();
+    expect(feed(review, '{"recommended":true,"sentiment":"good"')).toBeUndefined();
+    expect(feed(review, '{"recommended":true,"sentiment":"neutral","stars":1.5')).toBeUndefined();
+    expect(feed(review, '{"recommended":f')).toBeDefined();
+    expect(feed(review, '{"recommended":x')).toBeUndefined();
   });
 
   test('minRemaining is the shortest completion', () => {
     expect(minRemaining(initialState(listing))).toBe(minLength(listing));
-    expect(minLength(listing)).toBe('{"title":"","sku":"","price":0,"tags":[""]}'.length);
-    const state = feed(listing, '{"title":"abc')!;
-    expect(minRemaining(state)).toBe('","sku":"","price":0,"tags":[""]}'.length);
+    expect(minLength(listing)).toBe('{"price":0,"sku":"","tags":[""],"title":""}'.length);
+    const state = feed(listing, '{"price":12,"sku":"abc')!;
+    expect(minRemaining(state)).toBe('","tags":[""],"title":""}'.length);
   });
 
   // Tokens of one character (every printable ASCII) and of several, as a BPE vocabulary has.
@@ -151,7 +157,7 @@ describe('the decoder automaton', () => {
     expect(allowedTokens(vocabulary, state, 100)).not.toContain(vocabulary.eosId);
     expect(allowedTokens(vocabulary, state, 100).map((id) => texts[id])).toEqual(expect.arrayContaining(['{', '{"']));
     expect(allowedTokens(vocabulary, state, 100).map((id) => texts[id])).not.toContain('\uFFFD');
-    expect(allowedTokens(vocabulary, feed(listing, '{"title":"a","sku":"b","price":1,"tags":["x"]}')!, 5)).toEqual([vocabulary.eosId]);
+    expect(allowedTokens(vocabulary, feed(listing, '{"price":1,"sku":"b","tags":["x"],"title":"a"}')!, 5)).toEqual([vocabulary.eosId]);
     expect(() => new JsonConstraint(vocabulary, listing, 10)).toThrow('needs 43 tokens');
   });
 });
@@ -185,10 +191,10 @@ describe('consensus in JSON mode', () => {
     expect(result.json.invalid).toEqual([{ inferenceId: points[5]!.inferenceId, reason: 'the answer is not JSON' }]);
     expect(result.json.groups).toBe(3);
     expect(result.json.fields).toEqual([
-      { path: '$.title', match: 'free', identical: false },
-      { path: '$.sku', match: 'exact', identical: true },
       { path: '$.price', match: 'exact', identical: true },
+      { path: '$.sku', match: 'exact', identical: true },
       { path: '$.tags[]', match: 'free', identical: true },
+      { path: '$.title', match: 'free', identical: false },
     ]);
     for (let shuffle = 0; shuffle < 10; shuffle++) {
       const order = [...points].sort(() => random() - 0.5);
