@@ -247,7 +247,7 @@ describe('the demo network end to end', () => {
     expect(schema.properties.tile.enum).toContain(answer.tile);
     expect(typeof answer.warm).toBe('boolean');
     const rows = await nft.evaluate(() =>
-      [...document.querySelector('rakis-prompt')!.shadowRoot!.querySelectorAll('table[part~=answer] tbody tr')].map((row) => [row.querySelector('th')!.textContent!.trim(), row.querySelector('td')!.textContent!.trim()]),
+      [...document.querySelector('rakis-prompt')!.shadowRoot!.querySelectorAll('table[part~=answer] tbody tr')].map((row) => [row.querySelector('th')!.textContent!.trim(), row.querySelector('td')!.textContent]),
     );
     expect(rows).toEqual([['reason', answer.reason], ['tile', answer.tile], ['warm', String(answer.warm)]]);
 
