@@ -73,7 +73,8 @@ export function decideJson(input: JsonDecideInput): JsonConsensusResult {
   if (result.status === 'failed') return { ...result, sphereSizes, json: json([]) };
   const members = new Set(result.members);
   const memberValues = best!.values.filter((_, i) => members.has(best!.ids[i]!));
-  const valid = points.filter((point) => !invalid.some((item) => item.inferenceId === point.inferenceId));
+  const setAside = new Set(invalid.map((item) => item.inferenceId));
+  const valid = points.filter((point) => !setAside.has(point.inferenceId));
   return {
     ...result,
     outliers: valid.filter((point) => !members.has(point.inferenceId)).map((point) => point.inferenceId),
