@@ -296,6 +296,7 @@ export class RakisNode extends Emitter<RakisNodeEvents> {
         temperature: params.temperature ?? 0,
         maxTokens: params.maxTokens ?? DEFAULT_MAX_TOKENS,
         ...(params.seed !== undefined ? { seed: params.seed } : {}),
+        ...(params.responseSchema ? { responseSchema: params.responseSchema } : {}),
         securityFrame: frame,
       },
       now,
