@@ -19,7 +19,7 @@ export async function askOnPage(page: Page, question: string, frame: { maxTimeMs
         document.querySelector('rakis-prompt')!.addEventListener('rakis-submit', (event) => resolve((event as CustomEvent<{ requestId: string }>).detail.requestId), { once: true }),
       ),
   );
-  await page.locator('rakis-prompt textarea').fill(question);
+  await page.locator('rakis-prompt textarea[part="prompt"]').fill(question);
   await page.locator('rakis-prompt').getByRole('button', { name: 'Ask' }).click();
   return submitted;
 }

@@ -1,5 +1,6 @@
-import { DEFAULT_EMBEDDING_MODEL, DEFAULT_MAX_TOKENS, FRAME_PRESETS, LIMITS, listAttribute, type FramePreset } from '../../src/node/index.js';
+import { DEFAULT_EMBEDDING_MODEL, DEFAULT_MAX_TOKENS, FRAME_PRESETS, LIMITS, listAttribute, type FramePreset, type ObjectSchema } from '../../src/node/index.js';
 import { checkEmbeddingModel, invalid, modelList } from '../shared/attributes.js';
+import { parseSchemaText } from '../shared/json-answer.js';
 
 /** The prompt box's attributes, read and checked. */
 export interface PromptConfig {
@@ -9,6 +10,8 @@ export interface PromptConfig {
   embeddingModels: string[];
   maxTokens: number;
   temperature: number;
+  /** JSON mode: the schema of the `response-schema` attribute. */
+  responseSchema?: ObjectSchema;
 }
 
 export interface PromptAttributes {
@@ -17,6 +20,7 @@ export interface PromptAttributes {
   embeddingModel: string | null;
   maxTokens: string | null;
   temperature: string | null;
+  responseSchemaJson?: string | null;
 }
 
 /** Throws `RakisError('invalid-options')` naming the bad attribute. */
@@ -33,5 +37,7 @@ export function readPromptConfig(attributes: PromptAttributes): PromptConfig {
   if (!Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > LIMITS.maxTokens) throw invalid('max-tokens', `"${attributes.maxTokens}" is not a whole number from 1 to ${LIMITS.maxTokens}`);
   const temperature = attributes.temperature === null ? 0 : Number(attributes.temperature);
   if (!(temperature >= 0 && temperature <= LIMITS.temperature)) throw invalid('temperature', `"${attributes.temperature}" is not a number from 0 to ${LIMITS.temperature}`);
-  return { models, preset: preset as FramePreset, embeddingModels, maxTokens, temperature };
+  const { schema, problem } = parseSchemaText(attributes.responseSchemaJson ?? '');
+  if (problem) throw invalid('response-schema', problem);
+  return { models, preset: preset as FramePreset, embeddingModels, maxTokens, temperature, ...(schema ? { responseSchema: schema } : {}) };
 }

@@ -2,6 +2,7 @@ import { html, type TemplateResult } from 'lit';
 import type { NodeStatus, QuorumSnapshot, RequestResult } from '../../src/node/index.js';
 import { secondsLeft, shortId } from '../shared/format.js';
 import { errorPanel } from '../shared/rakis-element.js';
+import { renderJsonAnswer } from '../shared/json-answer.js';
 
 /** What `<rakis-prompt>` shows of its request: what the network can do, its progress, then its result. */
 
@@ -78,7 +79,9 @@ export function renderResult(result: RequestResult, snapshot: QuorumSnapshot | u
   const live = snapshot?.attestations.find((entry) => entry.resultHash === result.decision?.resultHash)?.count ?? 0;
   const attestations = Math.max(live, result.attestations);
   return html`<section class="answer" aria-label="Agreed answer">
-    <blockquote part="answer">${result.output}</blockquote>
+    ${snapshot?.responseSchema
+      ? renderJsonAnswer(result.output ?? '', snapshot.responseSchema, result.decision?.json, 'answer')
+      : html`<blockquote part="answer">${result.output}</blockquote>`}
     <p part="attestations" class="muted">
       Attested by ${plural(attestations, 'node')} · model <code>${result.decision?.model}</code> · result
       <code title=${result.decision?.resultHash ?? ''}>${shortId(result.decision?.resultHash ?? '')}</code>

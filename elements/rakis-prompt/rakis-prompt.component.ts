@@ -9,12 +9,14 @@ import {
   type NodeApi,
   type RequestHandle,
   type RequestResult,
+  type ObjectSchema,
   type SecurityFrame,
 } from '../../src/node/index.js';
 import { checked } from '../shared/attributes.js';
 import { emit } from '../shared/events.js';
 import { NodeViewElement, type RequestViewState } from '../shared/node-view-element.js';
 import { errorPanel } from '../shared/rakis-element.js';
+import { parseSchemaText } from '../shared/json-answer.js';
 import { sharedStyles } from '../shared/styles.js';
 import { fieldsFromFrame, frameFromFields, frameModels, weakAgreement, type FrameFieldErrors, type FrameFields } from './frame-fields.js';
 import { readPromptConfig, type PromptConfig } from './prompt-config.js';
@@ -51,6 +53,7 @@ let instances = 0;
  * @attr {string} placeholder - Placeholder of the prompt field.
  * @attr {string} value - The prompt text.
  * @attr {boolean} advanced - Shows the advanced frame panel (the five frame values) open.
+ * @attr {string} response-schema - JSON mode: a JSON Schema (as JSON text) the answer must fit; the answer is shown as a table of fields. See the README's JSON mode for the subset.
  *
  * @event {CustomEvent<{requestId: string, prompt: string, frame: SecurityFrame, acceptedModels: string[]}>} rakis-submit - A request was sent.
  * @event {CustomEvent<RequestResult>} rakis-answer - The network decided; `detail.output` is the chosen answer.
@@ -67,7 +70,8 @@ let instances = 0;
  * @csspart advanced - The advanced frame panel.
  * @csspart button - Every button.
  * @csspart progress - The live progress of a request in flight.
- * @csspart answer - The chosen answer.
+ * @csspart answer - The chosen answer (in JSON mode, the table of its fields).
+ * @csspart schema - The response schema field of the advanced panel.
  * @csspart attestations - The attestation line under the answer.
  * @csspart error - Every error panel.
  */
@@ -83,6 +87,10 @@ export class RakisPromptElement extends NodeViewElement {
   @property() value = '';
   /** Shows the advanced frame panel open. */
   @property({ type: Boolean }) advanced = false;
+  @property({ attribute: 'response-schema' }) responseSchemaJson: string | null = null;
+
+  /** JSON mode: the schema answers must fit (wins over the `response-schema` attribute); it prefills the advanced panel. */
+  @property({ attribute: false }) responseSchema: ObjectSchema | undefined;
 
   /**
    * Frame values the page sets instead of the preset's (any of `quorum`, `maxTimeMs`, `secDistance`,
@@ -95,12 +103,14 @@ export class RakisPromptElement extends NodeViewElement {
 
   @state() private fields: FrameFields | undefined;
   @state() private fieldErrors: FrameFieldErrors = {};
+  /** The advanced panel's response schema, as typed (empty: not JSON mode). */
+  @state() private schemaText = '';
   @state() private selectedModels: Set<string> | undefined;
   @state() private inputError: string | undefined;
   @state() private sendError: string | undefined;
   @state() private handle: RequestHandle | undefined;
 
-  protected readonly configProperties = ['preset', 'models', 'embeddingModel', 'maxTokens', 'temperature'] as const;
+  protected readonly configProperties = ['preset', 'models', 'embeddingModel', 'maxTokens', 'temperature', 'responseSchemaJson'] as const;
   private readonly uid = `rakis-prompt-${++instances}`;
 
   /** Sends the prompt (the field's text unless given); resolves with the request's result. */
@@ -121,10 +131,11 @@ export class RakisPromptElement extends NodeViewElement {
       return undefined;
     }
     const frame = this.checkedFrame(config);
-    if (!frame) return undefined;
+    const { schema, problem } = parseSchemaText(this.schemaText);
+    if (!frame || problem) return undefined;
     let handle: RequestHandle;
     try {
-      handle = node.request(prompt, frame, { acceptedModels, maxTokens: config.maxTokens, temperature: config.temperature });
+      handle = node.request(prompt, frame, { acceptedModels, maxTokens: config.maxTokens, temperature: config.temperature, ...(schema ? { responseSchema: schema } : {}) });
     } catch (error) {
       const message = (error as Error).message;
       this.sendError = message;
@@ -151,6 +162,10 @@ export class RakisPromptElement extends NodeViewElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     if (changed.has('preset') || changed.has('embeddingModel') || changed.has('frame') || !this.fields) this.resetFields();
+    if (changed.has('responseSchema') || changed.has('responseSchemaJson')) {
+      const schema = this.responseSchema ?? this.config()?.responseSchema;
+      this.schemaText = schema ? JSON.stringify(schema, null, 2) : '';
+    }
   }
 
   protected subscribe(node: NodeApi): () => void {
@@ -315,6 +330,7 @@ export class RakisPromptElement extends NodeViewElement {
       </div>
       ${fields.embeddingModel.trim().includes(' ') ? html`<p class="muted">Answers agree only if they are within the radius in every embedding model.</p>` : nothing}
       ${weakAgreement(fields) ? html`<p class="muted">An agreeing share of half or less no longer guarantees the answer lies near an honest one.</p>` : nothing}
+      ${this.renderSchemaField()}
     </details>`;
   }
 
@@ -331,5 +347,22 @@ export class RakisPromptElement extends NodeViewElement {
     return html`<select id=${id} multiple size=${models.length} aria-invalid=${error ? 'true' : 'false'} aria-describedby="${id}-error" @change=${onChange}>
       ${models.map((model) => html`<option value=${model} ?selected=${chosen.has(model)}>${model}</option>`)}
     </select>`;
+  }
+
+  private renderSchemaField(): TemplateResult {
+    const id = `${this.uid}-schema`;
+    const { problem } = parseSchemaText(this.schemaText);
+    return html`<label for=${id}>Response schema (JSON Schema; empty for a text answer)</label>
+      <textarea
+        id=${id}
+        part="schema"
+        rows="4"
+        spellcheck="false"
+        .value=${this.schemaText}
+        aria-invalid=${problem ? 'true' : 'false'}
+        aria-describedby="${id}-error"
+        @input=${(event: Event) => (this.schemaText = (event.target as HTMLTextAreaElement).value)}
+      ></textarea>
+      <span id="${id}-error" class="field-error">${problem ? `This schema cannot be used: ${problem}.` : ''}</span>`;
   }
 }

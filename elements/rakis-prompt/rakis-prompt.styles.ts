@@ -7,8 +7,13 @@ export const rakisPromptStyles = css`
   }
   textarea {
     width: 100%;
+    box-sizing: border-box;
     resize: vertical;
     min-height: 4em;
+  }
+  textarea[part~='schema'] {
+    font-family: ui-monospace, monospace;
+    font-size: 0.85em;
   }
   fieldset {
     border: 1px solid var(--_line);

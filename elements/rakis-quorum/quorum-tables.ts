@@ -2,6 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { QuorumSnapshot } from '../../src/node/index.js';
 import { shortId } from '../shared/format.js';
 import { modelAgreement } from './model-agreement.js';
+import { renderFieldAgreement, renderJsonAnswer } from '../shared/json-answer.js';
 import { REJECTED } from './quorum-view.js';
 
 /** The tables of `<rakis-quorum>`, drawn from the node's snapshot of the request: commits, reveals, rejections, the decision. */
@@ -66,7 +67,7 @@ export function renderDecision(snapshot: QuorumSnapshot): TemplateResult | typeo
   const others = snapshot.attestations.filter((entry) => entry.resultHash !== decision.resultHash);
   return html`<section part="decision" class="decision" role="status">
     <h3>Decided (${decision.basis === 'verified' ? 'verified here' : 'adopted from attestations'})</h3>
-    <blockquote>${decision.output}</blockquote>
+    ${snapshot.responseSchema ? renderJsonAnswer(decision.output, snapshot.responseSchema, decision.json, 'answer') : html`<blockquote>${decision.output}</blockquote>`}
     <p>
       From <code title=${decision.chosenFrom}>${shortId(decision.chosenFrom)}</code> · <code>${decision.model}</code> · result
       <code title=${decision.resultHash}>${shortId(decision.resultHash)}</code> · <strong>${attestations}</strong>
@@ -74,6 +75,7 @@ export function renderDecision(snapshot: QuorumSnapshot): TemplateResult | typeo
       ${others.length > 0 ? html` · <span class="flag">${others.reduce((sum, entry) => sum + entry.count, 0)} attested another result</span>` : nothing}
     </p>
     ${renderModelAgreement(snapshot)}
+    ${decision.json ? renderFieldAgreement(decision.json, 'fields') : nothing}
   </section>`;
 }
 

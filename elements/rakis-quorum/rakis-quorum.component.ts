@@ -37,6 +37,8 @@ let instances = 0;
  * @csspart reveals - The reveals table.
  * @csspart rejections - The list of rejections and their reasons.
  * @csspart decision - The decided answer or the failure.
+ * @csspart answer - In JSON mode, the decided answer as a table of its fields.
+ * @csspart fields - In JSON mode, how each field agreed (exactly or by embedding) and the answers set aside as invalid JSON.
  * @csspart picture - The embedding-space figure.
  * @csspart error - Every error panel.
  */

@@ -8,6 +8,8 @@ import type { TransformersLlmModel } from './models.js';
 import type { ProgressAggregator } from './progress.js';
 import type { GenerationResult } from './generation-stream.js';
 import { yieldToEventLoop } from './yield.js';
+import { JsonConstraint, tokenVocabulary, type TokenVocabulary } from './json-constraint.js';
+import type { ObjectSchema } from '../protocol/index.js';
 import { bindFetchSignal, configureTransformers, preloadOrtWasm, type ModelLocation } from './transformers-env.js';
 import { trackTransformersProgress } from './transformers-progress.js';
 
@@ -19,6 +21,8 @@ export interface GenerateOptions {
   temperature?: number;
   /** Seeds sampling so a request replays (ignored at temperature 0). */
   seed?: number;
+  /** JSON mode: decoding is constrained so the text is JSON fitting this schema. */
+  responseSchema?: ObjectSchema;
   signal?: AbortSignal;
 }
 
@@ -69,9 +73,16 @@ export async function loadTextGenerationRuntime(options: TextGenerationRuntimeOp
     await yieldToEventLoop();
     return forward(inputs);
   };
+  // Built on the first JSON-mode request: one decode per vocabulary entry.
+  let vocabulary: TokenVocabulary | undefined;
+  const vocabularyOf = () =>
+    (vocabulary ??= tokenVocabulary(
+      Array.from({ length: Math.max(...tokenizer.get_vocab().values()) + 1 }, (_, id) => tokenizer.decode([id], { skip_special_tokens: true })),
+      eosTokenId(lm.generation_config, lm.config, tokenizer),
+    ));
 
   const runtime: TextGenerationRuntime = {
-    async generate(prompt, { maxTokens = DEFAULT_MAX_TOKENS, temperature = 0, seed, signal: stop }, onText) {
+    async generate(prompt, { maxTokens = DEFAULT_MAX_TOKENS, temperature = 0, seed, responseSchema, signal: stop }, onText) {
       throwIfAborted(stop);
       const stopping = new transformers.InterruptableStoppingCriteria();
       const interrupt = () => stopping.interrupt();
@@ -92,9 +103,11 @@ export async function loadTextGenerationRuntime(options: TextGenerationRuntimeOp
       });
       try {
         const inputs = tokenizer(prompt);
+        const limit = Math.max(1, Math.floor(maxTokens));
         await lm.generate({
           ...inputs,
-          max_new_tokens: Math.max(1, Math.floor(maxTokens)),
+          max_new_tokens: limit,
+          ...(responseSchema ? { logits_processor: jsonLogitsProcessors(transformers, new JsonConstraint(vocabularyOf(), responseSchema, limit)) } : {}),
           do_sample: sampling,
           ...(sampling ? { temperature, top_k: 0 } : {}),
           streamer,
@@ -122,4 +135,32 @@ export function checkText(text: string): void {
   if (text.includes('\u0000') || (text.length > 0 && /^[\uFFFD\x00-\x08\x0E-\x1F\x7F]+$/.test(text))) {
     throw new EngineError('unhealthy', 'the language model produced garbage (control or replacement characters only)');
   }
+}
+
+/**
+ * A transformers.js logits processor (the library calls it with the ids so far and the next token's
+ * scores) that lets through only what the JSON constraint allows.
+ */
+function jsonLogitsProcessors(transformers: typeof import('@huggingface/transformers'), constraint: JsonConstraint) {
+  let seen: number | undefined;
+  const list = new transformers.LogitsProcessorList();
+  // The list calls each entry as a function; a plain one needs no subclass of the library's Callable.
+  list.push(((ids: bigint[][], logits: { data: unknown }) => {
+    const row = ids[0]!;
+    // The first call sees the prompt alone; each later call, one more chosen token.
+    for (let i = seen ?? row.length; i < row.length; i++) constraint.accept(Number(row[i]));
+    seen = row.length;
+    constraint.mask(logits.data as Float32Array);
+    return logits;
+  }) as unknown as InstanceType<typeof transformers.LogitsProcessor>);
+  return list;
+}
+
+function eosTokenId(...configs: unknown[]): number {
+  for (const config of configs) {
+    const id = (config as { eos_token_id?: number | number[] } | undefined)?.eos_token_id;
+    if (typeof id === 'number') return id;
+    if (Array.isArray(id) && typeof id[0] === 'number') return id[0];
+  }
+  throw new EngineError('unsupported', 'the model names no end-of-text token, so JSON mode cannot end an answer');
 }

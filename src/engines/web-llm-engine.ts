@@ -14,6 +14,7 @@ import { createProgressAggregator, type LoadPhase } from './progress.js';
 import type { GenerateOptions } from './text-generation-runtime.js';
 import { checkText, DEFAULT_MAX_TOKENS } from './text-generation-runtime.js';
 import { webLlmAppConfig } from './web-llm-config.js';
+import { webLlmJsonMessages, webLlmResponseFormat } from './web-llm-json.js';
 
 export interface WebLlmEngineOptions {
   /** Base URL of self-hosted MLC builds; unset: WebLLM's prebuilt hosts. */
@@ -86,7 +87,7 @@ export class WebLlmEngine implements LlmEngine {
     }, signal);
   }
 
-  generate(prompt: string, { maxTokens = DEFAULT_MAX_TOKENS, temperature = 0, seed, signal }: GenerateOptions = {}): GenerationStream {
+  generate(prompt: string, { maxTokens = DEFAULT_MAX_TOKENS, temperature = 0, seed, responseSchema, signal }: GenerateOptions = {}): GenerationStream {
     const { stream, sink } = createGenerationStream();
     this.lifecycle
       .work(async () => {
@@ -97,7 +98,8 @@ export class WebLlmEngine implements LlmEngine {
         signal?.addEventListener('abort', interrupt, { once: true });
         try {
           const chunks = await engine.chat.completions.create({
-            messages: [{ role: 'user', content: prompt }],
+            messages: responseSchema ? webLlmJsonMessages(prompt, responseSchema) : [{ role: 'user', content: prompt }],
+            ...(responseSchema ? { response_format: webLlmResponseFormat(responseSchema) } : {}),
             stream: true,
             temperature,
             max_tokens: maxTokens,

@@ -2,10 +2,14 @@
  * What the node needs from inference engines. The real engines (`src/engines`) are adapted to these
  * ports when a node contributes compute; simulations plug in scripted ones.
  */
+import type { ObjectSchema } from '../protocol/index.js';
+
 export interface GenerationParams {
   maxTokens: number;
   temperature: number;
   seed?: number;
+  /** JSON mode: the answer must be JSON fitting this schema. */
+  responseSchema?: ObjectSchema;
   signal?: AbortSignal;
 }
 

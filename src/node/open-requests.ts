@@ -1,6 +1,6 @@
 import type { Scheduler } from '../network/index.js';
 import { RecentIds } from '../network/recent-ids.js';
-import { encodePacket, frameEmbeddingModels, hexToBytes, TIME_WINDOW, type CommitBody, type Identity, type InferenceRequestBody, type Packet } from '../protocol/index.js';
+import { embeddingTextOf, encodePacket, frameEmbeddingModels, hexToBytes, TIME_WINDOW, type CommitBody, type Identity, type InferenceRequestBody, type Packet } from '../protocol/index.js';
 import { DEFAULT_TIMINGS, Quorum, type Holdings, type OwnAnswer, type QuorumSnapshot, type QuorumStep, type QuorumTimings } from '../quorum/index.js';
 import type { StoredQuorum, StoredResult } from '../store/types.js';
 import { EarlyPackets } from './early-packets.js';
@@ -310,7 +310,7 @@ export class OpenRequests {
 
   private async verify(requestId: string, quorum: Quorum, inferenceId: string, output: string): Promise<void> {
     try {
-      const embedding = await this.options.verifier.embedAll(quorum.embeddings.checks, output);
+      const embedding = await this.options.verifier.embedAll(quorum.embeddings.checks, embeddingTextOf(output, quorum.request.body.responseSchema));
       if (embedding) this.apply(requestId, quorum.supplyEmbedding(inferenceId, embedding, this.options.scheduler.now()));
     } catch (error) {
       this.options.emit('error', { code: 'engine', message: `could not re-embed a reveal: ${(error as Error).message}`, requestId });

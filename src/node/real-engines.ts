@@ -57,8 +57,8 @@ export function generatorPort(engine: LlmEngine): TextGenerator {
   return {
     model: engine.modelId,
     healthy: () => engine.status !== 'unhealthy',
-    generate: (prompt, { maxTokens, temperature, seed, signal }) =>
-      engine.generate(prompt, { maxTokens, temperature, ...(seed !== undefined ? { seed } : {}), ...(signal ? { signal } : {}) }).result,
+    generate: (prompt, { maxTokens, temperature, seed, responseSchema, signal }) =>
+      engine.generate(prompt, { maxTokens, temperature, ...(seed !== undefined ? { seed } : {}), ...(responseSchema ? { responseSchema } : {}), ...(signal ? { signal } : {}) }).result,
   };
 }
 

@@ -17,6 +17,7 @@ export function requestPacket(identity: Identity, prompt: string, frame: Securit
       temperature: params.temperature ?? 0,
       maxTokens: params.maxTokens ?? DEFAULT_MAX_TOKENS,
       ...(params.seed !== undefined ? { seed: params.seed } : {}),
+      ...(params.responseSchema ? { responseSchema: params.responseSchema } : {}),
       securityFrame: frame,
     },
     now,

@@ -1,4 +1,4 @@
-import { LIMITS, checkSecurityFrame, type SecurityFrame } from '../protocol/index.js';
+import { LIMITS, checkResponseSchema, checkSecurityFrame, type ObjectSchema, type SecurityFrame } from '../protocol/index.js';
 import { RakisError } from './errors.js';
 
 export type FramePreset = 'fast' | 'balanced' | 'strict';
@@ -50,6 +50,8 @@ export interface RequestParams {
   temperature?: number;
   maxTokens?: number;
   seed?: number;
+  /** JSON mode: answers must be JSON fitting this schema (see the README's JSON mode). */
+  responseSchema?: ObjectSchema;
 }
 
 export function assertParams(prompt: unknown, params: RequestParams): void {
@@ -69,4 +71,12 @@ export function assertParams(prompt: unknown, params: RequestParams): void {
   if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff)) {
     throw new RakisError('invalid-params', 'seed must be an integer within 0..4294967295');
   }
+  assertResponseSchema(params.responseSchema);
+}
+
+/** A JSON-mode schema, checked as the network will check it. */
+export function assertResponseSchema(schema: unknown): void {
+  if (schema === undefined) return;
+  const problem = checkResponseSchema(schema, 'responseSchema');
+  if (problem) throw new RakisError('invalid-params', problem);
 }

@@ -3,5 +3,6 @@
  * re-exported on purpose so `elements/` depends on `src/node` alone.
  */
 export { EMBEDDING_MODELS, LIMITS, checkSecurityFrame, embeddingSegments, frameEmbeddingModels, hexToBytes, type PeerRole, type SecurityFrame } from '../protocol/index.js';
-export { hammingDistance, radiusBits } from '../consensus/index.js';
+export { hammingDistance, radiusBits, type FieldAgreement, type JsonConsensus } from '../consensus/index.js';
+export { checkResponseSchema, readJsonAnswer, schemaProperties, type JsonSchema, type ObjectSchema } from '../protocol/index.js';
 export type { QuorumDecision, QuorumPhase, QuorumRejection, QuorumSnapshot, RejectionKind, RevealStatus } from '../quorum/index.js';

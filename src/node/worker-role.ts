@@ -1,4 +1,4 @@
-import { concatBytes, embeddingSegments, TIME_WINDOW, type EmbeddingSegment, type InferenceRequestBody, type Packet } from '../protocol/index.js';
+import { concatBytes, embeddingSegments, embeddingTextOf, TIME_WINDOW, type EmbeddingSegment, type InferenceRequestBody, type Packet } from '../protocol/index.js';
 import type { Scheduler } from '../network/index.js';
 import type { Embedder, TextGenerator } from './engine-ports.js';
 import { FairQueue } from './fair-queue.js';
@@ -212,7 +212,7 @@ export class WorkerRole {
   }
 
   private async run(queue: EngineQueue, job: Job, signal: AbortSignal): Promise<void> {
-    const { requestId, prompt, maxTokens, temperature, seed, securityFrame } = job.request.body;
+    const { requestId, prompt, maxTokens, temperature, seed, securityFrame, responseSchema } = job.request.body;
     const model = job.generator.model;
     const deadline = job.request.createdAt + securityFrame.maxTimeMs;
     const update = (state: JobState, reason?: string) => this.options.onUpdate({ requestId, model, state, ...(reason ? { reason } : {}) });
@@ -220,10 +220,10 @@ export class WorkerRole {
     update('running');
     try {
       const started = this.options.scheduler.now();
-      const generation = await job.generator.generate(prompt, { maxTokens, temperature, ...(seed !== undefined ? { seed } : {}), signal });
+      const generation = await job.generator.generate(prompt, { maxTokens, temperature, ...(seed !== undefined ? { seed } : {}), ...(responseSchema ? { responseSchema } : {}), signal });
       const elapsed = Math.max(1, this.options.scheduler.now() - started);
       if (generation.tokens > 0) queue.tokensPerSecond = 0.7 * queue.tokensPerSecond + 0.3 * ((generation.tokens * 1000) / elapsed);
-      const bEmbedding = await embedEveryModel(job.embedders, generation.text, signal);
+      const bEmbedding = await embedEveryModel(job.embedders, embeddingTextOf(generation.text, responseSchema), signal);
       if (signal.aborted) return update('cancelled', 'stopped');
       if (this.options.scheduler.now() > deadline) return update('skipped', 'window-missed');
       await this.options.onAnswer({ request: job.request, model, output: generation.text, bEmbedding, tokens: generation.tokens });

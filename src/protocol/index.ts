@@ -5,6 +5,8 @@ export * from './embedding-models.js';
 export * from './frame-embeddings.js';
 export * from './envelope.js';
 export * from './identity.js';
+export * from './json-fields.js';
+export * from './json-schema.js';
 export * from './limits.js';
 export * from './packets.js';
 export { isAcceptablePublicKey, signaturePrechecks, verifySignature, verifySignatureAsync, type VerifyOptions } from './signature-rule.js';

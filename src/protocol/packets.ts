@@ -3,6 +3,7 @@
  * `sig` is ed25519 by `from` over the canonical bytes of the other four fields. Hashes, ids, keys,
  * salts and embeddings travel as lowercase hex (one spelling per value).
  */
+import type { ObjectSchema } from './json-schema.js';
 
 /** Consensus parameters chosen by the requester. Distances are normalized Hamming (0..1). */
 export interface SecurityFrame {
@@ -42,6 +43,8 @@ export interface InferenceRequestBody {
   maxTokens: number;
   seed?: number;
   securityFrame: SecurityFrame;
+  /** JSON mode: the answer must be JSON fitting this schema (see `json-schema.ts`). */
+  responseSchema?: ObjectSchema;
 }
 
 export interface CommitBody {

@@ -9,6 +9,7 @@ import {
   type PacketType,
   type SecurityFrame,
 } from './packets.js';
+import { checkResponseSchema } from './json-schema.js';
 import { arr, hex, hexOfSize, int, literal, num, obj, oneOf, optional, str, type Check } from './schema.js';
 
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._\-/:@+]*$/;
@@ -87,6 +88,7 @@ const BODY_CHECKS: Record<PacketType, Check> = {
     maxTokens: int(1, LIMITS.maxTokens),
     seed: optional(int(0, 0xffff_ffff)),
     securityFrame: checkSecurityFrame,
+    responseSchema: optional(checkResponseSchema),
   }),
   commit: obj({ type: literal('commit'), requestId: hash, inferenceId: hash, commitment: hash, model: modelId }),
   revealRequest: obj({

@@ -1,9 +1,10 @@
-import { decide, requiredClusterSize, type ConsensusResult } from '../consensus/index.js';
+import { decide, decideJson, requiredClusterSize, type ConsensusResult, type JsonConsensusResult } from '../consensus/index.js';
 import {
   compareHex,
   computeResultHash,
   revealMatchesCommitment,
   type CommitEntry,
+  type ObjectSchema,
   type ConsensusBody,
   type ConsensusFailureReason,
   type RevealBody,
@@ -29,25 +30,28 @@ export function decideVerified(input: {
   reveals: ReadonlyMap<string, RevealRecord>;
   frame: SecurityFrame;
   embeddings: EmbeddingChecks;
+  /** JSON mode: answers must fit this schema, and agree on its exact fields. */
+  responseSchema?: ObjectSchema;
   /** Listed reveals with their final verdict, named in the attestation. */
   inputs: number;
 }): VerifiedOutcome {
-  const { requestId, list, reveals, frame, embeddings, inputs } = input;
+  const { requestId, list, reveals, frame, embeddings, responseSchema, inputs } = input;
   // A verifier that lacks some of the frame's models says so in what it attests.
   const unverified = embeddings.unverifiedModels.length > 0 ? { unverifiedModels: embeddings.unverifiedModels } : {};
   const listed = list.entries
     .map((entry) => ({ entry, record: reveals.get(entry.inferenceId) }))
     .filter((item): item is { entry: CommitEntry; record: RevealRecord } => item.record !== undefined);
   const verified = listed.filter(({ record }) => record.status === 'verified');
-  const result = decide({
-    points: verified.map(({ entry, record }) => ({ inferenceId: entry.inferenceId, commitment: entry.commitment, bEmbedding: record.bEmbedding })),
+  const common = {
     commitCount: list.entries.length,
     rejectedCount: listed.length - verified.length,
     secDistance: frame.secDistance,
     secPercentage: frame.secPercentage,
     bits: embeddings.bits,
     segmentBits: embeddings.segments.map((segment) => segment.bits),
-  });
+  };
+  const points = verified.map(({ entry, record }) => ({ inferenceId: entry.inferenceId, commitment: entry.commitment, bEmbedding: record.bEmbedding, output: record.output }));
+  const result = responseSchema ? decideJson({ ...common, points, schema: responseSchema }) : decide({ ...common, points });
   if (result.status === 'failed') {
     return { attestation: { type: 'consensus', requestId, outcome: 'failed', listHash: list.listHash, reason: result.reason, inputs, ...unverified }, failure: result };
   }
@@ -67,6 +71,7 @@ export function decideVerified(input: {
       listHash: list.listHash,
       validInferenceIds,
       consensus: result,
+      ...(responseSchema ? { json: (result as JsonConsensusResult).json } : {}),
     },
   };
 }

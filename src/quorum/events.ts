@@ -1,4 +1,4 @@
-import type { ConsensusResult } from '../consensus/index.js';
+import type { ConsensusResult, JsonConsensus } from '../consensus/index.js';
 import type { CommitBody, Identity, InferenceRequestBody, Packet, PacketBody, RevealRejectionReason } from '../protocol/index.js';
 import type { QuorumTimings } from './timings.js';
 
@@ -39,6 +39,8 @@ export interface QuorumDecision {
   validInferenceIds: string[];
   /** The full clustering result (verifying nodes only). */
   consensus?: Extract<ConsensusResult, { status: 'decided' }>;
+  /** JSON mode (verifying nodes only): answers set aside as invalid, and which fields agreed. */
+  json?: JsonConsensus;
 }
 
 export type QuorumEvent =

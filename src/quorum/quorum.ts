@@ -177,13 +177,13 @@ export class Quorum {
   }
 
   snapshot(): QuorumSnapshot {
-    const { prompt, securityFrame, acceptedModels } = this.request.body;
+    const { prompt, securityFrame, acceptedModels, responseSchema } = this.request.body;
     return {
       requestId: this.requestId,
       from: this.request.from,
       prompt,
       frame: securityFrame,
-      acceptedModels,
+      ...(responseSchema ? { acceptedModels, responseSchema } : { acceptedModels }),
       phase: this.phase,
       schedule: this.schedule,
       commits: this.commits.snapshot(),
@@ -351,7 +351,7 @@ export class Quorum {
   private decide(): void {
     const list = this.list!;
     const inputs = this.reveals.finalCount(list);
-    const outcome = decideVerified({ requestId: this.requestId, list, reveals: this.reveals.records, frame: this.request.body.securityFrame, embeddings: this.embeddings, inputs });
+    const outcome = decideVerified({ requestId: this.requestId, list, reveals: this.reveals.records, frame: this.request.body.securityFrame, embeddings: this.embeddings, responseSchema: this.request.body.responseSchema, inputs });
     const previous = this.decided;
     if (previous && sameResult(previous.attestation, outcome.attestation)) {
       previous.version = this.reveals.version;

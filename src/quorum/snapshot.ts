@@ -1,4 +1,4 @@
-import type { RevealRejectionReason, SecurityFrame } from '../protocol/index.js';
+import type { ObjectSchema, RevealRejectionReason, SecurityFrame } from '../protocol/index.js';
 import type { QuorumDecision, QuorumEvent, QuorumFailureReason, QuorumPhase } from './events.js';
 import type { QuorumSchedule } from './timings.js';
 
@@ -22,6 +22,8 @@ export interface QuorumSnapshot {
   prompt: string;
   frame: SecurityFrame;
   acceptedModels: string[];
+  /** JSON mode: the schema answers must fit. */
+  responseSchema?: ObjectSchema;
   phase: QuorumPhase;
   schedule: QuorumSchedule;
   commits: { from: string; inferenceId: string; commitment: string; model: string; createdAt: number }[];

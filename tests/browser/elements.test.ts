@@ -110,7 +110,7 @@ describe('stories', () => {
   test('the prompt is usable from the keyboard: type, Ctrl+Enter, read the answer', async () => {
     const page = await context.newPage();
     await showStory(page, fixture.origin, stories.find((story) => story.id === 'rakis-prompt--Idle')!);
-    await page.locator('rakis-prompt textarea').focus();
+    await page.locator('rakis-prompt textarea[part="prompt"]').focus();
     await page.keyboard.type('Why is the sky blue?');
     await page.keyboard.press('Control+Enter');
     await waitFor('the request to leave', () => page.evaluate(() => document.querySelector('rakis-prompt')!.getAttribute('state') === 'in-flight'), 5_000, 50);

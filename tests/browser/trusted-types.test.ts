@@ -43,7 +43,7 @@ async function openAndRender(url: string): Promise<{ page: Page; violations: str
   await waitFor('the prompt', async () => (await stateOf(page, 'rakis-prompt')) === 'idle', 15_000).catch((error: unknown) => {
     throw new Error(`${String(error)}; violations: ${JSON.stringify(watched.violations)}; errors: ${JSON.stringify(watched.errors)}`);
   });
-  expect(await page.locator('rakis-prompt textarea').isVisible()).toBe(true);
+  expect(await page.locator('rakis-prompt textarea[part="prompt"]').isVisible()).toBe(true);
   expect(await page.locator('rakis-prompt').getByRole('button', { name: 'Ask' }).isVisible()).toBe(true);
   // The node element is a chunk of its own, defined once the page holds one (as this page does).
   expect(await page.evaluate(() => Promise.all(['rakis-node', 'rakis-prompt'].map((tag) => customElements.whenDefined(tag).then(() => true))))).toEqual([true, true]);

@@ -228,6 +228,48 @@ describe('the demo network end to end', () => {
     await page.screenshot({ path: `${ARTIFACTS}blog-1-reloaded.png`, fullPage: true });
   }, 300_000);
 
+  test('a JSON-mode question: contributors answer JSON that fits the schema, the answer shows as a table of fields, the garbage page is set aside as invalid', async () => {
+    const schema = {
+      type: 'object',
+      properties: { tile: { type: 'string', enum: ['Ember', 'Tide', 'Moss'] }, reason: { type: 'string', maxLength: 24 }, warm: { type: 'boolean' } },
+      required: ['tile', 'reason', 'warm'],
+    };
+    // As a visitor would: the schema typed into the advanced panel.
+    await nft.locator('rakis-prompt summary').click();
+    await nft.locator('rakis-prompt textarea[part="schema"]').fill(JSON.stringify(schema));
+    const requestId = await ask('Which tile has the warmest colours?');
+    await waitFor('the decided answer', async () => ['decided', 'failed'].includes((await stateOf(nft, 'rakis-prompt')) ?? ''), WINDOW_MS + 60_000).catch(
+      explainFailure(requestId, { nft, blog1: blogs[1]!, garbage: blogs[3]! }),
+    );
+    expect(await stateOf(nft, 'rakis-prompt')).toBe('decided');
+    const decided = (await decisionOn(nft, requestId))!;
+    const answer = JSON.parse(decided.output!) as Record<string, unknown>;
+    // Properties in canonical key order: every node decodes them so, whatever order the schema was typed in.
+    expect(Object.keys(answer)).toEqual(['reason', 'tile', 'warm']);
+    expect(schema.properties.tile.enum).toContain(answer.tile);
+    expect(typeof answer.warm).toBe('boolean');
+    const rows = await nft.evaluate(() =>
+      [...document.querySelector('rakis-prompt')!.shadowRoot!.querySelectorAll('table[part~=answer] tbody tr')].map((row) => [row.querySelector('th')!.textContent!.trim(), row.querySelector('td')!.textContent]),
+    );
+    expect(rows).toEqual([['reason', answer.reason], ['tile', answer.tile], ['warm', String(answer.warm)]]);
+
+    // A contributor that verified: the garbage answer set aside with its reason, and how each field agreed.
+    await waitFor('a contributor to decide', async () => (await decisionOn(blogs[1]!, requestId))?.phase === 'decided', 60_000);
+    const json = await blogs[1]!.evaluate((id) => {
+      type Json = { invalid: { inferenceId: string; reason: string }[]; fields: { path: string; match: string; identical: boolean }[] };
+      const node = (document.querySelector('rakis-node') as HTMLElement & { node?: { quorum(id: string): { decision?: { json?: Json } } | undefined } }).node;
+      return node?.quorum(id)?.decision?.json;
+    }, requestId);
+    expect(json?.invalid.map((item) => item.reason)).toEqual(['the answer is not JSON']);
+    expect(json?.fields).toEqual([
+      { path: '$.reason', match: 'free', identical: expect.any(Boolean) },
+      { path: '$.tile', match: 'exact', identical: true },
+      { path: '$.warm', match: 'exact', identical: true },
+    ]);
+    await nft.screenshot({ path: `${ARTIFACTS}nft-json.png`, fullPage: true });
+    await nft.locator('rakis-prompt textarea[part="schema"]').fill('');
+  }, 240_000);
+
   test('a relay stopped mid-request: the request still completes over the remaining transports', async () => {
     const requestId = await ask('What makes sunsets red?');
     await stack.relays.stop('torrent');

@@ -76,4 +76,23 @@ describe('embedding under a strict CSP', () => {
     expect(watched).toEqual(watched.map(({ page }) => ({ page, violations: [], errors: [] })));
     expect(sites.reports).toEqual([]);
   }, 150_000);
+
+  test('JSON mode under the same policies: the contributors decode against the schema without eval, and the network decides a fitting answer', async () => {
+    const schema = { type: 'object', properties: { colour: { type: 'string', enum: ['blue', 'red'] }, why: { type: 'string', maxLength: 20 } }, required: ['colour', 'why'] };
+    // A short answer: contributors decline a request they estimate they cannot finish inside the window.
+    await observer.evaluate((value) => {
+      const prompt = document.querySelector('rakis-prompt') as HTMLElement & { responseSchema: unknown };
+      prompt.setAttribute('max-tokens', '48');
+      prompt.responseSchema = value;
+    }, schema);
+    const requestId = await askOnPage(observer, 'What colour is the sky?', { maxTimeMs: WINDOW_MS, quorum: 2 });
+    await waitFor('the decided answer', async () => ['decided', 'failed'].includes((await stateOf(observer, 'rakis-prompt')) ?? ''), WINDOW_MS + 60_000);
+    const seen = await observer.evaluate((id) => (document.querySelector('rakis-node') as HTMLElement & { node?: NodeView }).node?.quorum(id), requestId);
+    expect(await stateOf(observer, 'rakis-prompt'), JSON.stringify(seen)).toBe('decided');
+    const answer = JSON.parse(seen!.decision!.output) as Record<string, unknown>;
+    expect(Object.keys(answer)).toEqual(['colour', 'why']);
+    expect(schema.properties.colour.enum).toContain(answer.colour);
+    expect(watched).toEqual(watched.map(({ page }) => ({ page, violations: [], errors: [] })));
+    expect(sites.reports).toEqual([]);
+  }, 150_000);
 });

@@ -91,8 +91,16 @@ describe('<rakis-prompt> attributes and the advanced frame', () => {
     [{ embeddingModel: 'nope' }, /^embedding-model: /],
     [{ embeddingModel: 'rakis-test/encoder-mini nope' }, /^embedding-model: "nope" is not a known embedding model/],
     [{ embeddingModel: 'rakis-test/encoder-tiny rakis-test/encoder-tiny' }, /^embedding-model: names a model twice/],
+    [{ responseSchemaJson: '{"type": "object"' }, /^response-schema: it is not JSON/],
+    [{ responseSchemaJson: '{"type": "object", "properties": {"a": {"type": "date"}}}' }, /^response-schema: schema.properties.a.type must be one of/],
   ])('refuses %o', (overrides, message) => {
     expect(() => readPromptConfig({ ...none, ...overrides })).toThrow(message);
+  });
+
+  test('response-schema: JSON mode from a JSON Schema in the attribute', () => {
+    const schema = { type: 'object', properties: { city: { type: 'string', 'x-match': 'exact' }, population: { type: 'integer' } } };
+    expect(readPromptConfig({ ...none, responseSchemaJson: JSON.stringify(schema) }).responseSchema).toEqual(schema);
+    expect(readPromptConfig({ ...none, responseSchemaJson: ' ' })).not.toHaveProperty('responseSchema');
   });
 
   test('the five fields round-trip a preset and explain each bad value', () => {

@@ -1,3 +1,4 @@
+import { jsonAnswerFits } from './json-answers.js';
 
 /** What one honest node ended with. */
 export type Verdict =
@@ -18,15 +19,19 @@ export interface Judge {
   honestCommitters: ReadonlySet<string>;
   /** Whether an output lies within the frame's radius of the noise-free honest answer, in every model of the frame. */
   nearHonest: (output: string) => boolean;
+  /** JSON mode: the honest answer's free text (its exact fields are json-answers.ts'). */
+  json?: string;
 }
 
 /**
  * A decided answer is correct when it is within the honest cluster: its committer ran the honest
  * generator, or its output (re-embedded here) lies within the frame's radius (`secDistance`) of the
- * noise-free honest answer in every model of the frame. Anything else (a sybil's wrong answer, garbage) is wrong.
+ * noise-free honest answer in every model of the frame. Anything else (a sybil's wrong answer, garbage) is
+ * wrong. In JSON mode the output must also fit the schema with the honest exact fields.
  */
 export function isCorrectAnswer(verdict: Extract<Verdict, { kind: 'decided' }>, judge: Judge): boolean {
   if (judge.honestCommitters.has(verdict.chosenFrom)) return true;
+  if (judge.json !== undefined) return jsonAnswerFits(verdict.output, judge.json, judge.nearHonest);
   return judge.nearHonest(verdict.output);
 }
 

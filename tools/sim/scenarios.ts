@@ -2,9 +2,10 @@ import { requiredClusterSize } from '../../src/consensus/thresholds.js';
 import type { SecurityFrame } from '../../src/protocol/index.js';
 import { COMMITTING_ACTORS, type ActorKind } from './actors.js';
 import type { FloodKind } from './flood-actors.js';
+import { JSON_NODE_KINDS } from './json-answers.js';
 
 /** Byzantine workers that are RakisNodes with corrupted engines. */
-export const NODE_KINDS = ['garbage', 'sybil', 'lying-embedding', 'one-model-liar'] as const;
+export const NODE_KINDS = ['garbage', 'sybil', 'lying-embedding', 'one-model-liar', ...JSON_NODE_KINDS] as const;
 export type NodeKind = (typeof NODE_KINDS)[number];
 export type ByzantineKind = NodeKind | ActorKind | FloodKind;
 export type ByzantineMix = Partial<Record<ByzantineKind, number>>;
@@ -62,6 +63,8 @@ export interface Scenario {
   requestsPerIdentity?: number;
   /** Changes to the simulation's frame (e.g. further embedding models). */
   frame?: Partial<SecurityFrame>;
+  /** JSON mode: the request carries the simulator's schema and honest workers answer in JSON (json-answers.ts). */
+  json?: true;
   /** Network conditions, the splitter and floods of the matrix (issue 11): left out of the quick unit test, which `sim-matrix.test.ts` samples. */
   extended?: true;
 }
@@ -89,7 +92,7 @@ function mixed(count: number, extras: number): ByzantineMix {
 }
 
 /** The scenarios with more committing attackers than the frame tolerates. */
-export const ABOVE_TOLERANCE: ReadonlySet<string> = new Set(['sybil-above', 'withhold-above', 'garbage-half', 'mixed-above', 'sybil-at-required']);
+export const ABOVE_TOLERANCE: ReadonlySet<string> = new Set(['sybil-above', 'withhold-above', 'garbage-half', 'mixed-above', 'sybil-at-required', 'json-invalid-above']);
 
 /**
  * Within tolerance: at most `floor((1 - secPercentage) × C)` committing attackers (plus any number of
@@ -141,9 +144,15 @@ export const SCENARIOS: Scenario[] = [
   { name: 'request-flood', mix: ({ tolerance }) => ({ sybil: tolerance, 'request-flood': 1 }), extended: true },
   // The same from 3 × 100 requests: the full flood costs the simulator minutes of CPU per run.
   { name: 'request-flood-300', mix: ({ tolerance }) => ({ sybil: tolerance, 'request-flood': 1 }), requestsPerIdentity: 100, extended: true },
+  // JSON mode (issue 13), run by sim-json.test.ts.
+  { name: 'json-honest', mix: () => ({}), json: true, extended: true },
+  { name: 'json-exact-liars', mix: ({ tolerance }) => ({ 'json-exact-liar': tolerance }), json: true, extended: true },
+  { name: 'json-invalid', mix: ({ tolerance }) => ({ 'json-invalid': tolerance }), json: true, extended: true },
+  { name: 'json-mixed', mix: ({ tolerance }) => ({ 'json-exact-liar': Math.ceil(tolerance / 2), 'json-invalid': Math.floor(tolerance / 2) }), json: true, extended: true },
   { name: 'sybil-above', mix: ({ tolerance }) => ({ sybil: tolerance + 1 }) },
   { name: 'withhold-above', mix: ({ tolerance }) => ({ withhold: tolerance + 1 }) },
   { name: 'garbage-half', mix: ({ committers }) => ({ garbage: Math.ceil(committers / 2) }) },
   { name: 'mixed-above', mix: ({ required, committers, extras }) => mixed(committers - required + Math.ceil((committers - required) / 2), extras) },
   { name: 'sybil-at-required', mix: ({ required }) => ({ sybil: required }) },
+  { name: 'json-invalid-above', mix: ({ tolerance }) => ({ 'json-invalid': tolerance + 1 }), json: true, extended: true },
 ];

@@ -7,10 +7,12 @@ import { MeshHarness } from '../../testkit/mesh-harness.js';
 import { randomHex, seededRandom } from '../../testkit/random.js';
 import { ACTOR_KINDS, RawActor, type ActorKind } from './actors.js';
 import { FLOOD_KINDS, FloodActor, type FloodKind } from './flood-actors.js';
-import { GarbageGenerator, honestAnswer, LyingEmbedder, oneModelLie, SIM_MODEL, wrongAnswer } from './answers.js';
+import { honestAnswer, SIM_MODEL } from './answers.js';
 import { frameEmbedders } from './frame-embedders.js';
+import { honestGenerator, SIM_SCHEMA } from './json-answers.js';
 import { HeapScheduler } from './heap-scheduler.js';
 import { memoizedVerifier } from './memo-verify.js';
+import { nodeAttackerCount, nodeAttackerEngines } from './node-attackers.js';
 import { reaches } from './reach.js';
 import { HeapSampler, Probe, ProbedMesh, probeTransport } from './probe.js';
 import { classify, type Classification, type Verdict } from './outcome.js';
@@ -164,7 +166,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   const byzantineCommitters = committingCount(mix);
   const honestWorkers = committers - byzantineCommitters;
   const actorCount = [...ACTOR_KINDS, ...FLOOD_KINDS].reduce((sum, kind) => sum + (mix[kind] ?? 0), 0);
-  const nodeAttackers = (mix.garbage ?? 0) + (mix.sybil ?? 0) + (mix['lying-embedding'] ?? 0) + (mix['one-model-liar'] ?? 0);
+  const nodeAttackers = nodeAttackerCount(mix);
   const verifiers = options.nodes - 1 - observers - honestWorkers - nodeAttackers - actorCount;
   if (honestWorkers < 0 || verifiers < 0) throw new RangeError(`${scenario.name}: ${options.nodes} nodes are too few for its attackers`);
 
@@ -195,7 +197,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
       tokensPerSecond: scenario.speeds?.honest(random()) ?? 20 + random() * 60,
       delay,
     });
-    const node = await create([generator], embedders);
+    const node = await create([honestGenerator(scenario.json, generator)], embedders);
     honestCommitters.add(node.synthientId);
     honest.push(entry(node));
   }
@@ -205,12 +207,8 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   for (let i = 0; i < observers; i++) honest.push(entry(await create([], [])));
 
   const attackers: RakisNode[] = [];
-  for (let i = 0; i < (mix.garbage ?? 0); i++) attackers.push(await create([new GarbageGenerator(seededRandom(random() * 2 ** 32))], embedders));
-  for (let i = 0; i < (mix.sybil ?? 0); i++) attackers.push(await create([new ScriptedGenerator({ model: SIM_MODEL, answer: wrongAnswer, delay, tokensPerSecond: scenario.speeds?.sybil ?? 50 })], embedders));
-  for (let i = 0; i < (mix['one-model-liar'] ?? 0); i++) attackers.push(await create([new ScriptedGenerator({ model: SIM_MODEL, answer: oneModelLie, delay })], embedders));
-  for (let i = 0; i < (mix['lying-embedding'] ?? 0); i++) {
-    attackers.push(await create([new GarbageGenerator(seededRandom(random() * 2 ** 32))], embedders.map((inner) => new LyingEmbedder(inner, honestAnswer(PROMPT)))));
-  }
+  const attackerContext = { random, delay, embedders, prompt: PROMPT, sybilTokensPerSecond: scenario.speeds?.sybil ?? 50 };
+  for (const engines of nodeAttackerEngines(mix, attackerContext)) attackers.push(await create(engines.generators, engines.embedders));
   const actorMesh = (id: Identity, group: string) => new MeshHarness({ identity: id, transports: [meter.wrap(bus.transport('memory', group))], scheduler, verify });
   const actors: (RawActor | FloodActor)[] = [];
   for (const kind of ACTOR_KINDS) {
@@ -279,7 +277,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   const before = meter.snapshot();
   const packetsBefore = sentPackets([...honest.map((h) => h.node), ...attackers]);
   const requestCpu = process.cpuUsage();
-  const handle = requester.request(PROMPT, { ...frame, quorum: Math.max(frame.quorum, Math.ceil(committers * (scenario.quorumShare ?? 1 / 2))) }, { acceptedModels: [SIM_MODEL], maxTokens: 64 });
+  const handle = requester.request(PROMPT, { ...frame, quorum: Math.max(frame.quorum, Math.ceil(committers * (scenario.quorumShare ?? 1 / 2))) }, { acceptedModels: [SIM_MODEL], maxTokens: 64, ...(scenario.json ? { responseSchema: SIM_SCHEMA } : {}) });
   judgedRequest = handle.requestId;
   let requesterSettledAt: number | undefined;
   void handle.result.then(() => (requesterSettledAt = scheduler.now()));
@@ -295,7 +293,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   const judged = honest.filter((h) => !h.left);
   const verdicts = judged.map(({ node }) => verdictOf(node, handle.requestId));
   const firstDecisions = judged.flatMap(({ first }) => (first ? [first] : []));
-  const outcome = classify(verdicts, firstDecisions, { honestCommitters, nearHonest });
+  const outcome = classify(verdicts, firstDecisions, { honestCommitters, nearHonest, ...(scenario.json ? { json: honestAnswer(PROMPT) } : {}) });
   const drops: Partial<Record<MeshDropReason, number>> = {};
   for (const { node } of judged) {
     for (const [reason, count] of Object.entries(node.status.packets.drops)) drops[reason as MeshDropReason] = (drops[reason as MeshDropReason] ?? 0) + (count ?? 0);
