@@ -22,6 +22,9 @@ export default defineConfig(({ mode }) =>
           outDir: 'dist',
           emptyOutDir: false,
           target: 'es2022',
+          // terser packs the script-tag file about 3% smaller than esbuild (the 60 KB follower budget).
+          minify: 'terser',
+          terserOptions: { ecma: 2020, module: true, compress: { passes: 2 } },
           copyPublicDir: false,
           rollupOptions: {
             input: 'src/bundle.ts',

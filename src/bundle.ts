@@ -12,6 +12,7 @@ defineOnUse({
 });
 
 export { RakisPromptElement } from '../elements/rakis-prompt/rakis-prompt.component.js';
-export { FRAME_PRESETS, RakisError, RakisNode, realEngineLoader, securityFrame } from './node/index.js';
+export { FRAME_PRESETS, RakisError, RakisNode, securityFrame } from './node/index.js';
+export { lazyRealEngineLoader as realEngineLoader } from './node/lazy-engine-loader.js';
 // For a page that gives its node transports of its own making (`nodeOptions.transports`) around the real ones.
 export { libp2pTransport, networkTransports } from './network/index.js';

@@ -1,6 +1,6 @@
 import { DEFAULT_EMBEDDING_MODEL, DEFAULT_MAX_TOKENS, FRAME_PRESETS, LIMITS, listAttribute, type FramePreset, type ObjectSchema } from '../../src/node/index.js';
 import { checkEmbeddingModel, invalid, modelList } from '../shared/attributes.js';
-import { parseSchemaText } from '../shared/json-answer.js';
+import { parseSchemaText } from '../shared/schema-text.js';
 
 /** The prompt box's attributes, read and checked. */
 export interface PromptConfig {

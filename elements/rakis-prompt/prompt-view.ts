@@ -2,7 +2,7 @@ import { html, type TemplateResult } from 'lit';
 import type { NodeStatus, QuorumSnapshot, RequestResult } from '../../src/node/index.js';
 import { secondsLeft, shortId } from '../shared/format.js';
 import { errorPanel } from '../shared/rakis-element.js';
-import { renderJsonAnswer } from '../shared/json-answer.js';
+import { jsonView } from '../shared/json-view.js';
 
 /** What `<rakis-prompt>` shows of its request: what the network can do, its progress, then its result. */
 
@@ -79,8 +79,8 @@ export function renderResult(result: RequestResult, snapshot: QuorumSnapshot | u
   const live = snapshot?.attestations.find((entry) => entry.resultHash === result.decision?.resultHash)?.count ?? 0;
   const attestations = Math.max(live, result.attestations);
   return html`<section class="answer" aria-label="Agreed answer">
-    ${snapshot?.responseSchema
-      ? renderJsonAnswer(result.output ?? '', snapshot.responseSchema, result.decision?.json, 'answer')
+    ${snapshot?.responseSchema && jsonView()
+      ? jsonView()!.renderJsonAnswer(result.output ?? '', snapshot.responseSchema, result.decision?.json, 'answer')
       : html`<blockquote part="answer">${result.output}</blockquote>`}
     <p part="attestations" class="muted">
       Attested by ${plural(attestations, 'node')} · model <code>${result.decision?.model}</code> · result

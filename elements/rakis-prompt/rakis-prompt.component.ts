@@ -16,7 +16,8 @@ import { checked } from '../shared/attributes.js';
 import { emit } from '../shared/events.js';
 import { NodeViewElement, type RequestViewState } from '../shared/node-view-element.js';
 import { errorPanel } from '../shared/rakis-element.js';
-import { parseSchemaText } from '../shared/json-answer.js';
+import { loadJsonView } from '../shared/json-view.js';
+import { parseSchemaText } from '../shared/schema-text.js';
 import { sharedStyles } from '../shared/styles.js';
 import { fieldsFromFrame, frameFromFields, frameModels, weakAgreement, type FrameFieldErrors, type FrameFields } from './frame-fields.js';
 import { readPromptConfig, type PromptConfig } from './prompt-config.js';
@@ -133,6 +134,7 @@ export class RakisPromptElement extends NodeViewElement {
     const frame = this.checkedFrame(config);
     const { schema, problem } = parseSchemaText(this.schemaText);
     if (!frame || problem) return undefined;
+    if (schema) void loadJsonView().then(() => this.requestUpdate());
     let handle: RequestHandle;
     try {
       handle = node.request(prompt, frame, { acceptedModels, maxTokens: config.maxTokens, temperature: config.temperature, ...(schema ? { responseSchema: schema } : {}) });

@@ -1,21 +1,8 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { checkResponseSchema, readJsonAnswer, schemaProperties, type FieldAgreement, type JsonConsensus, type JsonSchema, type ObjectSchema } from '../../src/node/index.js';
+import { readJsonAnswer, schemaProperties, type FieldAgreement, type JsonConsensus, type JsonSchema, type ObjectSchema } from '../../src/node/index.js';
 import { shortId } from './format.js';
 
-/** JSON mode in the elements: reading a schema from text, and an answer as a table of its fields. */
-
-/** A schema typed as JSON text (attribute or field): the schema, or the sentence saying what is wrong. */
-export function parseSchemaText(text: string): { schema?: ObjectSchema; problem?: string } {
-  if (text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { problem: 'it is not JSON' };
-  }
-  const problem = checkResponseSchema(value, 'schema');
-  return problem ? { problem } : { schema: value as ObjectSchema };
-}
+/** JSON mode in the elements: an answer as a table of its fields (a chunk of its own, `json-view.ts`). */
 
 /** Every leaf of a fitting answer, in canonical key order: `title`, `tags[0]`, `facts[1].name`. */
 function leaves(value: unknown, schema: JsonSchema, path: string, into: { path: string; field: string; value: unknown }[], field = path): void {

@@ -7,6 +7,7 @@ export * from './envelope.js';
 export * from './identity.js';
 export * from './json-fields.js';
 export * from './json-schema.js';
+export * from './json-answer-check.js';
 export * from './limits.js';
 export * from './packets.js';
 export { isAcceptablePublicKey, signaturePrechecks, verifySignature, verifySignatureAsync, type VerifyOptions } from './signature-rule.js';

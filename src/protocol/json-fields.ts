@@ -6,7 +6,8 @@
  * derives the same.
  */
 import { canonicalJson } from './canonical.js';
-import { isExactString, readJsonAnswer, schemaProperties, type JsonSchema, type ObjectSchema } from './json-schema.js';
+import { readJsonAnswer } from './json-answer-check.js';
+import { isExactString, schemaProperties, type JsonSchema, type ObjectSchema } from './json-schema.js';
 
 export interface JsonSplit {
   /** Canonical JSON of the answer with every free-text string replaced by null. */
