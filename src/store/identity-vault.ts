@@ -62,19 +62,21 @@ export async function openSealedIdentity(sealed: SealedIdentity, password: strin
 
 export function isSealedIdentity(value: unknown): value is SealedIdentity {
   const sealed = value as Partial<SealedIdentity> | null;
+  return hasSealingFields(sealed) && isHex(sealed.synthientId, 32) && isHex(sealed.ciphertext) && sealed.ciphertext.length > 0;
+}
+
+/** What every record sealed with a password holds, whatever it seals: the version, the key derivation and the cipher's inputs. */
+export function hasSealingFields<T extends { v?: unknown; kdf?: unknown; iterations?: unknown; salt?: unknown; iv?: unknown }>(sealed: T | null): sealed is T {
   return (
     typeof sealed === 'object' &&
     sealed !== null &&
     sealed.v === 1 &&
     sealed.kdf === 'PBKDF2-SHA-256' &&
-    isHex(sealed.synthientId, 32) &&
     Number.isInteger(sealed.iterations) &&
-    sealed.iterations! >= 1 &&
-    sealed.iterations! <= MAX_ITERATIONS &&
+    (sealed.iterations as number) >= 1 &&
+    (sealed.iterations as number) <= MAX_ITERATIONS &&
     isHex(sealed.salt, 16) &&
-    isHex(sealed.iv, 12) &&
-    isHex(sealed.ciphertext) &&
-    sealed.ciphertext.length > 0
+    isHex(sealed.iv, 12)
   );
 }
 

@@ -3,7 +3,7 @@
  * key entered by the person running the node is kept in the store only in this form.
  */
 import { bytesToHex, hexToBytes, isHex } from '../protocol/index.js';
-import { cryptoStep, deriveKey, PBKDF2_ITERATIONS, utf8, webCrypto } from './identity-vault.js';
+import { cryptoStep, deriveKey, hasSealingFields, PBKDF2_ITERATIONS, utf8, webCrypto } from './identity-vault.js';
 import { StoreError } from './types.js';
 
 export interface SealedSecret {
@@ -17,7 +17,6 @@ export interface SealedSecret {
   ciphertext: string;
 }
 
-const MAX_ITERATIONS = 10_000_000;
 const MAX_SECRET_BYTES = 4_096;
 
 export async function sealSecret(secret: string, label: string, password: string): Promise<SealedSecret> {
@@ -47,17 +46,9 @@ export async function openSealedSecret(sealed: SealedSecret, password: string): 
 export function isSealedSecret(value: unknown): value is SealedSecret {
   const sealed = value as Partial<SealedSecret> | null;
   return (
-    typeof sealed === 'object' &&
-    sealed !== null &&
-    sealed.v === 1 &&
-    sealed.kdf === 'PBKDF2-SHA-256' &&
+    hasSealingFields(sealed) &&
     typeof sealed.label === 'string' &&
     sealed.label.length <= 2_048 &&
-    Number.isInteger(sealed.iterations) &&
-    sealed.iterations! >= 1 &&
-    sealed.iterations! <= MAX_ITERATIONS &&
-    isHex(sealed.salt, 16) &&
-    isHex(sealed.iv, 12) &&
     isHex(sealed.ciphertext) &&
     sealed.ciphertext.length > 0 &&
     sealed.ciphertext.length <= 2 * (MAX_SECRET_BYTES + 16)
