@@ -63,8 +63,18 @@ let main: BrowserContext;
 let side: BrowserContext;
 const pages: Record<string, Page> = {};
 
+/**
+ * Blogs of one context each run a node of their own (`storage="tab"`), set before the element starts:
+ * with the default, one node per site, the lossy, honest and late pages would be a single node.
+ */
+const NODE_PER_TAB = `new MutationObserver((_, observer) => {
+  const node = document.querySelector('rakis-node');
+  if (node) (node.setAttribute('storage', 'tab'), observer.disconnect());
+}).observe(document, { childList: true, subtree: true });`;
+
 async function openBlog(context: BrowserContext, initScript?: string): Promise<Page> {
   const page = await context.newPage();
+  await page.addInitScript({ content: NODE_PER_TAB });
   if (initScript) await page.addInitScript({ content: initScript });
   await page.goto(stack.pages.blog!);
   if (initScript) await waitFor('the lossy hook', () => page.evaluate(() => document.documentElement.dataset.lossyHook === 'set'), 30_000);
