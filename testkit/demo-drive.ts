@@ -23,3 +23,13 @@ export async function askOnPage(page: Page, question: string, frame: { maxTimeMs
   await page.locator('rakis-prompt').getByRole('button', { name: 'Ask' }).click();
   return submitted;
 }
+
+/**
+ * An init script that makes a demo page's `<rakis-node>` a node of its own tab (`storage="tab"`),
+ * set before the element starts: under the default, one node per site, pages of one browser context
+ * would all be one node, and tests that need several contributors in one context would get one.
+ */
+export const NODE_PER_TAB_SCRIPT = `new MutationObserver((_, observer) => {
+  const node = document.querySelector('rakis-node');
+  if (node) (node.setAttribute('storage', 'tab'), observer.disconnect());
+}).observe(document, { childList: true, subtree: true });`;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDemoStack, type DemoStack } from '../../tools/demo-stack.js';
 import { launchChromium, newContext } from '../../testkit/chromium.js';
-import { askOnPage, stateOf } from '../../testkit/demo-drive.js';
+import { askOnPage, NODE_PER_TAB_SCRIPT, stateOf } from '../../testkit/demo-drive.js';
 import { waitFor } from '../../testkit/wait-for.js';
 
 // Issue 17 in real browsers: ten demo pages in two Chromium processes on the libp2p transport alone
@@ -100,9 +100,10 @@ const browsers: Browser[] = [];
 const contexts: BrowserContext[] = [];
 const pages: Record<string, Page> = {};
 
-async function openPage(name: string, context: BrowserContext, url: string): Promise<Page> {
+async function openPage(name: string, context: BrowserContext, url: string, nodePerTab = false): Promise<Page> {
   const page = await context.newPage();
   await page.addInitScript({ content: hook });
+  if (nodePerTab) await page.addInitScript({ content: NODE_PER_TAB_SCRIPT });
   await page.goto(url);
   await waitFor(`${name}'s hook`, () => page.evaluate(() => document.documentElement.dataset.libp2pHook === 'set'), 30_000);
   pages[name] = page;
@@ -141,7 +142,8 @@ beforeAll(async () => {
     contexts.push(await newContext(browser, { webrtc: true }));
   }
   for (let i = 0; i < CONTRIBUTORS; i++) {
-    const page = await openPage(`blog${i}`, contexts[i % 2]!, stack.pages.blog!);
+    // Blogs that share a context are still separate contributors (one node per site would make them one).
+    const page = await openPage(`blog${i}`, contexts[i % 2]!, stack.pages.blog!, true);
     await waitFor('the node to ask', async () => ['asking', 'contributing'].includes((await stateOf(page, 'rakis-node')) ?? ''), 60_000);
     if ((await stateOf(page, 'rakis-node')) === 'asking') await page.locator('rakis-node').getByRole('button', { name: 'Start contributing' }).click();
   }

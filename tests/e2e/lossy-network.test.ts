@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDemoStack, type DemoStack } from '../../tools/demo-stack.js';
 import { launchChromium, newContext } from '../../testkit/chromium.js';
 import { lossyHookScript } from '../../testkit/lossy-pages.js';
-import { askOnPage, stateOf } from '../../testkit/demo-drive.js';
+import { askOnPage, NODE_PER_TAB_SCRIPT, stateOf } from '../../testkit/demo-drive.js';
 import { waitFor } from '../../testkit/wait-for.js';
 
 // Issue 11 in real browsers: the demo stack (local tracker and MQTT relays, pages, bundle, test
@@ -63,18 +63,10 @@ let main: BrowserContext;
 let side: BrowserContext;
 const pages: Record<string, Page> = {};
 
-/**
- * Blogs of one context each run a node of their own (`storage="tab"`), set before the element starts:
- * with the default, one node per site, the lossy, honest and late pages would be a single node.
- */
-const NODE_PER_TAB = `new MutationObserver((_, observer) => {
-  const node = document.querySelector('rakis-node');
-  if (node) (node.setAttribute('storage', 'tab'), observer.disconnect());
-}).observe(document, { childList: true, subtree: true });`;
-
 async function openBlog(context: BrowserContext, initScript?: string): Promise<Page> {
   const page = await context.newPage();
-  await page.addInitScript({ content: NODE_PER_TAB });
+  // Blogs of one context each run a node of their own: the lossy, honest and late pages must not be one node.
+  await page.addInitScript({ content: NODE_PER_TAB_SCRIPT });
   if (initScript) await page.addInitScript({ content: initScript });
   await page.goto(stack.pages.blog!);
   if (initScript) await waitFor('the lossy hook', () => page.evaluate(() => document.documentElement.dataset.lossyHook === 'set'), 30_000);
