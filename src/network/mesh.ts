@@ -5,7 +5,6 @@ import {
   signPacket,
   utf8ToBytes,
   verifyPacketAsync,
-  type DecodeDropReason,
   type Identity,
   type KnownPeer,
   type Packet,
@@ -15,48 +14,19 @@ import {
 import { systemScheduler, type Scheduler, type TimerHandle } from './clock.js';
 import { DEFAULT_MESH_LIMITS, type MeshLimits } from './mesh-limits.js';
 import { FallbackGate } from './fallback-gate.js';
+import { gossipsTo } from './gossip-choice.js';
 import { copyKey } from './copy-key.js';
 import { decodeFrame, isFrame, packFrames } from './frame.js';
 import { PeerTable, type PeerInfo } from './peer-table.js';
-import { SenderRateLimiter, type RateLimits } from './rate-limit.js';
+import { SenderRateLimiter } from './rate-limit.js';
 import { ClockOffset } from './clock-offset.js';
 import { RecentIds } from './recent-ids.js';
-import { SupervisedTransport, type RestartPolicy, type TransportHealth } from './supervised-transport.js';
-import type { TransportFactory, TransportMessage } from './transport.js';
+import { SupervisedTransport, type TransportHealth } from './supervised-transport.js';
+import type { TransportMessage } from './transport.js';
 
-/** Why the mesh dropped an inbound packet (`malformed`: a message that was neither bytes nor a string). */
-export type MeshDropReason = DecodeDropReason | 'malformed' | 'bad-frame' | 'duplicate' | 'link-limited' | 'rate-limited' | 'banned' | 'bad-signature';
+import type { Delivery, MeshDropReason, MeshOptions, MeshStats } from './mesh-types.js';
 
-export interface MeshOptions {
-  identity: Identity;
-  transports: TransportFactory[];
-  scheduler?: Scheduler;
-  limits?: Partial<Omit<MeshLimits, 'rate' | 'linkRate' | 'restart'>> & { rate?: Partial<RateLimits>; linkRate?: Partial<RateLimits>; restart?: Partial<RestartPolicy> };
-  /** What this node announces in hello/status; without it the mesh stays silent about itself. */
-  presence?: () => PeerStatusFields;
-}
-
-/** Where and how an accepted packet arrived. */
-export interface Delivery {
-  id: string;
-  /** The transport whose copy arrived first. */
-  transport: string;
-  link: string;
-  /** The packet's size on the wire. */
-  bytes: number;
-}
-
-export interface MeshStats {
-  /** Inbound packets (frames counted by the packets inside), every copy on every transport; each ends up accepted or dropped. */
-  received: number;
-  /** Packets verified and handed on, once each. */
-  accepted: number;
-  /** Signatures checked (each distinct packet once, whichever transports carried it). */
-  verified: number;
-  /** Packets this node sent. */
-  sent: number;
-  drops: Partial<Record<MeshDropReason, number>>;
-}
+export type { Delivery, MeshDropReason, MeshOptions, MeshStats } from './mesh-types.js';
 
 type PacketListener = (packet: Packet, delivery: Delivery) => void;
 type PeersListener = (peers: PeerInfo[]) => void;
@@ -67,8 +37,6 @@ const ANNOUNCE_DEBOUNCE_MS = 200;
 const GOSSIP_INTERVAL_MS = 10_000;
 /** Peer-list changes within this span reach listeners as one. */
 const PEERS_DEBOUNCE_MS = 100;
-/** Nodes that answer one newly heard node with their known peers, about. */
-const GOSSIP_ANSWERS = 8;
 /** Packets sent in one tick travel in frames of about this size: one trystero chunk, so a receiver starts on the first packets while the rest are in flight. */
 const FRAME_TARGET_BYTES = 15 * 1024;
 /** Forged copies remembered at most. */
@@ -399,16 +367,6 @@ export class Mesh {
       for (const listener of this.peersListeners) safely(() => listener(peers));
     }, PEERS_DEBOUNCE_MS);
   }
-}
-
-/**
- * Whether this node answers a newly heard node with its known peers: about `GOSSIP_ANSWERS` of the
- * nodes that hear it do, picked by a hash of both ids (so the choice is spread evenly and repeatable).
- */
-function gossipsTo(self: string, joiner: string, peers: number): boolean {
-  if (peers <= GOSSIP_ANSWERS) return true;
-  const draw = ((Number.parseInt(self.slice(0, 8), 16) ^ Number.parseInt(joiner.slice(0, 8), 16)) >>> 0) / 2 ** 32;
-  return draw < GOSSIP_ANSWERS / peers;
 }
 
 /** A callback's bug (a listener, the presence) must not stop delivery to the others, nor break the mesh. */

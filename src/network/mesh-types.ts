@@ -1,0 +1,40 @@
+import type { DecodeDropReason, Identity, PeerStatusFields } from '../protocol/index.js';
+import type { Scheduler } from './clock.js';
+import type { MeshLimits } from './mesh-limits.js';
+import type { RateLimits } from './rate-limit.js';
+import type { RestartPolicy } from './supervised-transport.js';
+import type { TransportFactory } from './transport.js';
+
+/** Why the mesh dropped an inbound packet (`malformed`: a message that was neither bytes nor a string). */
+export type MeshDropReason = DecodeDropReason | 'malformed' | 'bad-frame' | 'duplicate' | 'link-limited' | 'rate-limited' | 'banned' | 'bad-signature';
+
+export interface MeshOptions {
+  identity: Identity;
+  transports: TransportFactory[];
+  scheduler?: Scheduler;
+  limits?: Partial<Omit<MeshLimits, 'rate' | 'linkRate' | 'restart'>> & { rate?: Partial<RateLimits>; linkRate?: Partial<RateLimits>; restart?: Partial<RestartPolicy> };
+  /** What this node announces in hello/status; without it the mesh stays silent about itself. */
+  presence?: () => PeerStatusFields;
+}
+
+/** Where and how an accepted packet arrived. */
+export interface Delivery {
+  id: string;
+  /** The transport whose copy arrived first. */
+  transport: string;
+  link: string;
+  /** The packet's size on the wire. */
+  bytes: number;
+}
+
+export interface MeshStats {
+  /** Inbound packets (frames counted by the packets inside), every copy on every transport; each ends up accepted or dropped. */
+  received: number;
+  /** Packets verified and handed on, once each. */
+  accepted: number;
+  /** Signatures checked (each distinct packet once, whichever transports carried it). */
+  verified: number;
+  /** Packets this node sent. */
+  sent: number;
+  drops: Partial<Record<MeshDropReason, number>>;
+}
