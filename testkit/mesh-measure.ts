@@ -41,26 +41,33 @@ export async function latencies(pages: MeshPage[], count: number): Promise<numbe
 }
 
 /**
- * Bursts of `count` signed packets sent back to back, one burst per sender in turn: each burst's rate
- * at its slowest receiver (packets/s, send call to last delivery), and whether every packet was
- * delivered exactly once and verified everywhere.
+ * One burst of `count` signed packets sent back to back by `sender`: its rate at the slowest other
+ * page (packets/s, send call to last delivery), and whether every packet was delivered exactly once
+ * and verified everywhere.
  */
+export async function burst(pages: MeshPage[], sender: MeshPage, count: number): Promise<{ rate: number; everyPacketVerified: boolean }> {
+  const receivers = pages.filter((page) => page !== sender);
+  const before = await Promise.all(receivers.map((page) => page.info()));
+  const { ids, sentAt } = await sender.run((api, n) => api.publishBurst(n), count);
+  const lastArrivals = await Promise.all(receivers.map((page) => page.run((api, wanted) => api.whenDelivered(wanted, 60_000), ids)));
+  const rate = Math.min(...lastArrivals.map((lastAt) => count / ((lastAt - sentAt) / 1000)));
+  const after = await Promise.all(receivers.map((page) => page.info()));
+  const deliveries = await Promise.all(receivers.map((page) => page.run((api, wanted) => api.deliveries(wanted), ids)));
+  const everyPacketVerified =
+    deliveries.every((got) => got.every((delivery) => delivery.count === 1)) &&
+    after.every((info, i) => info.stats.verified - before[i]!.stats.verified >= count && info.stats.accepted - before[i]!.stats.accepted >= count);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  return { rate, everyPacketVerified };
+}
+
+/** `bursts` bursts (see `burst`), one per sender in turn: their rates, sorted, and whether every packet was verified. */
 export async function burstRates(pages: MeshPage[], count: number, bursts: number): Promise<{ rates: number[]; everyPacketVerified: boolean }> {
   const rates: number[] = [];
   let everyPacketVerified = true;
-  for (let burst = 0; burst < bursts; burst++) {
-    const sender = pages[burst % pages.length]!;
-    const receivers = pages.filter((page) => page !== sender);
-    const before = await Promise.all(receivers.map((page) => page.info()));
-    const { ids, sentAt } = await sender.run((api, n) => api.publishBurst(n), count);
-    const lastArrivals = await Promise.all(receivers.map((page) => page.run((api, wanted) => api.whenDelivered(wanted, 60_000), ids)));
-    rates.push(Math.min(...lastArrivals.map((lastAt) => count / ((lastAt - sentAt) / 1000))));
-    const after = await Promise.all(receivers.map((page) => page.info()));
-    const deliveries = await Promise.all(receivers.map((page) => page.run((api, wanted) => api.deliveries(wanted), ids)));
-    everyPacketVerified &&=
-      deliveries.every((got) => got.every((delivery) => delivery.count === 1)) &&
-      after.every((info, i) => info.stats.verified - before[i]!.stats.verified >= count && info.stats.accepted - before[i]!.stats.accepted >= count);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+  for (let i = 0; i < bursts; i++) {
+    const result = await burst(pages, pages[i % pages.length]!, count);
+    rates.push(result.rate);
+    everyPacketVerified &&= result.everyPacketVerified;
   }
   return { rates: rates.sort((a, b) => a - b), everyPacketVerified };
 }

@@ -16,6 +16,8 @@ export interface MemoryBusOptions {
    * until a time), or endpoints that reach only part of the network. Default: every endpoint reaches every other.
    */
   reach?: (from: MemoryEndpointInfo, to: MemoryEndpointInfo, now: number) => boolean;
+  /** Endpoints are `direct` links (see TransportFactory): a send may name the endpoints it goes to. Default false: every send reaches every endpoint. */
+  direct?: boolean;
 }
 
 /** What `reach` knows of an endpoint: its link name and the group it was opened with, if any. */
@@ -36,6 +38,7 @@ export class MemoryBus {
   private readonly random: () => number;
   private readonly duplicateRate: number;
   private readonly reach: MemoryBusOptions['reach'];
+  private readonly direct: boolean;
   private nextLink = 0;
   private isDown = false;
 
@@ -47,12 +50,14 @@ export class MemoryBus {
     this.random = options.random ?? Math.random;
     this.duplicateRate = options.duplicateRate ?? 0;
     this.reach = options.reach;
+    this.direct = options.direct ?? false;
   }
 
   /** A factory for endpoints on this bus; each `open()` is a new endpoint, in `group` (for `reach`) if given. */
   transport(name = 'memory', group?: string): TransportFactory {
     return {
       name,
+      ...(this.direct && { direct: true }),
       open: async () => {
         if (this.isDown) throw new Error(`${name}: bus is down`);
         const endpoint = new MemoryEndpoint(name, `m${this.nextLink++}`, this, group);
@@ -81,11 +86,12 @@ export class MemoryBus {
   }
 
   /** @internal */
-  deliver(from: MemoryEndpoint, bytes: Uint8Array): void {
+  deliver(from: MemoryEndpoint, bytes: Uint8Array, links?: readonly string[]): void {
     if (!this.endpoints.has(from)) return;
     const now = this.scheduler.now();
     for (const to of this.endpoints) {
-      if (to === from || (this.reach && !this.reach(from, to, now)) || this.random() < this.lossRate) continue;
+      if (to === from || (this.direct && links && !links.includes(to.link))) continue;
+      if ((this.reach && !this.reach(from, to, now)) || this.random() < this.lossRate) continue;
       this.schedule(from, to, bytes);
       if (this.duplicateRate > 0 && this.random() < this.duplicateRate) this.schedule(from, to, bytes);
     }
@@ -124,8 +130,8 @@ class MemoryEndpoint implements Transport, MemoryEndpointInfo {
     readonly group: string | undefined,
   ) {}
 
-  send(bytes: Uint8Array): void {
-    this.bus.deliver(this, bytes);
+  send(bytes: Uint8Array, links?: readonly string[]): void {
+    this.bus.deliver(this, bytes, links);
   }
 
   peers(): string[] {

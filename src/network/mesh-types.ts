@@ -15,6 +15,11 @@ export interface MeshOptions {
   limits?: Partial<Omit<MeshLimits, 'rate' | 'linkRate' | 'restart'>> & { rate?: Partial<RateLimits>; linkRate?: Partial<RateLimits>; restart?: Partial<RestartPolicy> };
   /** What this node announces in hello/status; without it the mesh stays silent about itself. */
   presence?: () => PeerStatusFields;
+  /**
+   * Send every packet on every link of every transport, not once per node: each copy costs both ends
+   * a send and a receive. For comparisons (bench:network's baseline).
+   */
+  everyLink?: boolean;
 }
 
 /** Where and how an accepted packet arrived. */

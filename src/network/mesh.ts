@@ -16,7 +16,9 @@ import { DEFAULT_MESH_LIMITS, type MeshLimits } from './mesh-limits.js';
 import { FallbackGate } from './fallback-gate.js';
 import { gossipsTo } from './gossip-choice.js';
 import { copyKey } from './copy-key.js';
-import { decodeFrame, isFrame, packFrames } from './frame.js';
+import { decodeFrame, isFrame } from './frame.js';
+import { LinkRoutes } from './link-routes.js';
+import { Outbox } from './outbox.js';
 import { PeerTable, type PeerInfo } from './peer-table.js';
 import { SenderRateLimiter } from './rate-limit.js';
 import { ClockOffset } from './clock-offset.js';
@@ -37,15 +39,14 @@ const ANNOUNCE_DEBOUNCE_MS = 200;
 const GOSSIP_INTERVAL_MS = 10_000;
 /** Peer-list changes within this span reach listeners as one. */
 const PEERS_DEBOUNCE_MS = 100;
-/** Packets sent in one tick travel in frames of about this size: one trystero chunk, so a receiver starts on the first packets while the rest are in flight. */
-const FRAME_TARGET_BYTES = 15 * 1024;
 /** Forged copies remembered at most. */
 const FORGED_MAX_IDS = 10_000;
 /** How often silent peers are looked for. */
 const SWEEP_MS = 1_000;
 
 /**
- * The node's view of the network: sends each packet once on every live transport, and turns the
+ * The node's view of the network: sends each packet once to every linked node (its announcements on
+ * every link, see LinkRoutes), and turns the
  * untrusted bytes arriving on all of them into verified packets, each delivered once. Every drop is
  * counted by reason; nothing inbound can make it throw.
  */
@@ -86,8 +87,9 @@ export class Mesh {
   private sweepTimer: TimerHandle | undefined;
   private lastStatusAt = 0;
   private lastGossipAt = -Infinity;
-  /** Packets waiting for the end of the current tick, to leave together. */
-  private outbox: Uint8Array[] = [];
+  /** Which node each link reaches, so a packet crosses one link per node. */
+  private readonly routes: LinkRoutes;
+  private readonly outbox: Outbox;
   private started = false;
   private closed = false;
 
@@ -121,6 +123,8 @@ export class Mesh {
           (transport, count) => this.linksChanged(transport, count),
         ),
     );
+    this.routes = new LinkRoutes(this.limits.maxPeers * 4);
+    this.outbox = new Outbox(this.transports, this.routes, options.everyLink ?? false);
     this.fallbackGate = new FallbackGate(this.limits.fallbackAfterMs, () => {
       for (const transport of this.transports) if (transport.fallback) transport.start();
     });
@@ -145,24 +149,17 @@ export class Mesh {
     return packet;
   }
 
-  /** Sends an already signed packet (e.g. from `signRequest`), on every live transport. */
+  /** Sends an already signed packet (e.g. from `signRequest`) to every linked node. */
   send(packet: Packet): void {
     this.sentSigs.add(packet.sig, this.scheduler.now());
-    this.sendRaw(encodePacket(packet));
+    this.counters.sent++;
+    this.outbox.add(encodePacket(packet), isAnnouncement(packet));
   }
 
-  /** Sends bytes as they are, on every live transport, at the end of this tick; the receivers judge them. */
+  /** Sends bytes as they are, on every link, at the end of this tick; the receivers judge them. */
   protected sendRaw(bytes: Uint8Array): void {
     this.counters.sent++;
-    if (this.outbox.push(bytes) === 1) queueMicrotask(() => this.flush());
-  }
-
-  private flush(): void {
-    const packets = this.outbox;
-    this.outbox = [];
-    for (const message of packFrames(packets, FRAME_TARGET_BYTES)) {
-      for (const transport of this.transports) transport.send(message);
-    }
+    this.outbox.add(bytes, true);
   }
 
   onPacket(listener: PacketListener): () => void {
@@ -230,7 +227,10 @@ export class Mesh {
     if (bytes.length > this.limits.maxPacketBytes) return this.drop('too-large');
     const now = this.scheduler.now();
     const bytesKey = copyKey(bytes);
-    if (this.heardBytes.has(bytesKey)) return this.drop('duplicate');
+    if (this.heardBytes.has(bytesKey)) {
+      this.routes.copy(bytesKey, transport, link);
+      return this.drop('duplicate');
+    }
     const decoded = decodePacket(bytes, { now, maxBytes: this.limits.maxPacketBytes });
     if (!decoded.ok) {
       // A packet from the future may be fine later; every other verdict on these bytes is final.
@@ -245,6 +245,8 @@ export class Mesh {
     // Throttled bytes are not remembered: the same packet may come back once its link has tokens.
     if (this.linkLimiter.take(`${transport}:${link}`, now) !== 'ok') return this.drop('link-limited');
     this.heardBytes.add(bytesKey, now);
+    const announcement = isAnnouncement(packet);
+    if (announcement) this.routes.announced(bytesKey, packet.from, transport, link);
     this.verifying.add(signedCopy);
     // Checks run in parallel, but one sender's verdicts are taken in the order its packets came, so its
     // budget is charged in the order it sent them, whichever check finishes first.
@@ -255,6 +257,7 @@ export class Mesh {
     this.verifying.delete(signedCopy);
     if (this.verdictsInOrder.get(packet.from) === turn) this.verdictsInOrder.delete(packet.from);
     this.counters.verified++;
+    if (announcement) this.routes.verified(bytesKey, valid);
     if (this.closed) return;
     if (!valid) {
       this.forged.add(signedCopy, this.scheduler.now());
@@ -306,6 +309,7 @@ export class Mesh {
   }
 
   private linksChanged(transport: string, count: number): void {
+    this.routes.linksChanged(transport, this.transports.find((supervised) => supervised.name === transport)?.links() ?? []);
     const previous = this.linkCounts.get(transport) ?? 0;
     this.linkCounts.set(transport, count);
     if (count > previous) this.scheduleHello();
@@ -367,6 +371,11 @@ export class Mesh {
       for (const listener of this.peersListeners) safely(() => listener(peers));
     }, PEERS_DEBOUNCE_MS);
   }
+}
+
+/** Only a node sends its own hello and status, on every link: they name the node behind a link. */
+function isAnnouncement(packet: Packet): boolean {
+  return packet.body.type === 'hello' || packet.body.type === 'status';
 }
 
 /** A callback's bug (a listener, the presence) must not stop delivery to the others, nor break the mesh. */

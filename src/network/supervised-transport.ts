@@ -91,10 +91,23 @@ export class SupervisedTransport {
     if ((this.phase === 'waiting' || this.phase === 'standby') && this.timer === undefined) void this.open();
   }
 
-  /** Sends if the transport is open (links formed before its relays went away still carry it); else the other transports do. */
-  send(bytes: Uint8Array): void {
+  /** Whether each of its links is one peer's own (see TransportFactory). */
+  get direct(): boolean {
+    return this.factory.direct ?? false;
+  }
+
+  /** Its links now (transport-level peer ids), none unless open. */
+  links(): string[] {
+    return this.phase === 'open' && this.transport ? this.transport.peers() : [];
+  }
+
+  /**
+   * Sends if the transport is open (links formed before its relays went away still carry it), to
+   * every link or only to `links`; else the other transports do.
+   */
+  send(bytes: Uint8Array, links?: readonly string[]): void {
     if (this.phase !== 'open' || !this.transport) return;
-    this.transport.send(bytes);
+    this.transport.send(bytes, links);
     this.sent++;
   }
 

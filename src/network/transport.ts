@@ -5,8 +5,11 @@
 export interface Transport {
   /** Which transport this is, e.g. `torrent`, `mqtt`, `broadcast`, `memory`. */
   readonly name: string;
-  /** Sends to every peer currently linked; never throws. */
-  send(bytes: Uint8Array): void;
+  /**
+   * Sends to every peer currently linked, or only to `links` (ids from `peers()`) when given and the
+   * factory is `direct`; never throws.
+   */
+  send(bytes: Uint8Array, links?: readonly string[]): void;
   /**
    * A message from a peer: bytes, or a string a peer sent instead (left unencoded, so the mesh measures
    * it before paying for any conversion); `link` names that peer on this transport only (not a synthientId).
@@ -36,6 +39,13 @@ export interface TransportFactory {
   readonly name: string;
   /** Opened only if the node hears no other node outside this browser for a while (`MeshLimits.fallbackAfterMs`); until then it reads `standby`. */
   readonly fallback?: boolean;
+  /**
+   * Each link is one peer's own connection (a WebRTC link, a memory endpoint), which carries only what
+   * that peer sends: the mesh learns which node each link reaches from the announcements it carries,
+   * and may send a packet to a node over one of its links only. Not for transports that relay others'
+   * messages (gossipsub) or have no peer list (BroadcastChannel).
+   */
+  readonly direct?: boolean;
   open(): Promise<Transport>;
 }
 

@@ -47,6 +47,7 @@ const PACKET_ACTION = 'pkt';
 export function trysteroTransport(options: TrysteroTransportOptions): TransportFactory {
   return {
     name: options.strategy,
+    direct: true,
     ...(options.fallback && { fallback: true }),
     open: async () => new TrysteroTransport(options, await loadStrategy(options.strategy)),
   };
@@ -86,10 +87,10 @@ class TrysteroTransport implements Transport {
     this.room.onPeerLeave = () => this.onPeersChange?.(this.peers().length);
   }
 
-  send(bytes: Uint8Array): void {
-    if (this.peers().length === 0) return;
+  send(bytes: Uint8Array, links?: readonly string[]): void {
+    if (links ? links.length === 0 : this.peers().length === 0) return;
     // A peer leaving mid-send rejects; the packet still reached the others.
-    this.action.send(bytes).catch(() => {});
+    this.action.send(bytes, links ? { target: [...links] } : {}).catch(() => {});
   }
 
   peers(): string[] {

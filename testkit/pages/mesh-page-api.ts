@@ -4,9 +4,9 @@ import type { MeshStats, PeerInfo, TransportHealth } from '../../src/network/ind
 export interface MeshPageApi {
   synthientId: string;
   info(): MeshPageInfo;
-  /** Publishes a signed status packet tagged `tag`; returns its packet id and when it was sent. */
+  /** Publishes a signed packet about a request (a decline naming `tag`'s hash); returns its packet id and when it was sent. */
   publish(tag: string): { id: string; sentAt: number };
-  /** Signs `count` packets first, then sends them back to back; returns their ids and when sending began. */
+  /** Signs `count` such packets first, then sends them back to back; returns their ids and when sending began. */
   publishBurst(count: number): { ids: string[]; sentAt: number };
   /** Delivery count and first arrival time (epoch ms, sub-ms precision) of each packet id asked about. */
   deliveries(ids: string[]): { id: string; count: number; at: number | undefined }[];

@@ -1,7 +1,7 @@
 // A bare node for the network's browser tests and benchmark: a mesh over the signaling networks and
 // BroadcastChannel, configured from the query string, driven from Node through window.rakisMesh.
 // A MeshHarness, so the hostile calls can send raw (forged, oversized, garbage) bytes.
-import { createIdentity, encodePacket, packetId, signPacket, verifyPacketAsync, type Packet } from '../../src/protocol/index.js';
+import { createIdentity, encodePacket, packetId, sha256Hex, signPacket, utf8ToBytes, verifyPacketAsync, type Packet } from '../../src/protocol/index.js';
 import { MemoryBus, Mesh, networkTransports, type MeshOptions, type SignalingStrategy } from '../../src/network/index.js';
 import { MeshHarness } from '../mesh-harness.js';
 import type { MeshPageApi } from './mesh-page-api.js';
@@ -34,6 +34,8 @@ const mesh = new MeshHarness({
   }),
   presence: () => ({ role: 'observer', models: [], embeddingModels: [], tokensServed: 0, client: 'mesh-fixture' }),
   ...(limits && { limits }),
+  // everyLink=1: every packet on every link of every transport, as before links were named (bench:network's baseline).
+  ...(params.get('everyLink') === '1' && { everyLink: true }),
 });
 
 const now = () => performance.timeOrigin + performance.now();
@@ -56,18 +58,20 @@ const watchLinks = setInterval(() => {
 
 const tagged = (tag: string, createdAt = Date.now()): Packet =>
   signPacket(identity, { type: 'status', role: 'observer', models: [], embeddingModels: [], tokensServed: 0, client: tag }, createdAt);
+// What most traffic is (packets about requests, sent once to each node), unlike status announcements (on every link): a decline naming the tag's hash.
+const bulk = (tag: string): Packet => signPacket(identity, { type: 'decline', requestId: sha256Hex(utf8ToBytes(tag)), reason: 'queue-full' }, Date.now());
 
 const api: MeshPageApi = {
   synthientId: identity.synthientId,
   info: () => ({ synthientId: identity.synthientId, peers: mesh.peers(), health: mesh.health(), stats: mesh.stats(), startedMs, firstLinkMs }),
   publish(tag) {
-    const packet = tagged(tag);
+    const packet = bulk(tag);
     const sentAt = now();
     mesh.send(packet);
     return { id: packetId(packet), sentAt };
   },
   publishBurst(count) {
-    const packets = Array.from({ length: count }, (_, i) => tagged(`burst-${i}`));
+    const packets = Array.from({ length: count }, (_, i) => bulk(`burst-${i}`));
     const sentAt = now();
     for (const packet of packets) mesh.send(packet);
     return { ids: packets.map((packet) => packetId(packet)), sentAt };
@@ -93,7 +97,7 @@ const api: MeshPageApi = {
     sender.start();
     receiver.start();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const packets = Array.from({ length: count }, (_, i) => tagged(`pipeline-${i}`));
+    const packets = Array.from({ length: count }, (_, i) => bulk(`pipeline-${i}`));
     let delivered = 0;
     const all = new Promise<void>((resolve) => receiver.onPacket(() => ++delivered === count && resolve()));
     const start = performance.now();
