@@ -51,11 +51,28 @@ function littleEndian(bytes: Uint8Array): bigint {
   return n;
 }
 
+/** `p` and `L` as 32 little-endian bytes, for the pre-checks' byte comparisons (no BigInt per packet). */
+const P_BYTES = littleEndianBytes(P);
+const L_BYTES = littleEndianBytes(L);
+
+function littleEndianBytes(n: bigint): Uint8Array {
+  const bytes = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) bytes[i] = Number((n >> BigInt(8 * i)) & 0xffn);
+  return bytes;
+}
+
+/** `a < b` for 32-byte little-endian numbers, `topMask` applied to `a`'s last byte. */
+function lessThan(a: Uint8Array, b: Uint8Array, topMask = 0xff): boolean {
+  for (let i = 31; i >= 0; i--) {
+    const byte = i === 31 ? a[i]! & topMask : a[i]!;
+    if (byte !== b[i]) return byte < b[i]!;
+  }
+  return false;
+}
+
 /** `y < p` for a 32-byte point encoding (the sign bit set aside). */
 function canonicalY(encoding: Uint8Array): boolean {
-  const y = encoding.slice();
-  y[31]! &= 0x7f;
-  return littleEndian(y) < P;
+  return lessThan(encoding, P_BYTES, 0x7f);
 }
 
 function decodePublicKey(hex: string, bytes: Uint8Array): Point | null {
@@ -96,7 +113,7 @@ export function isAcceptablePublicKey(publicKey: Uint8Array | string): boolean {
 function encodingPrechecks(signature: Uint8Array, publicKey: Uint8Array): boolean {
   if (signature.length !== 64 || publicKey.length !== 32) return false;
   const r = signature.subarray(0, 32);
-  if (littleEndian(signature.subarray(32)) >= L) return false;
+  if (!lessThan(signature.subarray(32), L_BYTES)) return false;
   if (!canonicalY(r) || SMALL_ORDER_ENCODINGS.has(bytesToHex(r))) return false;
   return canonicalY(publicKey);
 }
