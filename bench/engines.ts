@@ -2,10 +2,12 @@
  * `npm run bench:engines [-- --json]`: the engines on the test models, in one run:
  * - texts/s embedded by rakis-test/encoder-mini in Chromium (WASM), in a Web Worker vs on the page
  *   after untimed warm-up batches (medians of alternating rounds, and of the rounds' worker/main
- *   ratios), the first batch after loading, and the call path alone (an empty request);
+ *   ratios, each round's ratio shown), the first batch after loading, and the call path alone (an
+ *   empty request);
  * - rakis-test/lm-mini on WASM in Chromium: time to first token, tokens/s;
  * - load time: the first in a fresh browser (includes compiling onnxruntime's 26 MB wasm), then cold
- *   (Cache API emptied) vs cached, for both models;
+ *   (Cache API emptied) vs cached, for both models (in the worker the previous engine left, its wasm
+ *   compiled already);
  * - bits by which the same texts' binary embeddings (18 fixed texts and 96 sampled from lm-mini)
  *   differ between Node (onnxruntime-node),
  *   Chromium WASM and Chromium WebGPU (SwiftShader, a software adapter: never a speed figure);
@@ -51,7 +53,7 @@ const AGREEMENT_TOKENS = 24;
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 /** Rounds of worker-vs-main embedding, alternating which goes first. */
-const THREAD_ROUNDS = 5;
+const THREAD_ROUNDS = 7;
 /**
  * Untimed batches before the timed ones: the first batches after a load run 3-10× slower while V8
  * optimizes the libraries' code, and each worker engine is a fresh realm that pays this again, while
@@ -108,7 +110,7 @@ async function main() {
   const gpuBrowser = await launchChromium({ webgpu: true });
   try {
     const batch = Array.from({ length: 4 }, () => AGREEMENT_TEXTS).flat();
-    const { firstEmbed, worker, main, workerToMain, firstCallMs, callOverheadMs, coldEmbed, cachedEmbed, wasmBits, coldLm, cachedLm, lmRun, nodeAgreement } = await withPage(wasmBrowser, server.page, async (opened) => {
+    const { firstEmbed, worker, main, workerToMain, roundRatios, firstCallMs, callOverheadMs, coldEmbed, cachedEmbed, wasmBits, coldLm, cachedLm, lmRun, nodeAgreement } = await withPage(wasmBrowser, server.page, async (opened) => {
       const firstEmbed = await embedInPage(opened.page, { texts: node.corpus, clearCache: true });
       const coldEmbed = await embedInPage(opened.page, { texts: AGREEMENT_TEXTS, clearCache: true });
       const cachedEmbed = await embedInPage(opened.page, { texts: AGREEMENT_TEXTS });
@@ -119,7 +121,7 @@ async function main() {
         const order = turn % 2 === 0 ? (['worker', 'main'] as const) : (['main', 'worker'] as const);
         const rate: Partial<Record<'worker' | 'main', number>> = {};
         for (const thread of order) {
-          const run = await embedInPage(opened.page, { texts: batch, warmUp: WARM_UP_CALLS, repeat: 5, thread });
+          const run = await embedInPage(opened.page, { texts: batch, warmUp: WARM_UP_CALLS, repeat: 10, thread });
           rate[thread] = batch.length / (run.embedMs / 1000);
           threadRates[thread].push(rate[thread]);
           threadRates[thread === 'worker' ? 'firstWorker' : 'firstMain'].push(run.firstCallMs);
@@ -129,6 +131,7 @@ async function main() {
       const worker = median(threadRates.worker);
       const main = median(threadRates.main);
       const workerToMain = median(threadRates.ratios);
+      const roundRatios = threadRates.ratios;
       const firstCallMs = { worker: median(threadRates.firstWorker), main: median(threadRates.firstMain) };
       const callOverheadMs = { worker: await callOverheadInPage(opened.page, 'worker'), main: await callOverheadInPage(opened.page, 'main') };
       const coldLm = await generateInPage(opened.page, { prompt: PROMPTS[0]!, maxTokens: LM_TOKENS, clearCache: true });
@@ -138,7 +141,7 @@ async function main() {
       const nodeAgreement = chromiumTexts.filter((text, i) => text === node.texts[i]).length / PROMPTS.length;
       if (opened.foreign.length > 0) throw new Error(`fetched from other origins: ${opened.foreign.join(', ')}`);
       const wasmBits = maxDisagreement(firstEmbed.binary, node.binary);
-      return { firstEmbed, worker, main, workerToMain, firstCallMs, callOverheadMs, coldEmbed, cachedEmbed, wasmBits, coldLm, cachedLm, lmRun, nodeAgreement };
+      return { firstEmbed, worker, main, workerToMain, roundRatios, firstCallMs, callOverheadMs, coldEmbed, cachedEmbed, wasmBits, coldLm, cachedLm, lmRun, nodeAgreement };
     });
     // Two "nodes": separate browser contexts (separate workers and caches) on the same backend.
     const [nodeA, nodeB] = await Promise.all([
@@ -154,7 +157,7 @@ async function main() {
     const lmTokens = lmRun.tokens;
     const decodeMs = lmRun.generateMs - lmRun.firstTokenMs;
     const figures = {
-      embedTextsPerSecond: { worker: round(worker), main: round(main), workerToMain: round(workerToMain, 2), rounds: THREAD_ROUNDS },
+      embedTextsPerSecond: { worker: round(worker), main: round(main), workerToMain: round(workerToMain, 2), rounds: THREAD_ROUNDS, roundRatios: roundRatios.map((r) => round(r, 2)) },
       embedFirstCallMs: { worker: round(firstCallMs.worker, 0), main: round(firstCallMs.main, 0) },
       embedCallOverheadMs: { worker: round(callOverheadMs.worker, 3), main: round(callOverheadMs.main, 3) },
       lmTimeToFirstTokenMs: round(lmRun.firstTokenMs),
@@ -186,6 +189,7 @@ async function main() {
     log(
       `  worker: ${figures.embedTextsPerSecond.worker} texts/s   main thread: ${figures.embedTextsPerSecond.main} texts/s   worker/main ${figures.embedTextsPerSecond.workerToMain} (after ${WARM_UP_CALLS} untimed batches; medians of ${THREAD_ROUNDS} alternating rounds)`,
     );
+    log(`  worker/main per round, in order: ${figures.embedTextsPerSecond.roundRatios.join(' ')} (lowest ${Math.min(...roundRatios).toFixed(2)}, highest ${Math.max(...roundRatios).toFixed(2)})`);
     log(`  call path alone (empty request): worker ${figures.embedCallOverheadMs.worker} ms, main thread ${figures.embedCallOverheadMs.main} ms per call`);
     log(`  first batch after load: worker ${figures.embedFirstCallMs.worker} ms, main thread ${figures.embedFirstCallMs.main} ms (a fresh engine's code still compiling and optimizing)`);
     log(`  load: first in a fresh browser ${figures.loadMs.firstInBrowser} ms (compiles onnxruntime's wasm)`);

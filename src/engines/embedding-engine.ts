@@ -64,7 +64,7 @@ export class EmbeddingEngine {
     return this.engine.call<Embeddings>({ type: 'embed', texts: [...texts], ...(dims ? { dims } : {}) }, signal ? { signal } : {});
   }
 
-  /** Frees the model and its worker; `load()` may be called again. */
+  /** Frees the model (its worker is kept a few seconds for the next engine to load in, warm: engine-workers.ts); `load()` may be called again. */
   async unload(): Promise<void> {
     this.engine.unload();
   }

@@ -3,6 +3,7 @@
  * back, abort forwarded. Two carriers: a Web Worker (default in browsers) or the page's own thread.
  */
 import type { EngineReply, EngineRequest } from './engine-protocol.js';
+import { keepEngineWorker, takeEngineWorker } from './engine-workers.js';
 import { deserializeEngineError, EngineError } from './errors.js';
 import type { LoadProgress } from './progress.js';
 
@@ -35,16 +36,20 @@ export function defaultThread(): EngineThread {
   return typeof Worker === 'function' ? 'worker' : 'main';
 }
 
+/** Request ids, unique across channels: a worker passed from one channel to the next may still answer the first. */
+let nextId = 1;
+
 export async function openEngineChannel(thread: EngineThread): Promise<EngineChannel> {
   if (thread === 'worker') {
-    const worker = new Worker(new URL('./engine-worker.ts', import.meta.url), { type: 'module', name: 'rakis-engine' });
+    const worker = takeEngineWorker();
     return createChannel((request) => worker.postMessage(request), (onReply, onFatal) => {
       worker.onmessage = (event: MessageEvent<EngineReply>) => onReply(event.data);
       worker.onerror = (event) => {
         event.preventDefault();
         onFatal(new EngineError('internal', `engine worker failed: ${event.message || 'script error'}`));
       };
-      return () => worker.terminate();
+      // A worker still busy for this channel (a call in flight, a load torn down) or broken is ended.
+      return (reusable) => (reusable ? keepEngineWorker(worker) : worker.terminate());
     });
   }
   const { createEngineService } = await import('./engine-service.js');
@@ -62,11 +67,16 @@ export async function openEngineChannel(thread: EngineThread): Promise<EngineCha
 
 function createChannel(
   send: (request: EngineRequest) => void,
-  connect: (onReply: (reply: EngineReply) => void, onFatal: (error: EngineError) => void) => () => void,
+  /** Returns the teardown, told whether the carrier is fit for another engine (see `reusable`). */
+  connect: (onReply: (reply: EngineReply) => void, onFatal: (error: EngineError) => void) => (settled: boolean) => void,
 ): EngineChannel {
   const pending = new Map<number, Pending>();
-  let nextId = 1;
   let closed = false;
+  /**
+   * No request was given up unanswered (a load torn down: the carrier may still be at it) nor failed
+   * for anything but an abort (an unhealthy model, memory run out: its state is not to be trusted).
+   */
+  let reusable = true;
 
   const failAll = (error: EngineError) => {
     for (const p of pending.values()) p.reject(error);
@@ -89,12 +99,14 @@ function createChannel(
           p.resolve(reply.value);
           return;
         case 'error':
+          if (reply.error.code !== 'aborted') reusable = false;
           pending.delete(reply.id);
           p.reject(deserializeEngineError(reply.error));
       }
     },
     (error) => {
       closed = true;
+      teardown(false);
       failAll(error);
     },
   );
@@ -109,6 +121,7 @@ function createChannel(
         const onAbort = () => {
           if (handlers.hardAbort) {
             pending.delete(id);
+            reusable = false;
             reject(new EngineError('aborted', 'aborted'));
             channel.close();
           } else {
@@ -134,7 +147,7 @@ function createChannel(
     close() {
       if (closed) return;
       closed = true;
-      teardown();
+      teardown(reusable && pending.size === 0);
       failAll(new EngineError('aborted', 'engine closed'));
     },
   };

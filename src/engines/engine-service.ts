@@ -14,6 +14,12 @@ type Runtime = { kind: 'embedding'; runtime: EmbeddingRuntime } | { kind: 'text-
 export function createEngineService(post: PostReply): (request: EngineRequest) => void {
   let loaded: Runtime | undefined;
   const controllers = new Map<number, AbortController>();
+  // Taken before it is disposed, so an unload and a load that follow each other dispose it once.
+  const release = async () => {
+    const previous = loaded;
+    loaded = undefined;
+    await previous?.runtime.dispose();
+  };
 
   const run = async (id: number, work: (signal: AbortSignal) => Promise<EngineReply | undefined>) => {
     const controller = new AbortController();
@@ -39,8 +45,7 @@ export function createEngineService(post: PostReply): (request: EngineRequest) =
         return;
       case 'load':
         void run(request.id, async (signal) => {
-          await loaded?.runtime.dispose();
-          loaded = undefined;
+          await release();
           const progress = createProgressAggregator((p) => post({ type: 'progress', id: request.id, progress: p }));
           if (request.kind === 'embedding') {
             const model = embeddingEngineModel(request.modelId);
@@ -74,8 +79,7 @@ export function createEngineService(post: PostReply): (request: EngineRequest) =
         return;
       case 'unload':
         void run(request.id, async () => {
-          await loaded?.runtime.dispose();
-          loaded = undefined;
+          await release();
           return undefined;
         });
         return;

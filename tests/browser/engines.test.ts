@@ -109,6 +109,46 @@ describe('without WebGPU (WASM)', () => {
     expect(result.bits).toBe(128);
   });
 
+  test('the next engine loads in the worker an unloaded one left; a worker given up mid-load or while busy is not reused', async () => {
+    const started: string[] = [];
+    const onWorker = (worker: { url(): string }) => started.push(worker.url());
+    opened.page.on('worker', onWorker);
+    const outcome = await opened.page.evaluate(async () => {
+      const api = window.rakisEngines;
+      const make = () => new api.EmbeddingEngine('rakis-test/encoder-mini', { modelBaseUrl: '/models/', wasmBaseUrl: '/ort/' });
+      const first = make();
+      await first.load();
+      const sequence: string[] = [];
+      await first.unload();
+      const second = make();
+      await second.load();
+      sequence.push(`second ${(await second.embed(['reused'])).binary.length}`);
+      await second.unload();
+      // A load given up midway: its worker is ended, the next engine starts another.
+      const aborted = make();
+      const controller = new AbortController();
+      await aborted.load({ signal: controller.signal, onProgress: () => controller.abort() }).catch(() => undefined);
+      const third = make();
+      await third.load();
+      // Unloaded while a call runs: that worker is ended too.
+      const running = third.embed(['still running']).catch((e: { code?: string }) => e.code);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await third.unload();
+      sequence.push(`running ${await running}`);
+      const fourth = make();
+      await fourth.load();
+      sequence.push(`fourth ${(await fourth.embed(['fresh'])).binary.length}`);
+      await fourth.unload();
+      return sequence;
+    });
+    opened.page.off('worker', onWorker);
+    expect(outcome).toEqual(['second 1', 'running aborted', 'fourth 1']);
+    // first, second and the aborted load share one worker (new, or the one an earlier test left), which
+    // the abort ends; third starts another, ended while busy; fourth starts a third. Without reuse: 5.
+    expect(started.length).toBeGreaterThanOrEqual(2);
+    expect(started.length).toBeLessThanOrEqual(3);
+  });
+
   test('cancellation mid-generation stops it; the engine stays ready', async () => {
     const result = await opened.page.evaluate(async () => {
       const api = window.rakisEngines;
