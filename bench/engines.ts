@@ -1,9 +1,9 @@
 /**
  * `npm run bench:engines [-- --json]`: the engines on the test models, in one run:
  * - texts/s embedded by rakis-test/encoder-mini in Chromium (WASM), in a Web Worker vs on the page
- *   after untimed warm-up batches (medians of alternating rounds, and of the rounds' worker/main
- *   ratios, each round's ratio shown), the first batch after loading, and the call path alone (an
- *   empty request);
+ *   after an untimed round and untimed warm-up batches (medians of alternating rounds, and of the
+ *   rounds' worker/main ratios, each round's ratio shown), the first batch after loading, and the
+ *   call path alone (an empty request);
  * - rakis-test/lm-mini on WASM in Chromium: time to first token, tokens/s;
  * - load time: the first in a fresh browser (includes compiling onnxruntime's 26 MB wasm), then cold
  *   (Cache API emptied) vs cached, for both models (in the worker the previous engine left, its wasm
@@ -117,16 +117,18 @@ async function main() {
       // Worker and main thread in turns, each round starting with the other, so load drifting on a
       // shared machine weighs on both alike; each figure is a median of its rounds.
       const threadRates = { worker: [] as number[], main: [] as number[], ratios: [] as number[], firstWorker: [] as number[], firstMain: [] as number[] };
-      for (let turn = 0; turn < THREAD_ROUNDS; turn++) {
+      // A first round untimed: the page's first main-thread engine and the worker's first batches of this size.
+      for (let turn = -1; turn < THREAD_ROUNDS; turn++) {
         const order = turn % 2 === 0 ? (['worker', 'main'] as const) : (['main', 'worker'] as const);
         const rate: Partial<Record<'worker' | 'main', number>> = {};
         for (const thread of order) {
           const run = await embedInPage(opened.page, { texts: batch, warmUp: WARM_UP_CALLS, repeat: 10, thread });
+          if (turn < 0) continue;
           rate[thread] = batch.length / (run.embedMs / 1000);
           threadRates[thread].push(rate[thread]);
           threadRates[thread === 'worker' ? 'firstWorker' : 'firstMain'].push(run.firstCallMs);
         }
-        threadRates.ratios.push(rate.worker! / rate.main!);
+        if (turn >= 0) threadRates.ratios.push(rate.worker! / rate.main!);
       }
       const worker = median(threadRates.worker);
       const main = median(threadRates.main);
@@ -187,7 +189,7 @@ async function main() {
     log('');
     log(`embedding (rakis-test/encoder-mini, batches of ${batch.length}, Chromium WASM)`);
     log(
-      `  worker: ${figures.embedTextsPerSecond.worker} texts/s   main thread: ${figures.embedTextsPerSecond.main} texts/s   worker/main ${figures.embedTextsPerSecond.workerToMain} (after ${WARM_UP_CALLS} untimed batches; medians of ${THREAD_ROUNDS} alternating rounds)`,
+      `  worker: ${figures.embedTextsPerSecond.worker} texts/s   main thread: ${figures.embedTextsPerSecond.main} texts/s   worker/main ${figures.embedTextsPerSecond.workerToMain} (after an untimed round, and ${WARM_UP_CALLS} untimed batches per engine; medians of ${THREAD_ROUNDS} alternating rounds of 10 batches)`,
     );
     log(`  worker/main per round, in order: ${figures.embedTextsPerSecond.roundRatios.join(' ')} (lowest ${Math.min(...roundRatios).toFixed(2)}, highest ${Math.max(...roundRatios).toFixed(2)})`);
     log(`  call path alone (empty request): worker ${figures.embedCallOverheadMs.worker} ms, main thread ${figures.embedCallOverheadMs.main} ms per call`);
