@@ -45,10 +45,10 @@ const FORGED_MAX_IDS = 10_000;
 const SWEEP_MS = 1_000;
 
 /**
- * The node's view of the network: sends each packet once to every linked node (its announcements on
- * every link, see LinkRoutes), and turns the
- * untrusted bytes arriving on all of them into verified packets, each delivered once. Every drop is
- * counted by reason; nothing inbound can make it throw.
+ * The node's view of the network: sends each packet once to every linked node (over one of its links,
+ * see LinkRoutes; its announcements on every link), and turns the untrusted bytes arriving on all of
+ * them into verified packets, each delivered once. Every drop is counted by reason; nothing inbound
+ * can make it throw.
  */
 export class Mesh {
   readonly synthientId: string;
