@@ -1,21 +1,14 @@
-/** A transport's links as the mesh sees them when it sends. */
-export interface LinkSet {
-  transport: string;
+/** A transport as the mesh sends on it. */
+export interface RoutedTransport {
+  readonly name: string;
   /** Each link is one peer's own (TransportFactory.direct); the others are always sent to whole. */
-  direct: boolean;
+  readonly direct: boolean;
   /** Its live links (transport-level peer ids). */
-  links: readonly string[];
+  links(): string[];
 }
 
 /** Copies of one announcement remembered while its first copy is verified. */
-const MAX_PENDING_COPIES = 16;
-
-interface Announcement {
-  from: string;
-  verified: boolean;
-  /** Where its copies came from, the first one's included, until the signature is known good. */
-  copies: { transport: string; link: string }[];
-}
+const MAX_WAITING_COPIES = 16;
 
 /**
  * Which node each direct link reaches, and so which links a packet needs: the transports often link
@@ -31,92 +24,78 @@ interface Announcement {
  * than any link of that node could still take its direct copy; the node then gets the packet the way
  * it gets what a lossy link drops (other nodes' copies, reconciliation).
  *
- * Bounded: names only for links the transports list (a transport's names go with its links), at most
- * `maxLinks` of them, and `maxAnnouncements` announcements followed.
+ * Links are named `transport:link`. Bounded: names only for links the transports list (a transport's
+ * names go with its links), at most `maxLinks` of them, and `maxAnnouncements` announcements followed.
  */
 export class LinkRoutes {
-  /** Node behind each link (`transport\0link`), or null once the link carried more than one. */
+  /** Node behind each link, or null once the link carried more than one. */
   private readonly nodes = new Map<string, string | null>();
-  /** Announcements heard lately, by the key of their exact bytes. */
-  private readonly announcements = new Map<string, Announcement>();
+  /** Announcements heard lately, by the key of their exact bytes, with the links their copies came on until verified. */
+  private readonly announcements = new Map<string, { from: string; waiting: string[] | undefined }>();
 
   constructor(
     private readonly maxLinks: number,
     private readonly maxAnnouncements = 1024,
   ) {}
 
-  /** The first copy of an announcement by `from` arrived on `link`; its signature is being checked. */
-  announced(bytesKey: string, from: string, transport: string, link: string): void {
-    if (this.announcements.size >= this.maxAnnouncements) this.announcements.delete(this.announcements.keys().next().value!);
-    this.announcements.set(bytesKey, { from, verified: false, copies: [{ transport, link }] });
-  }
-
-  /** Another copy of bytes already heard arrived on `link`: if they are an announcement, the link reaches its author. */
-  copy(bytesKey: string, transport: string, link: string): void {
+  /**
+   * A copy of the bytes `bytesKey` came on `link`: with `from`, the first copy of an announcement by
+   * `from`, its signature being checked; without, a later copy, which names its link too if the bytes
+   * are an announcement.
+   */
+  heard(bytesKey: string, link: string, from?: string): void {
     const announcement = this.announcements.get(bytesKey);
-    if (!announcement) return;
-    if (announcement.verified) this.learn(transport, link, announcement.from);
-    else if (announcement.copies.length < MAX_PENDING_COPIES) announcement.copies.push({ transport, link });
+    if (from !== undefined) {
+      if (this.announcements.size >= this.maxAnnouncements) this.announcements.delete(this.announcements.keys().next().value!);
+      this.announcements.set(bytesKey, { from, waiting: [link] });
+    } else if (announcement?.waiting) {
+      if (announcement.waiting.length < MAX_WAITING_COPIES) announcement.waiting.push(link);
+    } else if (announcement) this.learn(link, announcement.from);
   }
 
   /** The announcement's signature was checked: good, every link that carried it reaches its author. */
   verified(bytesKey: string, valid: boolean): void {
     const announcement = this.announcements.get(bytesKey);
-    if (!announcement) return;
-    if (!valid) {
-      this.announcements.delete(bytesKey);
-      return;
+    if (!valid) this.announcements.delete(bytesKey);
+    else if (announcement) {
+      for (const link of announcement.waiting ?? []) this.learn(link, announcement.from);
+      announcement.waiting = undefined;
     }
-    announcement.verified = true;
-    for (const { transport, link } of announcement.copies) this.learn(transport, link, announcement.from);
-    announcement.copies = [];
   }
 
   /** A transport's links changed: forget the names of its links that are gone. */
   linksChanged(transport: string, live: readonly string[]): void {
-    const prefix = `${transport}\0`;
-    const kept = new Set(live.map((link) => prefix + link));
-    for (const key of this.nodes.keys()) if (key.startsWith(prefix) && !kept.has(key)) this.nodes.delete(key);
-  }
-
-  /** The node a link reaches, as far as known (undefined: unknown, or it carried several). */
-  nodeOf(transport: string, link: string): string | undefined {
-    return this.nodes.get(`${transport}\0${link}`) ?? undefined;
+    for (const key of this.nodes.keys()) if (key.startsWith(`${transport}:`) && !live.includes(key.slice(transport.length + 1))) this.nodes.delete(key);
   }
 
   /**
    * For each transport, in the order given (the preferred first), the links a packet goes on:
    * undefined for all of them, else the list (possibly empty: nothing to send there).
    */
-  plan(sets: readonly LinkSet[]): (string[] | undefined)[] {
-    const routes = sets.map((set) => (set.direct ? ([] as string[]) : undefined));
-    const byNode = new Map<string, { index: number; link: string }[]>();
-    sets.forEach((set, index) => {
-      if (!set.direct) return;
-      for (const link of set.links) {
-        const node = this.nodes.get(`${set.transport}\0${link}`);
-        if (!node) routes[index]!.push(link);
-        else {
-          const links = byNode.get(node);
-          if (links) links.push({ index, link });
-          else byNode.set(node, [{ index, link }]);
-        }
+  plan(transports: readonly RoutedTransport[]): (string[] | undefined)[] {
+    const sets = transports.map((transport) => (transport.direct ? transport.links() : []));
+    const routes = transports.map((transport) => (transport.direct ? ([] as string[]) : undefined));
+    const byNode = new Map<string, [index: number, link: string][]>();
+    transports.forEach((transport, index) => {
+      for (const link of sets[index]!) {
+        const node = this.nodes.get(`${transport.name}:${link}`);
+        if (node) byNode.set(node, [...(byNode.get(node) ?? []), [index, link]]);
+        else routes[index]!.push(link);
       }
     });
     for (const links of byNode.values()) {
       // Links come in transport order, so two of one transport are neighbours.
-      const contested = links.some((entry, i) => i > 0 && links[i - 1]!.index === entry.index);
-      for (const { index, link } of contested ? links : links.slice(0, 1)) routes[index]!.push(link);
+      const contested = links.some(([index], i) => i > 0 && links[i - 1]![0] === index);
+      for (const [index, link] of contested ? links : links.slice(0, 1)) routes[index]!.push(link);
     }
-    return routes.map((links, index) => (links && links.length === sets[index]!.links.length ? undefined : links));
+    return routes.map((links, index) => (links?.length === sets[index]!.length ? undefined : links));
   }
 
-  private learn(transport: string, link: string, node: string): void {
-    const key = `${transport}\0${link}`;
-    const known = this.nodes.get(key);
+  private learn(link: string, node: string): void {
+    const known = this.nodes.get(link);
     if (known === undefined) {
       if (this.nodes.size >= this.maxLinks) this.nodes.delete(this.nodes.keys().next().value!);
-      this.nodes.set(key, node);
-    } else if (known !== node) this.nodes.set(key, null);
+      this.nodes.set(link, node);
+    } else if (known !== node) this.nodes.set(link, null);
   }
 }

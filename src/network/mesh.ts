@@ -17,7 +17,7 @@ import { FallbackGate } from './fallback-gate.js';
 import { gossipsTo } from './gossip-choice.js';
 import { copyKey } from './copy-key.js';
 import { decodeFrame, isFrame } from './frame.js';
-import { LinkRoutes } from './link-routes.js';
+import type { LinkRoutes } from './link-routes.js';
 import { Outbox } from './outbox.js';
 import { PeerTable, type PeerInfo } from './peer-table.js';
 import { SenderRateLimiter } from './rate-limit.js';
@@ -87,8 +87,12 @@ export class Mesh {
   private sweepTimer: TimerHandle | undefined;
   private lastStatusAt = 0;
   private lastGossipAt = -Infinity;
-  /** Which node each link reaches, so a packet crosses one link per node. */
-  private readonly routes: LinkRoutes;
+  /**
+   * Which node each link reaches, so a packet crosses one link per node: downloaded once the node
+   * starts with a direct transport (which is itself downloaded first); until then every link gets every packet.
+   */
+  private routes: LinkRoutes | undefined;
+  private readonly everyLink: boolean;
   private readonly outbox: Outbox;
   private started = false;
   private closed = false;
@@ -123,8 +127,8 @@ export class Mesh {
           (transport, count) => this.linksChanged(transport, count),
         ),
     );
-    this.routes = new LinkRoutes(this.limits.maxPeers * 4);
-    this.outbox = new Outbox(this.transports, this.routes, options.everyLink ?? false);
+    this.everyLink = options.everyLink ?? false;
+    this.outbox = new Outbox(this.transports, () => this.routes);
     this.fallbackGate = new FallbackGate(this.limits.fallbackAfterMs, () => {
       for (const transport of this.transports) if (transport.fallback) transport.start();
     });
@@ -135,6 +139,9 @@ export class Mesh {
     if (this.started || this.closed) return;
     this.started = true;
     for (const transport of this.transports) if (!transport.fallback) transport.start();
+    if (!this.everyLink && this.transports.some((transport) => transport.direct)) {
+      void import('./link-routes.js').then(({ LinkRoutes }) => (this.routes = new LinkRoutes(this.limits.maxPeers * 4)));
+    }
     // Time alone counts from the start; the sweep opens the fallbacks once it reaches fallbackAfterMs.
     this.fallbackGate.observe(0, this.scheduler.now());
     // Transports without peer links (BroadcastChannel) hear this one; the others get one per new link.
@@ -227,8 +234,9 @@ export class Mesh {
     if (bytes.length > this.limits.maxPacketBytes) return this.drop('too-large');
     const now = this.scheduler.now();
     const bytesKey = copyKey(bytes);
+    const linkKey = `${transport}:${link}`;
     if (this.heardBytes.has(bytesKey)) {
-      this.routes.copy(bytesKey, transport, link);
+      this.routes?.heard(bytesKey, linkKey);
       return this.drop('duplicate');
     }
     const decoded = decodePacket(bytes, { now, maxBytes: this.limits.maxPacketBytes });
@@ -243,10 +251,10 @@ export class Mesh {
     if (this.seen.has(id) || this.sentSigs.has(packet.sig) || this.verifying.has(signedCopy)) return this.drop('duplicate');
     if (this.forged.has(signedCopy)) return this.drop('bad-signature');
     // Throttled bytes are not remembered: the same packet may come back once its link has tokens.
-    if (this.linkLimiter.take(`${transport}:${link}`, now) !== 'ok') return this.drop('link-limited');
+    if (this.linkLimiter.take(linkKey, now) !== 'ok') return this.drop('link-limited');
     this.heardBytes.add(bytesKey, now);
     const announcement = isAnnouncement(packet);
-    if (announcement) this.routes.announced(bytesKey, packet.from, transport, link);
+    if (announcement) this.routes?.heard(bytesKey, linkKey, packet.from);
     this.verifying.add(signedCopy);
     // Checks run in parallel, but one sender's verdicts are taken in the order its packets came, so its
     // budget is charged in the order it sent them, whichever check finishes first.
@@ -257,7 +265,7 @@ export class Mesh {
     this.verifying.delete(signedCopy);
     if (this.verdictsInOrder.get(packet.from) === turn) this.verdictsInOrder.delete(packet.from);
     this.counters.verified++;
-    if (announcement) this.routes.verified(bytesKey, valid);
+    if (announcement) this.routes?.verified(bytesKey, valid);
     if (this.closed) return;
     if (!valid) {
       this.forged.add(signedCopy, this.scheduler.now());
@@ -309,7 +317,7 @@ export class Mesh {
   }
 
   private linksChanged(transport: string, count: number): void {
-    this.routes.linksChanged(transport, this.transports.find((supervised) => supervised.name === transport)?.links() ?? []);
+    this.routes?.linksChanged(transport, this.transports.find((supervised) => supervised.name === transport)?.links() ?? []);
     const previous = this.linkCounts.get(transport) ?? 0;
     this.linkCounts.set(transport, count);
     if (count > previous) this.scheduleHello();

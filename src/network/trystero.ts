@@ -88,9 +88,9 @@ class TrysteroTransport implements Transport {
   }
 
   send(bytes: Uint8Array, links?: readonly string[]): void {
-    if (links ? links.length === 0 : this.peers().length === 0) return;
-    // A peer leaving mid-send rejects; the packet still reached the others.
-    this.action.send(bytes, links ? { target: [...links] } : {}).catch(() => {});
+    if (this.peers().length === 0) return;
+    // A peer leaving mid-send rejects; the packet still reached the others. No target: every peer.
+    this.action.send(bytes, { target: links as string[] | undefined }).catch(() => {});
   }
 
   peers(): string[] {

@@ -52,14 +52,7 @@ function littleEndian(bytes: Uint8Array): bigint {
 }
 
 /** `p` and `L` as 32 little-endian bytes, for the pre-checks' byte comparisons (no BigInt per packet). */
-const P_BYTES = littleEndianBytes(P);
-const L_BYTES = littleEndianBytes(L);
-
-function littleEndianBytes(n: bigint): Uint8Array {
-  const bytes = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) bytes[i] = Number((n >> BigInt(8 * i)) & 0xffn);
-  return bytes;
-}
+const [P_BYTES, L_BYTES] = [P, L].map((n) => Uint8Array.from({ length: 32 }, (_, i) => Number((n >> BigInt(8 * i)) & 0xffn))) as [Uint8Array, Uint8Array];
 
 /** `a < b` for 32-byte little-endian numbers, `topMask` applied to `a`'s last byte. */
 function lessThan(a: Uint8Array, b: Uint8Array, topMask = 0xff): boolean {

@@ -7,27 +7,25 @@ import { MeshHarness } from '../../testkit/mesh-harness.js';
 
 describe('LinkRoutes', () => {
   const sets = (torrent: string[], mqtt: string[]) => [
-    { transport: 'torrent', direct: true, links: torrent },
-    { transport: 'mqtt', direct: true, links: mqtt },
-    { transport: 'broadcast', direct: false, links: [] },
+    { name: 'torrent', direct: true, links: () => torrent },
+    { name: 'mqtt', direct: true, links: () => mqtt },
+    { name: 'broadcast', direct: false, links: () => [] },
   ];
-  /** An announcement by `node` heard on each of `links` and verified. */
-  const hear = (routes: LinkRoutes, key: string, node: string, ...links: [string, string][]) => {
-    const [[transport, link], ...copies] = links as [[string, string], ...[string, string][]];
-    routes.announced(key, node, transport, link);
-    for (const [copyTransport, copyLink] of copies) routes.copy(key, copyTransport, copyLink);
+  /** An announcement by `node` heard on each of `links` (`transport:link`) and verified. */
+  const hear = (routes: LinkRoutes, key: string, node: string, first: string, ...copies: string[]) => {
+    routes.heard(key, first, node);
+    for (const link of copies) routes.heard(key, link);
     routes.verified(key, true);
   };
 
   test('unknown links get every packet; a known node gets it over its first link only', () => {
     const routes = new LinkRoutes(100);
     expect(routes.plan(sets(['a', 'b'], ['c', 'd']))).toEqual([undefined, undefined, undefined]);
-    hear(routes, 'k1', 'X', ['torrent', 'a'], ['mqtt', 'c']);
-    expect(routes.nodeOf('mqtt', 'c')).toBe('X');
+    hear(routes, 'k1', 'X', 'torrent:a', 'mqtt:c');
     expect(routes.plan(sets(['a', 'b'], ['c', 'd']))).toEqual([undefined, ['d'], undefined]);
     // Copies arriving after the verdict name their links too.
-    hear(routes, 'k2', 'Y', ['mqtt', 'd']);
-    routes.copy('k2', 'torrent', 'b');
+    hear(routes, 'k2', 'Y', 'mqtt:d');
+    routes.heard('k2', 'torrent:b');
     expect(routes.plan(sets(['a', 'b'], ['c', 'd']))).toEqual([undefined, [], undefined]);
     // The torrent link to X gone: X is reached over MQTT.
     routes.linksChanged('torrent', ['b']);
@@ -36,35 +34,41 @@ describe('LinkRoutes', () => {
 
   test('an announcement whose signature failed names nothing, nor do its copies', () => {
     const routes = new LinkRoutes(100);
-    routes.announced('k', 'X', 'torrent', 'a');
-    routes.copy('k', 'mqtt', 'c');
+    routes.heard('k', 'torrent:a', 'X');
+    routes.heard('k', 'mqtt:c');
     routes.verified('k', false);
-    routes.copy('k', 'mqtt', 'd');
-    expect([routes.nodeOf('torrent', 'a'), routes.nodeOf('mqtt', 'c'), routes.nodeOf('mqtt', 'd')]).toEqual([undefined, undefined, undefined]);
+    routes.heard('k', 'mqtt:d');
+    expect(routes.plan(sets(['a'], ['c', 'd']))).toEqual([undefined, undefined, undefined]);
+    // Bytes never heard as an announcement name nothing either.
+    routes.heard('other', 'torrent:a');
+    expect(routes.plan(sets(['a'], ['c', 'd']))).toEqual([undefined, undefined, undefined]);
   });
 
-  test('a link that carried two nodes announcements is sent to as unknown', () => {
+  test("a link that carried two nodes' announcements is sent to as unknown", () => {
     const routes = new LinkRoutes(100);
-    hear(routes, 'k1', 'X', ['torrent', 'a'], ['mqtt', 'c']);
-    hear(routes, 'k2', 'Y', ['torrent', 'a']);
-    expect(routes.nodeOf('torrent', 'a')).toBeUndefined();
+    hear(routes, 'k1', 'X', 'torrent:a', 'mqtt:c');
+    hear(routes, 'k2', 'Y', 'torrent:a');
     expect(routes.plan(sets(['a'], ['c']))).toEqual([undefined, undefined, undefined]);
   });
 
   test('a node named by two links of one transport is sent to on all its links', () => {
     const routes = new LinkRoutes(100);
-    hear(routes, 'k1', 'X', ['torrent', 'a'], ['torrent', 'b'], ['mqtt', 'c']);
-    hear(routes, 'k2', 'Y', ['mqtt', 'd']);
+    hear(routes, 'k1', 'X', 'torrent:a', 'torrent:b', 'mqtt:c');
+    hear(routes, 'k2', 'Y', 'mqtt:d');
     expect(routes.plan(sets(['a', 'b'], ['c', 'd']))).toEqual([undefined, undefined, undefined]);
   });
 
   test('names at most maxLinks links, and follows at most maxAnnouncements announcements', () => {
     const routes = new LinkRoutes(3, 2);
-    for (let i = 0; i < 10; i++) hear(routes, `k${i}`, `N${i}`, ['torrent', `l${i}`]);
-    expect(Array.from({ length: 10 }, (_, i) => routes.nodeOf('torrent', `l${i}`)).filter(Boolean)).toEqual(['N7', 'N8', 'N9']);
-    routes.copy('k0', 'mqtt', 'x');
-    routes.copy('k9', 'mqtt', 'y');
-    expect([routes.nodeOf('mqtt', 'x'), routes.nodeOf('mqtt', 'y')]).toEqual([undefined, 'N9']);
+    const links = Array.from({ length: 10 }, (_, i) => `l${i}`);
+    for (let i = 0; i < 10; i++) hear(routes, `k${i}`, `N${i}`, `torrent:l${i}`, `mqtt:l${i}`);
+    // Only the last three names are kept (mqtt:l8, torrent:l9, mqtt:l9): N9 is reached over torrent
+    // alone, N8 over MQTT, and every other link is unnamed.
+    expect(routes.plan(sets(links, links))).toEqual([undefined, links.slice(0, 9), undefined]);
+    // k0 was forgotten, k9 not: a late copy of k9 names its link, one of k0 does not.
+    routes.heard('k0', 'mqtt:x');
+    routes.heard('k9', 'mqtt:y');
+    expect(routes.plan(sets(['l9'], ['x', 'y']))).toEqual([undefined, ['x'], undefined]);
   });
 });
 
