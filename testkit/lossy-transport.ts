@@ -14,6 +14,7 @@ export interface LossCounts {
 export function lossyTransport(factory: TransportFactory, dropRate: number, counts: LossCounts, random: () => number = Math.random): TransportFactory {
   return {
     name: factory.name,
+    ...(factory.direct && { direct: true }),
     open: async () => {
       const inner = await factory.open();
       const outer: Transport = {
@@ -22,7 +23,7 @@ export function lossyTransport(factory: TransportFactory, dropRate: number, coun
         onPeersChange: null,
         onError: null,
         onHandshakeError: null,
-        send: (bytes) => inner.send(bytes),
+        send: (bytes, links) => inner.send(bytes, links),
         peers: () => inner.peers(),
         relays: () => inner.relays(),
         close: () => inner.close(),
