@@ -14,7 +14,7 @@ import {
 import { systemScheduler, type Scheduler, type TimerHandle } from './clock.js';
 import { DEFAULT_MESH_LIMITS, type MeshLimits } from './mesh-limits.js';
 import { FallbackGate } from './fallback-gate.js';
-import { gossipsTo } from './gossip-choice.js';
+import { answersNewcomers } from './gossip-choice.js';
 import { copyKey } from './copy-key.js';
 import { decodeFrame, isFrame, packFrames } from './frame.js';
 import { PeerTable, type PeerInfo } from './peer-table.js';
@@ -288,10 +288,11 @@ export class Mesh {
 
   private accept(packet: Packet, delivery: Delivery): void {
     // A node others already gossiped about has heard of the network; a new one needs a few answers, not
-    // one from every node (which would make each node of a large network gossip on every join).
+    // one from every node (which would make each node of a large network gossip on every join): the
+    // gossip timer sends only if this node is among the few that answer (answersNewcomers).
     const known = this.peerTable.isGossiped(packet.from);
     const change = this.peerTable.heard(packet, delivery.transport, this.scheduler.now());
-    if (change === 'joined' && !known && gossipsTo(this.identity.synthientId, packet.from, this.peerTable.size)) this.scheduleGossip();
+    if (change === 'joined' && !known) this.scheduleGossip();
     for (const listener of this.packetListeners) safely(() => listener(packet, delivery));
     if (change !== 'unchanged') this.emitPeers();
   }
@@ -326,7 +327,9 @@ export class Mesh {
     const delay = Math.max(ANNOUNCE_DEBOUNCE_MS, this.lastGossipAt + GOSSIP_INTERVAL_MS - this.scheduler.now());
     this.gossipTimer = this.scheduler.setTimeout(() => {
       this.gossipTimer = undefined;
-      this.lastGossipAt = this.scheduler.now();
+      const now = this.scheduler.now();
+      if (!answersNewcomers(this.identity.synthientId, this.peerTable.directIds(), Math.floor(now / GOSSIP_INTERVAL_MS))) return;
+      this.lastGossipAt = now;
       const peers = this.peerTable.gossip(LIMITS.knownPeers);
       if (peers.length > 0) this.publish({ type: 'knownPeers', peers });
     }, delay);

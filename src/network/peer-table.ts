@@ -96,6 +96,11 @@ export class PeerTable {
     return removed;
   }
 
+  /** Ids of the peers heard from directly. */
+  directIds(): IterableIterator<string> {
+    return this.direct.keys();
+  }
+
   /** Whether `id` is known only through others' gossip (the network already knows of it). */
   isGossiped(id: string): boolean {
     return this.gossiped.has(id);
