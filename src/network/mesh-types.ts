@@ -1,6 +1,7 @@
 import type { DecodeDropReason, Identity, PeerStatusFields } from '../protocol/index.js';
 import type { Scheduler } from './clock.js';
 import type { MeshLimits } from './mesh-limits.js';
+import type { PeerInfo } from './peer-table.js';
 import type { RateLimits } from './rate-limit.js';
 import type { RestartPolicy } from './supervised-transport.js';
 import type { TransportFactory } from './transport.js';
@@ -15,6 +16,16 @@ export interface MeshOptions {
   limits?: Partial<Omit<MeshLimits, 'rate' | 'linkRate' | 'restart'>> & { rate?: Partial<RateLimits>; linkRate?: Partial<RateLimits>; restart?: Partial<RestartPolicy> };
   /** What this node announces in hello/status; without it the mesh stays silent about itself. */
   presence?: () => PeerStatusFields;
+}
+
+/**
+ * What changed among the peers heard directly since the last change reported: who joined, who left,
+ * and the whole list on demand (copying it on every change would cost a large network's nodes O(peers) each time).
+ */
+export interface PeersChange {
+  joined: PeerInfo[];
+  left: string[];
+  peers: () => PeerInfo[];
 }
 
 /** Where and how an accepted packet arrived. */

@@ -24,12 +24,12 @@ import { RecentIds } from './recent-ids.js';
 import { SupervisedTransport, type TransportHealth } from './supervised-transport.js';
 import type { TransportMessage } from './transport.js';
 
-import type { Delivery, MeshDropReason, MeshOptions, MeshStats } from './mesh-types.js';
+import type { Delivery, MeshDropReason, MeshOptions, MeshStats, PeersChange } from './mesh-types.js';
 
-export type { Delivery, MeshDropReason, MeshOptions, MeshStats } from './mesh-types.js';
+export type { Delivery, MeshDropReason, MeshOptions, MeshStats, PeersChange } from './mesh-types.js';
 
 type PacketListener = (packet: Packet, delivery: Delivery) => void;
-type PeersListener = (peers: PeerInfo[]) => void;
+type PeersListener = (change: PeersChange) => void;
 
 /** Debounce for hello/knownPeers after links or peers appear, so a burst of joins costs one announcement. */
 const ANNOUNCE_DEBOUNCE_MS = 200;
@@ -83,6 +83,9 @@ export class Mesh {
   private helloTimer: TimerHandle | undefined;
   private gossipTimer: TimerHandle | undefined;
   private peersTimer: TimerHandle | undefined;
+  /** Peers that joined or left since the last change reported. */
+  private readonly joinedSince = new Set<string>();
+  private readonly leftSince = new Set<string>();
   private sweepTimer: TimerHandle | undefined;
   private lastStatusAt = 0;
   private lastGossipAt = -Infinity;
@@ -293,6 +296,8 @@ export class Mesh {
     const known = this.peerTable.isGossiped(packet.from);
     const change = this.peerTable.heard(packet, delivery.transport, this.scheduler.now());
     if (change === 'joined' && !known) this.scheduleGossip();
+    // A peer that left and came back before the change was reported never left for the listeners.
+    if (change === 'joined' && !this.leftSince.delete(packet.from)) this.joinedSince.add(packet.from);
     for (const listener of this.packetListeners) safely(() => listener(packet, delivery));
     if (change !== 'unchanged') this.emitPeers();
   }
@@ -352,7 +357,9 @@ export class Mesh {
     this.sweepTimer = this.scheduler.setTimeout(() => {
       if (this.closed) return;
       const now = this.scheduler.now();
-      if (this.peerTable.expire(now, this.limits.peerTimeoutMs).length > 0) this.emitPeers();
+      const left = this.peerTable.expire(now, this.limits.peerTimeoutMs);
+      for (const id of left) if (!this.joinedSince.delete(id)) this.leftSince.add(id);
+      if (left.length > 0) this.emitPeers();
       for (const transport of this.transports) transport.watchRelays();
       // Other tabs of this browser (BroadcastChannel) do not connect this node to the network.
       this.fallbackGate.observe(this.peerTable.countOutside('broadcast'), now);
@@ -366,8 +373,11 @@ export class Mesh {
     if (this.peersListeners.size === 0 || this.peersTimer || this.closed) return;
     this.peersTimer = this.scheduler.setTimeout(() => {
       this.peersTimer = undefined;
-      const peers = this.peerTable.peers();
-      for (const listener of this.peersListeners) safely(() => listener(peers));
+      const joined = [...this.joinedSince].flatMap((id) => this.peerTable.peer(id) ?? []);
+      const change: PeersChange = { joined, left: [...this.leftSince], peers: () => this.peerTable.peers() };
+      this.joinedSince.clear();
+      this.leftSince.clear();
+      for (const listener of this.peersListeners) safely(() => listener(change));
     }, PEERS_DEBOUNCE_MS);
   }
 }

@@ -113,6 +113,14 @@ export class PeerTable {
     return count;
   }
 
+  /** One direct peer, as `peers()` gives it. */
+  peer(id: string): PeerInfo | undefined {
+    const found = this.direct.get(id);
+    if (!found) return undefined;
+    const { transportSet: _, ...peer } = found;
+    return { ...peer };
+  }
+
   peers(): PeerInfo[] {
     return [...this.direct.values()].map(({ transportSet: _, ...peer }) => ({ ...peer }));
   }

@@ -227,7 +227,7 @@ describe('Mesh over the in-memory bus', () => {
     }
     expect(observer.mesh.peers()).toHaveLength(1);
     const leaves: number[] = [];
-    observer.mesh.onPeersChange((peers) => leaves.push(peers.length));
+    observer.mesh.onPeersChange((change) => leaves.push(change.peers().length));
     await worker.mesh.close();
     clock.advance(12_000);
     await settle();
