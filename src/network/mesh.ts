@@ -135,7 +135,7 @@ export class Mesh {
     this.started = true;
     for (const transport of this.transports) if (!transport.fallback) transport.start();
     // Time alone counts from the start; the sweep opens the fallbacks once it reaches fallbackAfterMs.
-    this.fallbackGate.observe(0, this.scheduler.now());
+    this.fallbackGate.observe(false, this.scheduler.now());
     // Transports without peer links (BroadcastChannel) hear this one; the others get one per new link.
     this.scheduleHello();
     this.scheduleSweep();
@@ -362,7 +362,7 @@ export class Mesh {
       if (left.length > 0) this.emitPeers();
       for (const transport of this.transports) transport.watchRelays();
       // Other tabs of this browser (BroadcastChannel) do not connect this node to the network.
-      this.fallbackGate.observe(this.peerTable.countOutside('broadcast'), now);
+      this.fallbackGate.observe(this.peerTable.anyOutside('broadcast'), now);
       if (now - this.lastStatusAt >= this.limits.statusIntervalMs) this.announce('status');
       this.scheduleSweep();
     }, SWEEP_MS);

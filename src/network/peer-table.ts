@@ -86,11 +86,11 @@ export class PeerTable {
   /** Removes peers silent for longer than `timeoutMs`; returns the direct peers removed. */
   expire(now: number, timeoutMs: number): string[] {
     const removed: string[] = [];
+    // Least recently heard first: the scan stops at the first peer still alive, so a sweep costs what it removes.
     for (const [id, peer] of this.direct) {
-      if (now - peer.lastSeen > timeoutMs) {
-        this.direct.delete(id);
-        removed.push(id);
-      }
+      if (now - peer.lastSeen <= timeoutMs) break;
+      this.direct.delete(id);
+      removed.push(id);
     }
     for (const [id, peer] of this.gossiped) if (now - peer.lastSeen > timeoutMs) this.gossiped.delete(id);
     return removed;
@@ -106,11 +106,10 @@ export class PeerTable {
     return this.gossiped.has(id);
   }
 
-  /** Direct peers heard on some transport other than `transport`, without copying the table. */
-  countOutside(transport: string): number {
-    let count = 0;
-    for (const peer of this.direct.values()) if (peer.transports.some((name) => name !== transport)) count++;
-    return count;
+  /** Whether some direct peer was heard on a transport other than `transport`; stops at the first. */
+  anyOutside(transport: string): boolean {
+    for (const peer of this.direct.values()) if (peer.transports.some((name) => name !== transport)) return true;
+    return false;
   }
 
   /** One direct peer, as `peers()` gives it. */
