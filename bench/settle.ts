@@ -96,12 +96,13 @@ try {
   await Promise.all(Object.values(contributors).map((page) => contributeOnPage(page)));
   log('four contributors ready');
 
-  /** (Re)opens the marketplace page with its node on this grace, and waits until it hears every contributor. */
+  /**
+   * Opens the marketplace page with its node on this grace (a new tab, so a node of its own identity:
+   * the previous tab's links may not have closed yet), and waits until it hears every contributor.
+   */
   const openRequester = async (grace: Grace): Promise<Page> => {
-    const url = `${stack.pages.nft!}?grace=${grace}`;
-    if (requester) await requester.goto(url);
-    else requester = await openPage(contexts[0]!, [REQUESTER_NODE_SCRIPT], url);
-    const page = requester;
+    await requester?.close();
+    const page = (requester = await openPage(contexts[0]!, [REQUESTER_NODE_SCRIPT], `${stack.pages.nft!}?grace=${grace}`));
     await waitFor('the prompt', async () => (await stateOf(page, 'rakis-prompt')) === 'idle', 60_000);
     await waitFor('the requester to hear the four contributors', async () => (await workersHeard(page)) >= 4, 90_000);
     requesterGrace = grace;
