@@ -24,7 +24,7 @@ import { startDemoStack } from '../tools/demo-stack.js';
 import { launchChromium, newContext } from '../testkit/chromium.js';
 import { parseCli } from '../testkit/cli.js';
 import { askOnPage, contributeOnPage, NODE_PER_TAB_SCRIPT, stateOf } from '../testkit/demo-drive.js';
-import { REQUESTER_NODE_SCRIPT, requestSchedule, SETTLE_RECORDER_SCRIPT, settleRecord, silentContributorScript, workerIdle, workersHeard, type SettleRecord } from '../testkit/settle-pages.js';
+import { linkSummary, REQUESTER_NODE_SCRIPT, requestSchedule, SETTLE_RECORDER_SCRIPT, settleRecord, silentContributorScript, workerIdle, workersHeard, type SettleRecord } from '../testkit/settle-pages.js';
 import { waitFor } from '../testkit/wait-for.js';
 
 const { values, fail } = parseCli(import.meta.url, {
@@ -98,15 +98,25 @@ try {
 
   /**
    * Opens the marketplace page with its node on this grace (a new tab, so a node of its own identity:
-   * the previous tab's links may not have closed yet), and waits until it hears every contributor.
+   * the previous tab's links may not have closed yet), and waits until it hears every contributor
+   * directly. Under load a WebRTC handshake on loopback sometimes fails for good ("could not connect
+   * after exchanging SDP"); the tab is then opened again, at most three times.
    */
   const openRequester = async (grace: Grace): Promise<Page> => {
-    await requester?.close();
-    const page = (requester = await openPage(contexts[0]!, [REQUESTER_NODE_SCRIPT], `${stack.pages.nft!}?grace=${grace}`));
-    await waitFor('the prompt', async () => (await stateOf(page, 'rakis-prompt')) === 'idle', 60_000);
-    await waitFor('the requester to hear the four contributors', async () => (await workersHeard(page)) >= 4, 90_000);
-    requesterGrace = grace;
-    return page;
+    for (let attempt = 1; ; attempt++) {
+      await requester?.close();
+      const page = (requester = await openPage(contexts[0]!, [REQUESTER_NODE_SCRIPT], `${stack.pages.nft!}?grace=${grace}`));
+      await waitFor('the prompt', async () => (await stateOf(page, 'rakis-prompt')) === 'idle', 60_000);
+      try {
+        await waitFor('the requester to hear the four contributors', async () => (await workersHeard(page)) >= 4, 30_000);
+        requesterGrace = grace;
+        return page;
+      } catch (error) {
+        for (const [name, each] of Object.entries(pages())) log(`${name}: ${await linkSummary(each)}`);
+        if (attempt === 3) throw error;
+        log(`the requester did not link to every contributor in 30 s; opening it again`);
+      }
+    }
   };
 
   const pages = (): Record<string, Page> => ({ requester: requester!, ...contributors });

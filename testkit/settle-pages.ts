@@ -98,8 +98,9 @@ export function settleRecord(page: Page, requestId: string): Promise<SettleRecor
 }
 
 interface PageNode {
-  peers: { role?: string }[];
-  status: { queue: { running: boolean; waiting: number }[] };
+  synthientId: string;
+  peers: { synthientId: string; role?: string }[];
+  status: { queue: { running: boolean; waiting: number }[]; transports: { transport: string; state: string; peers: number; handshakeFailures: number; lastHandshakeError?: string }[] };
   quorum(requestId: string): { schedule: { commitDeadline: number }; list?: { inferenceIds: string[] }; commits: { inferenceId: string; createdAt: number }[] } | undefined;
 }
 
@@ -108,6 +109,16 @@ export function workersHeard(page: Page): Promise<number> {
   return page.evaluate(() => {
     const node = (document.querySelector('rakis-node') as (HTMLElement & { node?: PageNode }) | null)?.node;
     return node?.peers.filter((peer) => peer.role === 'worker').length ?? 0;
+  });
+}
+
+/** Who the page's `<rakis-node>` is, whom it hears and how its transports fare, in one line (for a bench or test that timed out). */
+export function linkSummary(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const node = (document.querySelector('rakis-node') as (HTMLElement & { node?: PageNode }) | null)?.node;
+    if (!node) return 'no node';
+    const transports = node.status.transports.map((t) => `${t.transport} ${t.state} ${t.peers} peers, ${t.handshakeFailures} failed${t.lastHandshakeError ? ` (${t.lastHandshakeError})` : ''}`);
+    return `${node.synthientId.slice(0, 8)} hears ${node.peers.map((peer) => `${peer.synthientId.slice(0, 8)}:${peer.role ?? '?'}`).join(' ')}; ${transports.join('; ')}`;
   });
 }
 
