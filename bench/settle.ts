@@ -8,8 +8,8 @@
  * verify: it follows the contributors' attestations.
  *
  * The requester asks `--requests` questions with its commit grace adapted to the delivery it measured
- * and as many with the fixed 1.5 s grace (`timings.adaptCommitGrace: false`), alternating (the page is
- * reopened with the other grace between them), one request at a time. For each request and each page:
+ * and as many with the fixed 1.5 s grace (`timings.adaptCommitGrace: false`), one request at a time:
+ * half the adapted ones, the fixed ones, the other adapted ones (a new requester tab for each grace). For each request and each page:
  * ms from the request's commit deadline (`quorum(id).schedule.commitDeadline`, the requester's signed
  * `createdAt` plus its window) to that page's decision (the node's `consensus` event); median and p95
  * over requests and pages, the requester's own figure, and the steps (medians): the requester fixes
@@ -155,14 +155,15 @@ try {
   };
 
   const runs: RequestFigures[] = [];
-  // Alternating in rounds (adapted-fixed, fixed-adapted, …), so a change in the machine's load falls on both.
-  for (let turn = 0; turn < REQUESTS; turn++) {
-    for (const grace of (turn % 2 === 0 ? ['adapted', 'fixed'] : ['fixed', 'adapted']) as Grace[]) {
-      const run = await ask(grace, turn);
-      runs.push(run);
-      const decided = run.pages.map((figures) => (figures.decidedMs === undefined ? `failed (${figures.failure})` : String(figures.decidedMs)));
-      log(`${grace.padEnd(7)} request ${turn + 1}: commits reached the requester ${run.commitDelaysMs.join(', ')} ms after signing; list fixed ${run.listFixedMs} ms past the window, decided ${decided.join(' / ')} ms past it (${run.pages.map((figures) => figures.page).join(' / ')})`);
-    }
+  // The adapted grace's requests before and after the fixed grace's, so a drift in the machine's load falls
+  // on both; in blocks, as each change of grace opens a new requester tab, which must link to everyone again.
+  const first = Math.ceil(REQUESTS / 2);
+  const order: Grace[] = [...Array<Grace>(first).fill('adapted'), ...Array<Grace>(REQUESTS).fill('fixed'), ...Array<Grace>(REQUESTS - first).fill('adapted')];
+  for (const [turn, grace] of order.entries()) {
+    const run = await ask(grace, turn);
+    runs.push(run);
+    const decided = run.pages.map((figures) => (figures.decidedMs === undefined ? `failed (${figures.failure})` : String(figures.decidedMs)));
+    log(`${grace.padEnd(7)} request ${turn + 1}: commits reached the requester ${run.commitDelaysMs.join(', ')} ms after signing; list fixed ${run.listFixedMs} ms past the window, decided ${decided.join(' / ')} ms past it (${run.pages.map((figures) => figures.page).join(' / ')})`);
   }
   report(runs);
 } finally {
