@@ -41,7 +41,6 @@ describe('what the adapted commit grace measures', () => {
     });
     await net.runUntil(() => listFixedAt !== undefined, 30_000, 10);
     const pastWindow = listFixedAt! - late.quorum(own.requestId)!.schedule.commitDeadline;
-
     // Its own request's commits came in 20 ms: the grace is the minimum, not the fixed 1.5 s the pulled packets' age would give.
     expect(pastWindow).toBeLessThan(DEFAULT_TIMINGS.commitGraceMs / 2);
   }, 60_000);
