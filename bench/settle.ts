@@ -135,7 +135,8 @@ try {
     );
     const schedule = (await requestSchedule(page, requestId))!;
     const past = (at: number | undefined) => (at === undefined ? undefined : at - schedule.commitDeadline);
-    // The silent contributor's late answer must be over before the next request, or it would queue behind it.
+    // The silent contributor's late answer must be over before the next request, or its worker would turn that
+    // one down as too slow, and its decline would let the window close early.
     await waitFor('the silent contributor to finish', () => workerIdle(contributors.silent!), SILENT_MS + 30_000);
     return {
       grace,
