@@ -14,7 +14,12 @@
  *   (median; issue 15 asks for the sim's delivery latency, 150 ms at most, plus 0.5 s);
  * - messages / KiB per node: transport messages (frames count once) and bytes each node put on the
  *   wire for the request, averaged over the nodes (each message reaches every other node);
- * - cpuMsPerNode: process CPU time from the request to the end of the run, divided by the nodes.
+ * - received per node: signed packets the busiest honest node received for the request, and the KiB
+ *   every node receives (each message reaches every other node, so all of them);
+ * - cpuMsPerNode: process CPU time from the request to the end of the run, divided by the nodes, and
+ *   gcMsPerNode, the main-thread garbage-collection pauses within it: every simulated node shares one
+ *   heap, so each collection walks all of them, a cost that grows with the network here and not across tabs;
+ * - growth: each per-node figure at the largest size over its value at 50 nodes (issue 17 asks ≤ 1.5×).
  *
  * The original Rakis reveal (`inferenceReveal` in its packet-types.ts), JSON-encoded inside
  * `{synthientId, signature, packet}`, carried the output as a string, the float embedding as a
@@ -56,7 +61,12 @@ for (const nodes of SIZES) {
     messagesPerNode: run.messages / nodes,
     kibPerNode: run.bytes / 1024 / nodes,
     packetsPerNode: run.packets / nodes,
+    receivedPerNode: run.busiest.received,
+    receivedKibPerNode: run.bytes / 1024,
     cpuMsPerNode: run.requestCpuMs / nodes,
+    gcMsPerNode: run.requestGcMs / nodes,
+    runCpuS: run.cpuMs / 1000,
+    peakHeapMiB: run.peakHeapBytes / 2 ** 20,
   });
   if (!json) process.stderr.write(`${nodes} nodes done (${(run.cpuMs / 1000).toFixed(1)} s CPU)\n`);
 }
@@ -133,16 +143,20 @@ const reveal = {
 };
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+const base = rows.find((row) => row.nodes === 50);
+const top = rows[rows.length - 1]!;
+const growth = base && top.nodes > 50 ? { from: 50, to: top.nodes, received: top.receivedPerNode / base.receivedPerNode, receivedKib: top.receivedKibPerNode / base.receivedKibPerNode, sentMessages: top.messagesPerNode / base.messagesPerNode, cpu: top.cpuMsPerNode / base.cpuMsPerNode, cpuLessGc: (top.cpuMsPerNode - top.gcMsPerNode) / (base.cpuMsPerNode - base.gcMsPerNode) } : undefined;
 if (json) {
-  console.log(JSON.stringify({ rows: rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, round(v, 2)]))), settling, reveal }));
+  console.log(JSON.stringify({ rows: rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, round(v, 2)]))), growth, settling, reveal }));
 } else {
   console.log('one request, honest network (simulated time; CPU is this process)');
-  console.log(' nodes  committers  answer ms (requester / last)  list fixed → answer ms  msgs/node  KiB/node  packets/node  CPU ms/node');
+  console.log(' nodes  committers  answer ms (requester / last)  list fixed → answer ms  sent msgs/node  sent KiB/node  recv pkts/node  recv KiB/node  CPU ms/node (GC)  run CPU s  peak heap MiB');
   for (const r of rows) {
     console.log(
-      `${String(r.nodes).padStart(6)} ${String(r.committers).padStart(11)} ${`${r.answerMs} / ${r.lastAnswerMs}`.padStart(28)} ${String(r.listToAnswerMs).padStart(23)} ${r.messagesPerNode.toFixed(1).padStart(10)} ${r.kibPerNode.toFixed(1).padStart(9)} ${r.packetsPerNode.toFixed(1).padStart(13)} ${r.cpuMsPerNode.toFixed(1).padStart(12)}`,
+      `${String(r.nodes).padStart(6)} ${String(r.committers).padStart(11)} ${`${r.answerMs} / ${r.lastAnswerMs}`.padStart(28)} ${String(r.listToAnswerMs).padStart(23)} ${r.messagesPerNode.toFixed(1).padStart(15)} ${r.kibPerNode.toFixed(1).padStart(14)} ${String(r.receivedPerNode).padStart(15)} ${r.receivedKibPerNode.toFixed(1).padStart(14)} ${`${r.cpuMsPerNode.toFixed(1)} (${r.gcMsPerNode.toFixed(1)})`.padStart(17)} ${r.runCpuS.toFixed(1).padStart(10)} ${r.peakHeapMiB.toFixed(0).padStart(14)}`,
     );
   }
+  if (growth) console.log(`  per node, ${growth.to} vs 50 nodes: received packets ${growth.received.toFixed(2)}x, received KiB ${growth.receivedKib.toFixed(2)}x, sent messages ${growth.sentMessages.toFixed(2)}x, CPU ${growth.cpu.toFixed(2)}x (${growth.cpuLessGc.toFixed(2)}x less the shared heap's GC pauses)`);
   console.log();
   console.log(`settling with a known worker gone (no early close), median of seeds ${SEEDS.join(',')}, requester's answer:`);
   console.log(' nodes  grace    past window end ms  past list fixed ms  from request ms');

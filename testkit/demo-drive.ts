@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { waitFor } from './wait-for.js';
 
 /** The `state` an element reflects on a page (null when it is not there). */
 export function stateOf(page: Page, selector: string): Promise<string | null> {
@@ -33,3 +34,10 @@ export const NODE_PER_TAB_SCRIPT = `new MutationObserver((_, observer) => {
   const node = document.querySelector('rakis-node');
   if (node) (node.setAttribute('storage', 'tab'), observer.disconnect());
 }).observe(document, { childList: true, subtree: true });`;
+
+/** Has a demo blog page's `<rakis-node>` contribute: presses "Start contributing" if it asks, then waits until it contributes. */
+export async function contributeOnPage(page: Page, timeoutMs = 180_000): Promise<void> {
+  await waitFor('the node to ask', async () => ['asking', 'contributing'].includes((await stateOf(page, 'rakis-node')) ?? ''), 60_000);
+  if ((await stateOf(page, 'rakis-node')) === 'asking') await page.locator('rakis-node').getByRole('button', { name: 'Start contributing' }).click();
+  await waitFor('a contributing node', async () => (await stateOf(page, 'rakis-node')) === 'contributing', timeoutMs);
+}

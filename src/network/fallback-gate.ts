@@ -12,10 +12,10 @@ export class FallbackGate {
     private readonly open: () => void,
   ) {}
 
-  /** Called on every sweep with the number of nodes heard from directly. */
-  observe(peers: number, now: number): void {
+  /** Called on every sweep with whether any node is heard from directly. */
+  observe(heard: boolean, now: number): void {
     if (this.opened) return;
-    if (peers > 0) {
+    if (heard) {
       this.aloneSince = undefined;
       return;
     }

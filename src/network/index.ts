@@ -19,7 +19,7 @@
 export { systemScheduler, type Scheduler, type TimerHandle } from './clock.js';
 export { broadcastChannelTransport } from './broadcast-channel.js';
 export { MemoryBus, type MemoryBusOptions } from './memory-bus.js';
-export { Mesh, type Delivery, type MeshDropReason, type MeshOptions, type MeshStats } from './mesh.js';
+export { Mesh, type Delivery, type MeshDropReason, type MeshOptions, type MeshStats, type PeersChange } from './mesh.js';
 export { DEFAULT_MESH_LIMITS, type MeshLimits } from './mesh-limits.js';
 export type { PeerInfo } from './peer-table.js';
 export type { RateLimits } from './rate-limit.js';

@@ -89,25 +89,31 @@ export class MemoryBus {
   deliver(from: MemoryEndpoint, bytes: Uint8Array, links?: readonly string[]): void {
     if (!this.endpoints.has(from)) return;
     const now = this.scheduler.now();
+    // One copy per send (the sender may reuse its buffer), read by every receiver; deliveries due in the
+    // same millisecond share one timer, so a send to a thousand nodes costs a few hundred timers, not a thousand copies.
+    const copy = bytes.slice();
+    const due = new Map<number, MemoryEndpoint[]>();
+    const schedule = (to: MemoryEndpoint) => {
+      const latency = Math.max(0, Math.ceil(this.latencyMs()));
+      const targets = due.get(latency);
+      if (targets) targets.push(to);
+      else due.set(latency, [to]);
+    };
     for (const to of this.endpoints) {
       if (to === from || (this.direct && links && !links.includes(to.link))) continue;
       if ((this.reach && !this.reach(from, to, now)) || this.random() < this.lossRate) continue;
-      this.schedule(from, to, bytes);
-      if (this.duplicateRate > 0 && this.random() < this.duplicateRate) this.schedule(from, to, bytes);
+      schedule(to);
+      if (this.duplicateRate > 0 && this.random() < this.duplicateRate) schedule(to);
+    }
+    for (const [latency, targets] of due) {
+      const arrive = () => {
+        for (const to of targets) if (this.endpoints.has(to)) to.onMessage?.(copy, from.link);
+      };
+      if (latency > 0) this.scheduler.setTimeout(arrive, latency);
+      else queueMicrotask(arrive);
     }
   }
 
-  private schedule(from: MemoryEndpoint, to: MemoryEndpoint, bytes: Uint8Array): void {
-    const copy = bytes.slice();
-    const latency = this.latencyMs();
-    const arrive = () => {
-      if (this.endpoints.has(to)) to.onMessage?.(copy, from.link);
-    };
-    if (latency > 0) this.scheduler.setTimeout(arrive, latency);
-    else queueMicrotask(arrive);
-  }
-
-  /** @internal */
   detach(endpoint: MemoryEndpoint): void {
     if (this.endpoints.delete(endpoint)) this.notifyPeers();
   }

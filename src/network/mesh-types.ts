@@ -1,6 +1,7 @@
 import type { DecodeDropReason, Identity, PeerStatusFields } from '../protocol/index.js';
 import type { Scheduler } from './clock.js';
 import type { MeshLimits } from './mesh-limits.js';
+import type { PeerInfo } from './peer-table.js';
 import type { RateLimits } from './rate-limit.js';
 import type { RestartPolicy } from './supervised-transport.js';
 import type { TransportFactory } from './transport.js';
@@ -20,6 +21,16 @@ export interface MeshOptions {
    * a send and a receive. For comparisons (bench:network's baseline).
    */
   everyLink?: boolean;
+}
+
+/**
+ * What changed among the peers heard directly since the last change reported: who joined, who left,
+ * and the whole list on demand (copying it on every change would cost a large network's nodes O(peers) each time).
+ */
+export interface PeersChange {
+  joined: PeerInfo[];
+  left: string[];
+  peers: () => PeerInfo[];
 }
 
 /** Where and how an accepted packet arrived. */

@@ -14,11 +14,10 @@ import {
 import { systemScheduler, type Scheduler, type TimerHandle } from './clock.js';
 import { DEFAULT_MESH_LIMITS, type MeshLimits } from './mesh-limits.js';
 import { FallbackGate } from './fallback-gate.js';
-import { gossipsTo } from './gossip-choice.js';
+import { answersNewcomers } from './gossip-choice.js';
 import { copyKey } from './copy-key.js';
 import { decodeFrame, isFrame } from './frame.js';
-import type { LinkRoutes } from './link-routes.js';
-import { Outbox } from './outbox.js';
+import { Outbox, isAnnouncement } from './outbox.js';
 import { PeerTable, type PeerInfo } from './peer-table.js';
 import { SenderRateLimiter } from './rate-limit.js';
 import { ClockOffset } from './clock-offset.js';
@@ -26,12 +25,12 @@ import { RecentIds } from './recent-ids.js';
 import { SupervisedTransport, type TransportHealth } from './supervised-transport.js';
 import type { TransportMessage } from './transport.js';
 
-import type { Delivery, MeshDropReason, MeshOptions, MeshStats } from './mesh-types.js';
+import type { Delivery, MeshDropReason, MeshOptions, MeshStats, PeersChange } from './mesh-types.js';
 
-export type { Delivery, MeshDropReason, MeshOptions, MeshStats } from './mesh-types.js';
+export type { Delivery, MeshDropReason, MeshOptions, MeshStats, PeersChange } from './mesh-types.js';
 
 type PacketListener = (packet: Packet, delivery: Delivery) => void;
-type PeersListener = (peers: PeerInfo[]) => void;
+type PeersListener = (change: PeersChange) => void;
 
 /** Debounce for hello/knownPeers after links or peers appear, so a burst of joins costs one announcement. */
 const ANNOUNCE_DEBOUNCE_MS = 200;
@@ -84,15 +83,13 @@ export class Mesh {
   private helloTimer: TimerHandle | undefined;
   private gossipTimer: TimerHandle | undefined;
   private peersTimer: TimerHandle | undefined;
+  /** Peers that joined or left since the last change reported. */
+  private readonly joinedSince = new Set<string>();
+  private readonly leftSince = new Set<string>();
   private sweepTimer: TimerHandle | undefined;
   private lastStatusAt = 0;
   private lastGossipAt = -Infinity;
-  /**
-   * Which node each link reaches, so a packet crosses one link per node: downloaded once the node
-   * starts with a direct transport (which is itself downloaded first); until then every link gets every packet.
-   */
-  private routes: LinkRoutes | undefined;
-  private readonly everyLink: boolean;
+  /** Packets leaving at the end of the tick, once per node (its routes tell which link reaches which node). */
   private readonly outbox: Outbox;
   private started = false;
   private closed = false;
@@ -127,8 +124,7 @@ export class Mesh {
           (transport, count) => this.linksChanged(transport, count),
         ),
     );
-    this.everyLink = options.everyLink ?? false;
-    this.outbox = new Outbox(this.transports, () => this.routes);
+    this.outbox = new Outbox(this.transports, options.everyLink ?? false);
     this.fallbackGate = new FallbackGate(this.limits.fallbackAfterMs, () => {
       for (const transport of this.transports) if (transport.fallback) transport.start();
     });
@@ -139,11 +135,9 @@ export class Mesh {
     if (this.started || this.closed) return;
     this.started = true;
     for (const transport of this.transports) if (!transport.fallback) transport.start();
-    if (!this.everyLink && this.transports.some((transport) => transport.direct)) {
-      void import('./link-routes.js').then(({ LinkRoutes }) => (this.routes = new LinkRoutes(this.limits.maxPeers * 4)));
-    }
+    this.outbox.loadRoutes(this.limits.maxPeers * 4);
     // Time alone counts from the start; the sweep opens the fallbacks once it reaches fallbackAfterMs.
-    this.fallbackGate.observe(0, this.scheduler.now());
+    this.fallbackGate.observe(false, this.scheduler.now());
     // Transports without peer links (BroadcastChannel) hear this one; the others get one per new link.
     this.scheduleHello();
     this.scheduleSweep();
@@ -236,7 +230,7 @@ export class Mesh {
     const bytesKey = copyKey(bytes);
     const linkKey = `${transport}:${link}`;
     if (this.heardBytes.has(bytesKey)) {
-      this.routes?.heard(bytesKey, linkKey);
+      this.outbox.routes?.heard(bytesKey, linkKey);
       return this.drop('duplicate');
     }
     const decoded = decodePacket(bytes, { now, maxBytes: this.limits.maxPacketBytes });
@@ -254,7 +248,7 @@ export class Mesh {
     if (this.linkLimiter.take(linkKey, now) !== 'ok') return this.drop('link-limited');
     this.heardBytes.add(bytesKey, now);
     const announcement = isAnnouncement(packet);
-    if (announcement) this.routes?.heard(bytesKey, linkKey, packet.from);
+    if (announcement) this.outbox.routes?.heard(bytesKey, linkKey, packet.from);
     this.verifying.add(signedCopy);
     // Checks run in parallel, but one sender's verdicts are taken in the order its packets came, so its
     // budget is charged in the order it sent them, whichever check finishes first.
@@ -265,7 +259,7 @@ export class Mesh {
     this.verifying.delete(signedCopy);
     if (this.verdictsInOrder.get(packet.from) === turn) this.verdictsInOrder.delete(packet.from);
     this.counters.verified++;
-    if (announcement) this.routes?.verified(bytesKey, valid);
+    if (announcement) this.outbox.routes?.verified(bytesKey, valid);
     if (this.closed) return;
     if (!valid) {
       this.forged.add(signedCopy, this.scheduler.now());
@@ -299,10 +293,13 @@ export class Mesh {
 
   private accept(packet: Packet, delivery: Delivery): void {
     // A node others already gossiped about has heard of the network; a new one needs a few answers, not
-    // one from every node (which would make each node of a large network gossip on every join).
+    // one from every node (which would make each node of a large network gossip on every join): the
+    // gossip timer sends only if this node is among the few that answer (answersNewcomers).
     const known = this.peerTable.isGossiped(packet.from);
     const change = this.peerTable.heard(packet, delivery.transport, this.scheduler.now());
-    if (change === 'joined' && !known && gossipsTo(this.identity.synthientId, packet.from, this.peerTable.size)) this.scheduleGossip();
+    if (change === 'joined' && !known) this.scheduleGossip();
+    // A peer that left and came back before the change was reported never left for the listeners.
+    if (change === 'joined' && !this.leftSince.delete(packet.from)) this.joinedSince.add(packet.from);
     for (const listener of this.packetListeners) safely(() => listener(packet, delivery));
     if (change !== 'unchanged') this.emitPeers();
   }
@@ -317,7 +314,7 @@ export class Mesh {
   }
 
   private linksChanged(transport: string, count: number): void {
-    this.routes?.linksChanged(transport, this.transports.find((supervised) => supervised.name === transport)?.links() ?? []);
+    this.outbox.routes?.linksChanged(transport, this.transports.find((supervised) => supervised.name === transport)?.links() ?? []);
     const previous = this.linkCounts.get(transport) ?? 0;
     this.linkCounts.set(transport, count);
     if (count > previous) this.scheduleHello();
@@ -338,7 +335,9 @@ export class Mesh {
     const delay = Math.max(ANNOUNCE_DEBOUNCE_MS, this.lastGossipAt + GOSSIP_INTERVAL_MS - this.scheduler.now());
     this.gossipTimer = this.scheduler.setTimeout(() => {
       this.gossipTimer = undefined;
-      this.lastGossipAt = this.scheduler.now();
+      const now = this.scheduler.now();
+      if (!answersNewcomers(this.identity.synthientId, this.peerTable.directIds(), Math.floor(now / GOSSIP_INTERVAL_MS))) return;
+      this.lastGossipAt = now;
       const peers = this.peerTable.gossip(LIMITS.knownPeers);
       if (peers.length > 0) this.publish({ type: 'knownPeers', peers });
     }, delay);
@@ -361,10 +360,12 @@ export class Mesh {
     this.sweepTimer = this.scheduler.setTimeout(() => {
       if (this.closed) return;
       const now = this.scheduler.now();
-      if (this.peerTable.expire(now, this.limits.peerTimeoutMs).length > 0) this.emitPeers();
+      const left = this.peerTable.expire(now, this.limits.peerTimeoutMs);
+      for (const id of left) if (!this.joinedSince.delete(id)) this.leftSince.add(id);
+      if (left.length > 0) this.emitPeers();
       for (const transport of this.transports) transport.watchRelays();
       // Other tabs of this browser (BroadcastChannel) do not connect this node to the network.
-      this.fallbackGate.observe(this.peerTable.countOutside('broadcast'), now);
+      this.fallbackGate.observe(this.peerTable.anyOutside('broadcast'), now);
       if (now - this.lastStatusAt >= this.limits.statusIntervalMs) this.announce('status');
       this.scheduleSweep();
     }, SWEEP_MS);
@@ -375,15 +376,13 @@ export class Mesh {
     if (this.peersListeners.size === 0 || this.peersTimer || this.closed) return;
     this.peersTimer = this.scheduler.setTimeout(() => {
       this.peersTimer = undefined;
-      const peers = this.peerTable.peers();
-      for (const listener of this.peersListeners) safely(() => listener(peers));
+      const joined = [...this.joinedSince].flatMap((id) => this.peerTable.peer(id) ?? []);
+      const change: PeersChange = { joined, left: [...this.leftSince], peers: () => this.peerTable.peers() };
+      this.joinedSince.clear();
+      this.leftSince.clear();
+      for (const listener of this.peersListeners) safely(() => listener(change));
     }, PEERS_DEBOUNCE_MS);
   }
-}
-
-/** Only a node sends its own hello and status, on every link: they name the node behind a link. */
-function isAnnouncement(packet: Packet): boolean {
-  return packet.body.type === 'hello' || packet.body.type === 'status';
 }
 
 /** A callback's bug (a listener, the presence) must not stop delivery to the others, nor break the mesh. */

@@ -1,4 +1,5 @@
 import { packFrames } from './frame.js';
+import type { Packet } from '../protocol/index.js';
 import type { LinkRoutes } from './link-routes.js';
 import type { SupervisedTransport } from './supervised-transport.js';
 
@@ -11,13 +12,23 @@ const FRAME_TARGET_BYTES = 15 * 1024;
  * announcement (each link learns from those which node it reaches; they are rare).
  */
 export class Outbox {
+  /**
+   * Which node each link reaches: downloaded once the mesh starts with a direct transport (itself
+   * downloaded first), never with `everyLink`; until then every link gets every packet.
+   */
+  routes: LinkRoutes | undefined;
   private packets: Uint8Array[] = [];
   private everywhere = false;
 
   constructor(
     private readonly transports: readonly SupervisedTransport[],
-    private readonly routes: () => LinkRoutes | undefined,
+    private readonly everyLink: boolean,
   ) {}
+
+  loadRoutes(maxLinks: number): void {
+    if (this.everyLink || !this.transports.some((transport) => transport.direct)) return;
+    void import('./link-routes.js').then(({ LinkRoutes }) => (this.routes = new LinkRoutes(maxLinks)));
+  }
 
   add(bytes: Uint8Array, everywhere: boolean): void {
     this.everywhere ||= everywhere;
@@ -26,7 +37,7 @@ export class Outbox {
 
   private flush(): void {
     const packets = this.packets;
-    const plan = this.everywhere ? undefined : this.routes()?.plan(this.transports);
+    const plan = this.everywhere ? undefined : this.routes?.plan(this.transports);
     this.packets = [];
     this.everywhere = false;
     for (const message of packFrames(packets, FRAME_TARGET_BYTES)) {
@@ -36,4 +47,9 @@ export class Outbox {
       });
     }
   }
+}
+
+/** Only a node sends its own hello and status, on every link: they name the node behind a link. */
+export function isAnnouncement(packet: Packet): boolean {
+  return packet.body.type === 'hello' || packet.body.type === 'status';
 }

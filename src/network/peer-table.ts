@@ -24,7 +24,8 @@ export type PeerChange = 'joined' | 'updated' | 'unchanged';
  */
 export class PeerTable {
   /** In the order last heard from, least recent first. */
-  private readonly direct = new Map<string, PeerInfo & { transportSet: Set<string> }>();
+  private readonly direct = new Map<string, PeerInfo>();
+  private readonly shared = new SharedLists();
   private readonly gossiped = new Map<string, KnownPeer>();
 
   constructor(
@@ -49,7 +50,6 @@ export class PeerTable {
       peer = {
         synthientId: packet.from,
         transports: [],
-        transportSet: new Set(),
         firstSeen: now,
         lastSeen: now,
         role: undefined,
@@ -63,19 +63,18 @@ export class PeerTable {
     }
     peer.lastSeen = now;
     let changed = false;
-    if (!peer.transportSet.has(transport)) {
-      peer.transportSet.add(transport);
-      peer.transports = [...peer.transportSet].sort();
+    if (!peer.transports.includes(transport)) {
+      peer.transports = this.shared.of([...peer.transports, transport].sort());
       changed = true;
     }
     const { body } = packet;
     if (body.type === 'hello' || body.type === 'status') {
       Object.assign(peer, {
         role: body.role,
-        models: body.models,
-        embeddingModels: body.embeddingModels,
+        models: this.shared.of(body.models),
+        embeddingModels: this.shared.of(body.embeddingModels),
         tokensServed: body.tokensServed,
-        client: body.client,
+        client: this.shared.of([body.client])[0],
       });
       changed = true;
     }
@@ -86,14 +85,19 @@ export class PeerTable {
   /** Removes peers silent for longer than `timeoutMs`; returns the direct peers removed. */
   expire(now: number, timeoutMs: number): string[] {
     const removed: string[] = [];
+    // Least recently heard first: the scan stops at the first peer still alive, so a sweep costs what it removes.
     for (const [id, peer] of this.direct) {
-      if (now - peer.lastSeen > timeoutMs) {
-        this.direct.delete(id);
-        removed.push(id);
-      }
+      if (now - peer.lastSeen <= timeoutMs) break;
+      this.direct.delete(id);
+      removed.push(id);
     }
     for (const [id, peer] of this.gossiped) if (now - peer.lastSeen > timeoutMs) this.gossiped.delete(id);
     return removed;
+  }
+
+  /** Ids of the peers heard from directly. */
+  directIds(): IterableIterator<string> {
+    return this.direct.keys();
   }
 
   /** Whether `id` is known only through others' gossip (the network already knows of it). */
@@ -101,15 +105,20 @@ export class PeerTable {
     return this.gossiped.has(id);
   }
 
-  /** Direct peers heard on some transport other than `transport`, without copying the table. */
-  countOutside(transport: string): number {
-    let count = 0;
-    for (const peer of this.direct.values()) if (peer.transports.some((name) => name !== transport)) count++;
-    return count;
+  /** Whether some direct peer was heard on a transport other than `transport`; stops at the first. */
+  anyOutside(transport: string): boolean {
+    for (const peer of this.direct.values()) if (peer.transports.some((name) => name !== transport)) return true;
+    return false;
+  }
+
+  /** One direct peer, as `peers()` gives it. */
+  peer(id: string): PeerInfo | undefined {
+    const found = this.direct.get(id);
+    return found && { ...found };
   }
 
   peers(): PeerInfo[] {
-    return [...this.direct.values()].map(({ transportSet: _, ...peer }) => ({ ...peer }));
+    return [...this.direct.values()].map((peer) => ({ ...peer }));
   }
 
   /** Every node heard of, directly or through gossip, most recently seen first. */
@@ -140,5 +149,27 @@ export class PeerTable {
       if (oldest === undefined) break;
       this.gossiped.delete(oldest);
     }
+  }
+}
+
+/**
+ * One shared, frozen copy of each list of strings peers announce (models, embedding models, clients,
+ * transports): a thousand peers mostly announce a few of them, and a copy per peer per node adds up.
+ * Bounded: past the limit it starts afresh (peers keep the copies they hold).
+ */
+class SharedLists {
+  private readonly lists = new Map<string, readonly string[]>();
+
+  constructor(private readonly max = 256) {}
+
+  of(items: readonly string[]): string[] {
+    const key = JSON.stringify(items);
+    let shared = this.lists.get(key);
+    if (!shared) {
+      if (this.lists.size >= this.max) this.lists.clear();
+      shared = Object.freeze([...items]);
+      this.lists.set(key, shared);
+    }
+    return shared as string[];
   }
 }

@@ -60,6 +60,8 @@ export class SupervisedTransport {
   private failures = 0;
   private restarts = 0;
   private hadPeers = false;
+  /** Peers of the open transport, as its last peers change said (health reads it on every status, so it must not cost a list). */
+  private peerCount = 0;
   private lastError: string | undefined;
   private retryAt: number | undefined;
   private timer: TimerHandle | undefined;
@@ -123,7 +125,7 @@ export class SupervisedTransport {
       transport: this.factory.name,
       state: verdict.state,
       reason: 'reason' in verdict ? verdict.reason : undefined,
-      peers: this.transport?.peers().length ?? 0,
+      peers: this.transport ? this.peerCount : 0,
       relays,
       handshakeFailures: this.handshakeFailures,
       lastHandshakeError: this.lastHandshakeError,
@@ -180,6 +182,7 @@ export class SupervisedTransport {
       this.lastHandshakeError = message;
     };
     const count = transport.peers().length;
+    this.peerCount = count;
     if (count > 0) this.peersChanged(count);
   }
 
@@ -190,6 +193,7 @@ export class SupervisedTransport {
   }
 
   private peersChanged(count: number): void {
+    this.peerCount = count;
     this.onPeersChange(this.factory.name, count);
     if (count > 0) {
       this.hadPeers = true;

@@ -9,6 +9,11 @@ export class Emitter<Events extends Record<string, unknown>> {
     return () => set!.delete(listener as (event: never) => void);
   }
 
+  /** Whether anyone listens for `type` (so an event that is costly to build can be skipped). */
+  hasListeners(type: keyof Events): boolean {
+    return (this.listeners.get(type)?.size ?? 0) > 0;
+  }
+
   emit<K extends keyof Events>(type: K, event: Events[K]): void {
     for (const listener of this.listeners.get(type) ?? []) {
       try {

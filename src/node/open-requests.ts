@@ -91,6 +91,11 @@ export class OpenRequests {
     return this.open.has(requestId);
   }
 
+  /** When a followed request's list is due on the fixed grace (its schedule's `listAt`). */
+  listAt(requestId: string): number | undefined {
+    return this.open.get(requestId)?.quorum.schedule.listAt;
+  }
+
   /** Whether this node refused to follow the request (see `declined`). */
   refuses(requestId: string): boolean {
     return this.declined.has(requestId);

@@ -6,6 +6,7 @@ import {
   type MeshOptions,
   type NetworkTransportOptions,
   type PeerInfo,
+  type PeersChange,
   type Scheduler,
   type TimerHandle,
   type TransportFactory,
@@ -95,7 +96,6 @@ export class RakisNode extends Emitter<RakisNodeEvents> implements NodeApi {
   private readonly following: FollowingLoader;
   private tickTimer: TimerHandle | undefined;
   private contributing: AbortController | undefined;
-  private knownPeerIds = new Set<string>();
   private tokensServed = 0;
   private clockReported = false;
   private started = false;
@@ -331,14 +331,11 @@ export class RakisNode extends Emitter<RakisNodeEvents> implements NodeApi {
     if (type === 'digest' || type === 'digests' || type === 'want' || 'requestId' in packet.body) this.following.hold(packet, bytes);
   }
 
-  private onPeers(peers: PeerInfo[]): void {
-    const ids = new Set(peers.map((peer) => peer.synthientId));
-    const joined = peers.filter((peer) => !this.knownPeerIds.has(peer.synthientId));
+  private onPeers({ joined, left, peers }: PeersChange): void {
     for (const peer of joined) this.emit('peer-joined', peer);
     if (joined.length > 0) this.following.current?.reconciler.peerJoined();
-    for (const id of this.knownPeerIds) if (!ids.has(id)) this.emit('peer-left', { synthientId: id });
-    this.knownPeerIds = ids;
-    this.emit('peers', peers);
+    for (const synthientId of left) this.emit('peer-left', { synthientId });
+    if (this.hasListeners('peers')) this.emit('peers', peers());
     this.beacon.changed();
   }
 

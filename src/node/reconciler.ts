@@ -1,4 +1,4 @@
-import { LIMITS, type DigestBody, type DigestsBody, type Packet, type WantBody } from '../protocol/index.js';
+import { LIMITS, type DigestBody, type DigestEntry, type DigestsBody, type Packet, type WantBody } from '../protocol/index.js';
 import { holdingsSummary, type Holdings } from '../quorum/index.js';
 
 const EMPTY = { ids: [] as string[], ...holdingsSummary([]) };
@@ -75,7 +75,7 @@ export class Reconciler {
   private readonly answered = new Map<string, { second: number; count: number }>();
   private digestAllSoon = false;
   /** Small digests due, sent together as one packet at the end of a tick. */
-  private batch: DigestsBody['entries'] = [];
+  private batch: DigestEntry[] = [];
 
   constructor(private readonly options: ReconcilerOptions) {}
 
@@ -92,7 +92,8 @@ export class Reconciler {
       const state = this.state(requestId, now);
       const since = now - state.lastDigestAt;
       if (this.options.speaks?.(requestId) === false) {
-        if (this.quietDue(held, state, now, since)) this.digest(requestId, held, state, now, false);
+        const due = this.quietDue(held, state, now, since);
+        if (due) this.digest(requestId, held, state, now, false, due === 'alone');
         continue;
       }
       const changed = held.size !== state.lastCount;
@@ -109,10 +110,11 @@ export class Reconciler {
 
   /** A batch of small digests: each is taken as if it came alone. */
   onDigests(from: string, body: DigestsBody, now: number): void {
-    for (const entry of body.entries) this.onDigest(from, { type: 'digest', ...entry }, now);
+    for (const { alone, ...entry } of body.entries) this.onDigest(from, { type: 'digest', ...entry }, now, alone === true);
   }
 
-  onDigest(from: string, body: DigestBody, now: number): void {
+  /** `alone`: the sender follows quietly and has heard nobody who speaks for the request for a while. */
+  onDigest(from: string, body: DigestBody, now: number, alone = false): void {
     if (this.options.refuses?.(body.requestId)) return;
     const held = this.options.holdings(body.requestId);
     const mine = held?.summary() ?? EMPTY;
@@ -127,8 +129,9 @@ export class Reconciler {
     // more learns what this node lacks from this node's own digests, and answers those.
     const offered = body.ids && new Set(body.ids);
     const senderLacks = offered ? mine.ids.some((id) => !offered.has(id)) : body.count <= mine.count;
-    // Those who speak reconcile among themselves and answer quiet nodes; quiet nodes answer only quiet ones.
-    const answers = speaks || this.options.speaks?.(body.requestId, from) === false;
+    // Those who speak reconcile among themselves and answer quiet nodes. A quiet node answers only a quiet
+    // one that hears none of them: answering every quiet digest would make each node's traffic grow with the network.
+    const answers = speaks || (alone && this.options.speaks?.(body.requestId, from) === false);
     if (answers && senderLacks && now - state.lastFullAt >= state.fullIntervalMs) {
       this.digest(body.requestId, held, state, now, true);
       state.fullIntervalMs = Math.min(FULL_DIGEST_MAX_MS, state.fullIntervalMs * 2);
@@ -187,16 +190,17 @@ export class Reconciler {
    * reach of those who speak). Both are spaced out, doubling, so a node that turns packets down does
    * not speak up for ever.
    */
-  private quietDue(held: Holdings, state: RequestSync, now: number, since: number): boolean {
+  private quietDue(held: Holdings, state: RequestSync, now: number, since: number): 'behind' | 'alone' | undefined {
     const behind = state.behind;
     if (behind && now >= behind.dueAt) state.behind = undefined;
-    const due = (behind !== undefined && now >= behind.dueAt && held.size < behind.count) || now - state.heardAt >= HEARD_NOTHING_MS;
-    if (!due || since < state.behindIntervalMs) return false;
+    const alone = now - state.heardAt >= HEARD_NOTHING_MS;
+    const due = alone || (behind !== undefined && now >= behind.dueAt && held.size < behind.count);
+    if (!due || since < state.behindIntervalMs) return undefined;
     state.behindIntervalMs = Math.min(FULL_DIGEST_MAX_MS, state.behindIntervalMs * 2);
-    return true;
+    return alone ? 'alone' : 'behind';
   }
 
-  private digest(requestId: string, held: Holdings | undefined, state: RequestSync, now: number, full: boolean): void {
+  private digest(requestId: string, held: Holdings | undefined, state: RequestSync, now: number, full: boolean, alone = false): void {
     const { ids, count, hash } = held?.summary() ?? EMPTY;
     if (count !== state.lastCount) state.fullIntervalMs = FULL_DIGEST_MIN_MS;
     state.lastDigestAt = now;
@@ -204,7 +208,7 @@ export class Reconciler {
     if (full) {
       state.lastFullAt = now;
       this.options.publish({ type: 'digest', requestId, count, hash, ids: ids.slice(0, LIMITS.digestIds) });
-    } else this.batch.push({ requestId, count, hash });
+    } else this.batch.push(alone ? { requestId, count, hash, alone } : { requestId, count, hash });
   }
 
   private state(requestId: string, now: number): RequestSync {

@@ -104,8 +104,11 @@ export class RequestFollowing {
     }
     if (!('requestId' in body) || this.requests.refuses(body.requestId)) return;
     if (body.type === 'commit') this.commitSignatures.accepted(packet as Packet<CommitBody>);
-    // Packets sent as they are signed: their age on arrival is the delivery time.
-    if (body.type === 'commit' || body.type === 'decline' || body.type === 'reveal' || body.type === 'consensus') this.delivery.record(packet.createdAt, now);
+    // Packets sent as they are signed: their age on arrival is the delivery time, while their request still
+    // collects commits (up to the fixed grace past its window). Later, they may be history that peers
+    // forward, seconds old, to a node that joined after it (reconciliation): no measure of delivery.
+    const live = now <= (this.requests.listAt(body.requestId) ?? Number.NEGATIVE_INFINITY);
+    if (live && (body.type === 'commit' || body.type === 'decline' || body.type === 'reveal' || body.type === 'consensus')) this.delivery.record(packet.createdAt, now);
     if (body.type !== 'revealRequest') return this.requests.receive(body.requestId, packet, now, bytes);
     // A list's commits are checked natively first; by then, `now` may have moved on.
     void this.commitSignatures.checkList(packet as Packet<RevealRequestBody>).then(() => {

@@ -1,7 +1,26 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 
-export { bytesToHex, concatBytes, hexToBytes, utf8ToBytes };
+export { concatBytes, hexToBytes, utf8ToBytes };
+
+const HEX_DIGITS = new TextEncoder().encode('0123456789abcdef');
+const ascii = new TextDecoder('latin1');
+const nativeToHex = (Uint8Array.prototype as { toHex?: () => string }).toHex;
+
+/**
+ * Lowercase hex. Built as one flat string: appending two digits at a time (noble's fallback where
+ * `Uint8Array.prototype.toHex` is missing) leaves a rope of one small string per byte, so every packet id
+ * a node keeps cost about 1 KiB instead of about 80 bytes.
+ */
+export function bytesToHex(bytes: Uint8Array): string {
+  if (nativeToHex) return nativeToHex.call(bytes);
+  const digits = new Uint8Array(bytes.length * 2);
+  for (let i = 0; i < bytes.length; i++) {
+    digits[2 * i] = HEX_DIGITS[bytes[i]! >> 4]!;
+    digits[2 * i + 1] = HEX_DIGITS[bytes[i]! & 15]!;
+  }
+  return ascii.decode(digits);
+}
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -185,7 +185,16 @@ export interface DigestBody {
  */
 export interface DigestsBody {
   type: 'digests';
-  entries: Omit<DigestBody, 'type' | 'ids'>[];
+  entries: DigestEntry[];
+}
+
+/**
+ * One small digest in a batch. `alone` marks a node that follows the request quietly and has heard no
+ * digest of it for a while: those who speak for it may be out of its reach, so any node that holds
+ * more answers it, not only those who speak.
+ */
+export interface DigestEntry extends Omit<DigestBody, 'type' | 'ids'> {
+  alone?: true;
 }
 
 /** Asks `holder`, whose digest listed them, for these packets (short ids) about a request. */

@@ -55,7 +55,7 @@ export const oneOf =
       : `${path} must be one of ${options.join(', ')}`;
 
 export const literal =
-  (expected: string | number): Check =>
+  (expected: string | number | boolean): Check =>
   (value, path) =>
     value === expected ? undefined : `${path} must be ${JSON.stringify(expected)}`;
 

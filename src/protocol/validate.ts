@@ -145,7 +145,7 @@ const BODY_CHECKS: Record<PacketType, Check> = {
   }),
   digests: obj({
     type: literal('digests'),
-    entries: arr(obj({ requestId: hash, count: int(0, LIMITS.digestIds), hash }), LIMITS.digestEntries, { minItems: 1 }),
+    entries: arr(obj({ requestId: hash, count: int(0, LIMITS.digestIds), hash, alone: optional(literal(true)) }), LIMITS.digestEntries, { minItems: 1 }),
   }),
   want: obj({ type: literal('want'), requestId: hash, holder: synthientId, ids: arr(shortId, LIMITS.wantIds, { minItems: 1, unique: true }) }),
   knownPeers: obj({

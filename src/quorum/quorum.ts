@@ -243,7 +243,8 @@ export class Quorum {
     const byRequester = packet.from === this.request.from;
     const reject = (reason: 'too-early', detail: string) => this.emit({ type: 'reveal-list-rejected', from: packet.from, reason, detail });
     // A node that decided itself still takes a preferred list (it re-decides); a follower has nothing to re-decide.
-    if ((this.phase === 'decided' || this.phase === 'failed') && !this.decided) return;
+    // One that failed for want of a list (it joined late, or was cut off) takes one that comes after all.
+    if (!this.decided && (this.phase === 'decided' || (this.phase === 'failed' && this.list))) return;
     // Only the requester may fix the list before the fallback moment; anyone may after it.
     if (!byRequester && now < this.schedule.fallbackListAt) return reject('too-early', 'only the requester may fix the list yet');
     const problem = checkRevealList(packet.body.commits, {
@@ -266,7 +267,7 @@ export class Quorum {
     if (this.listId) this.holdings.remove(this.listId);
     this.listId = this.holdings.add(packet);
     this.emit({ type: 'reveal-list', from: list.from, size: list.entries.length, listHash: list.listHash, byRequester: list.byRequester });
-    if (this.phase === 'collecting') this.setPhase('revealing');
+    if (this.phase === 'collecting' || (this.phase === 'failed' && !this.decided)) this.setPhase('revealing');
     this.reveals.rejudge(list);
     this.sendOwnRevealIfListed(now);
   }
@@ -326,7 +327,7 @@ export class Quorum {
     }
     if (this.phase === 'deciding' && this.canVerify && !this.reveals.anyPending()) this.decide();
     else if (this.decided && this.decided.version !== this.reveals.version && !this.reveals.anyPending()) this.decide();
-    if (!this.canVerify && this.attestations.size > 0 && this.phase !== 'failed') {
+    if (!this.canVerify && this.attestations.size > 0 && (this.phase !== 'failed' || !this.list)) {
       const decision = followAttestations(this.followInput());
       if (decision) this.settle(decision);
     }

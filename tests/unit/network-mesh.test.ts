@@ -227,7 +227,7 @@ describe('Mesh over the in-memory bus', () => {
     }
     expect(observer.mesh.peers()).toHaveLength(1);
     const leaves: number[] = [];
-    observer.mesh.onPeersChange((peers) => leaves.push(peers.length));
+    observer.mesh.onPeersChange((change) => leaves.push(change.peers().length));
     await worker.mesh.close();
     clock.advance(12_000);
     await settle();
@@ -254,6 +254,24 @@ describe('Mesh over the in-memory bus', () => {
     expect(a.mesh.peers().map((peer) => peer.synthientId)).toEqual([bridge.identity.synthientId]);
     expect(c.mesh.knownPeers().map((peer) => peer.synthientId)).toContain(a.identity.synthientId);
     expect(a.mesh.knownPeers().map((peer) => peer.synthientId)).toContain(c.identity.synthientId);
+  });
+
+  // Every node answering the newcomers it heard made a wave of joins cost each node one known-peers
+  // packet from every other node; the few nodes that rank lowest this period answer for everyone.
+  test('forty nodes joining at once draw about eight known-peers packets, and every node knows the rest', async () => {
+    const clock = new ManualClock();
+    const bus = new MemoryBus({ scheduler: clock, latencyMs: 20 });
+    const nodes = Array.from({ length: 40 }, () => meshOn(clock, [bus], { presence: () => presence() }));
+    for (let i = 0; i < 10; i++) {
+      await settle();
+      clock.advance(200);
+    }
+    await settle();
+    const gossip = nodes[0]!.received.filter((packet) => packet.body.type === 'knownPeers');
+    const gossipers = new Set(gossip.map((packet) => packet.from));
+    expect(gossipers.size).toBeGreaterThan(0);
+    expect(gossipers.size).toBeLessThanOrEqual(9);
+    for (const { mesh } of nodes) expect(mesh.peers()).toHaveLength(39);
   });
 
   test('latency and loss options shape delivery', async () => {

@@ -22,6 +22,7 @@ import {
   type Packet,
   type PacketBody,
 } from '../../src/protocol/index.js';
+import { bytesToHex as nobleBytesToHex } from '@noble/hashes/utils.js';
 import { randomBytes, seededRandom } from '../../testkit/random.js';
 
 const NOW = 1_800_000_000_000;
@@ -60,6 +61,15 @@ function sampleBodies(): PacketBody[] {
 
 const decode = (bytes: Uint8Array, now = NOW) => decodePacket(bytes, { now });
 const rawBytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+
+test('bytesToHex spells every byte as noble does, lowercase, at every length', () => {
+  const random = seededRandom(7);
+  for (const length of [0, 1, 8, 32, 64, 255, 4096]) {
+    const bytes = randomBytes(random, length);
+    expect(bytesToHex(bytes)).toBe(nobleBytesToHex(bytes));
+  }
+  expect(bytesToHex(Uint8Array.from([0, 15, 16, 255]))).toBe('000f10ff');
+});
 
 describe('canonical encoding', () => {
   test('is independent of key order and whitespace-free', () => {

@@ -225,6 +225,28 @@ describe('quorum lifecycle', () => {
     expect(net.node('observer').quorum.snapshot().failure).toMatchObject({ reason: 'not-enough-commits' });
   });
 
+  // A node that joins late (or is cut off) may reach the reveal deadline without the list; when the
+  // packets reach it afterwards it must end where the others did, not stay failed (that is a split).
+  test('a node that failed for want of the list settles on the list and reveals that reach it later', () => {
+    const net = network();
+    net.add('verifier', { embed });
+    const held: { packet: Packet; to: string }[] = [];
+    const cutOff = new Set(['verifier', 'observer']);
+    net.drop = (packet, to) => {
+      const late = cutOff.has(to) && packet.body.type !== 'commit';
+      if (late) held.push({ packet, to });
+      return late;
+    };
+    HONEST.forEach((output, i) => net.commit(`w${i}`, output, embed(output)));
+    net.run(T0 + 21_000);
+    const settled = net.node('w0').quorum.snapshot().decision!;
+    for (const name of cutOff) expect(net.node(name).quorum.snapshot().failure).toMatchObject({ reason: 'no-reveal-list' });
+    net.drop = () => false;
+    for (const { packet, to } of held.splice(0)) net.broadcast(packet, to);
+    net.advanceTo(T0 + 21_500);
+    for (const name of cutOff) expect(net.node(name).quorum.snapshot().decision?.resultHash, name).toBe(settled.resultHash);
+  });
+
   test('no agreement fails with cluster-too-small, attested as a failure', () => {
     const net = network();
     ['The sky is blue.', 'Bananas are yellow.', 'Grass is green.'].forEach((output, i) => net.commit(`w${i}`, output, embed(output)));

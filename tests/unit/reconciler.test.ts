@@ -120,3 +120,28 @@ test('a quiet node does not answer a speaker with its ids; a speaker answers a q
   speaker.onDigest('quiet', { type: 'digest', requestId, count: 0, hash: empty.hash }, T0);
   expect(fromSpeaker).toMatchObject([{ type: 'digest', requestId, ids: held.summary().ids }]);
 });
+
+// One quiet node's digest used to draw a full digest from every quiet node that held more: traffic per
+// node grew with the network. Now quiet nodes answer only a quiet node that has heard no speaker.
+test('a quiet node answers another quiet node only when that one says it hears nobody who speaks', () => {
+  const requester = createIdentity();
+  const request = signRequest(requester, { prompt: 'Alone?', acceptedModels: [MODEL], temperature: 0, maxTokens: 16, securityFrame: FRAME }, T0);
+  const requestId = request.body.requestId;
+  const held = new Holdings();
+  held.add(request);
+  const empty = new Holdings().summary();
+  const sent: (DigestBody | DigestsBody | WantBody)[] = [];
+  const quiet = new Reconciler({ self: 'quiet', holdings: () => held, speaks: () => false, active: () => [requestId], publish: (body) => sent.push(body), forward: () => {} });
+  quiet.onDigests('other', { type: 'digests', entries: [{ requestId, count: 0, hash: empty.hash }] }, T0);
+  expect(sent).toEqual([]);
+  quiet.onDigests('other', { type: 'digests', entries: [{ requestId, count: 0, hash: empty.hash, alone: true }] }, T0 + 1);
+  expect(sent).toMatchObject([{ type: 'digest', requestId, ids: held.summary().ids }]);
+
+  // And it marks its own digest so once it has heard nobody for a while.
+  const lonely: (DigestBody | DigestsBody | WantBody)[] = [];
+  const cutOff = new Reconciler({ self: 'cut-off', holdings: () => held, speaks: () => false, active: () => [requestId], publish: (body) => lonely.push(body), forward: () => {} });
+  for (let now = T0; now <= T0 + 12_000; now += 200) cutOff.tick(now);
+  const entries = lonely.flatMap((body) => (body.type === 'digests' ? body.entries : []));
+  expect(entries[0]).toMatchObject({ requestId, alone: true });
+  for (const body of lonely) expect(checkBody(body)).toBeUndefined();
+});

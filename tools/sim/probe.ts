@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import type { Transport, TransportFactory } from '../../src/network/index.js';
 import type { Packet } from '../../src/protocol/index.js';
 import { MeshHarness, type MeshHarnessOptions } from '../../testkit/mesh-harness.js';
@@ -93,5 +93,30 @@ export class HeapSampler {
     this.sample(1);
     collectGarbage();
     this.retainedBytes = Math.max(0, process.memoryUsage().heapUsed - this.baseline);
+  }
+}
+
+/**
+ * Main-thread garbage-collection pauses from `start()` on: every simulated node shares one heap, so a
+ * collection walks all of them (a browser tab collects only its own), and this cost grows with the
+ * network's size in the simulator where it would not across tabs.
+ */
+export class GcMeter {
+  private totalMs = 0;
+  private readonly observer = new PerformanceObserver((list) => this.add(list.getEntries()));
+
+  start(): void {
+    this.observer.observe({ entryTypes: ['gc'] });
+  }
+
+  /** Pause time so far, in ms; stops observing. */
+  stop(): number {
+    this.add(this.observer.takeRecords());
+    this.observer.disconnect();
+    return this.totalMs;
+  }
+
+  private add(entries: readonly { duration: number }[]): void {
+    for (const entry of entries) this.totalMs += entry.duration;
   }
 }

@@ -14,7 +14,8 @@ import { HeapScheduler } from './heap-scheduler.js';
 import { memoizedVerifier } from './memo-verify.js';
 import { nodeAttackerCount, nodeAttackerEngines } from './node-attackers.js';
 import { reaches } from './reach.js';
-import { HeapSampler, Probe, ProbedMesh, probeTransport } from './probe.js';
+import { GcMeter, HeapSampler, Probe, ProbedMesh, probeTransport } from './probe.js';
+import { scheduleChurn } from './churn.js';
 import { classify, type Classification, type Verdict } from './outcome.js';
 import { committingCount, isCommitting, sizing, type ByzantineKind, type ByzantineMix, type Scenario } from './scenarios.js';
 import { ScriptedGenerator } from './scripted-engines.js';
@@ -79,8 +80,9 @@ export interface RunResult {
   drops: Partial<Record<MeshDropReason, number>>;
   /** Process CPU time spent on this run (setup, warm-up and the request), ms. */
   cpuMs: number;
-  /** CPU time from the request to the end of the run, ms. */
+  /** CPU time from the request to the end of the run, ms; `requestGcMs` of it went to collecting the heap all nodes share. */
   requestCpuMs: number;
+  requestGcMs: number;
   /** Probability that one delivery was lost. */
   lossRate: number;
   /** Honest nodes (judged) that decided, of `honestNodes`. */
@@ -273,9 +275,24 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
     entry.receivedBefore = entry.node.status.packets.received;
     entry.probe.handlingMs = 0;
   }
-  const churn = scheduleChurn(condition.churn ?? 0);
+  const churn = scheduleChurn({
+    count: Math.round(options.nodes * (condition.churn ?? 0)),
+    from: requestAt + 1_000,
+    until: revealDeadline - 1_000,
+    random,
+    scheduler,
+    candidates: honest.slice(1),
+    join: async () => {
+      const fresh = entry(await create([], embedders));
+      honest.push(fresh);
+      watch(fresh);
+      await fresh.node.start();
+    },
+  });
   const before = meter.snapshot();
   const packetsBefore = sentPackets([...honest.map((h) => h.node), ...attackers]);
+  const gc = new GcMeter();
+  gc.start();
   const requestCpu = process.cpuUsage();
   const handle = requester.request(PROMPT, { ...frame, quorum: Math.max(frame.quorum, Math.ceil(committers * (scenario.quorumShare ?? 1 / 2))) }, { acceptedModels: [SIM_MODEL], maxTokens: 64, ...(scenario.json ? { responseSchema: SIM_SCHEMA } : {}) });
   judgedRequest = handle.requestId;
@@ -300,6 +317,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
   }
   const packets = sentPackets([...honest.map((h) => h.node), ...attackers]) - packetsBefore;
   const requestCpuMs = cpuMs(process.cpuUsage(requestCpu));
+  const requestGcMs = gc.stop();
   const settledTimes = judged.map((h) => h.settledAt);
   const loads = judged.map((h) => ({ received: h.node.status.packets.received - h.receivedBefore, handlingMs: h.probe.handlingMs }));
   const busiest = loads.reduce((a, b) => (b.received > a.received ? b : a));
@@ -331,6 +349,7 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
     drops,
     cpuMs: cpuMs(process.cpuUsage(cpuStart)),
     requestCpuMs,
+    requestGcMs,
     lossRate: scenario.lossRate ?? 0,
     decided: verdicts.filter((v) => v.kind === 'decided').length,
     peakHeapBytes: heap.peak,
@@ -339,44 +358,6 @@ export async function runScenario(scenario: Scenario, options: WorldOptions): Pr
     left: churn.left,
     joined: churn.joined,
   };
-
-  /**
-   * Churn: `share` of the nodes (honest, not the requester) leave at random moments between 1 s after
-   * the request and 1 s before its reveal deadline, and as many fresh verifiers join over that span.
-   */
-  function scheduleChurn(share: number) {
-    const count = Math.round(options.nodes * share);
-    const pending: Promise<void>[] = [];
-    const state = { left: 0, joined: 0, settled: () => Promise.all(pending).then(() => undefined) };
-    if (count === 0) return state;
-    const moment = () => requestAt + 1_000 + random() * (revealDeadline - 1_000 - requestAt - 1_000) - scheduler.now();
-    const candidates = honest.slice(1);
-    for (let i = candidates.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [candidates[i], candidates[j]] = [candidates[j]!, candidates[i]!];
-    }
-    for (const leaver of candidates.slice(0, count)) {
-      scheduler.setTimeout(() => {
-        leaver.left = true;
-        state.left++;
-        pending.push(leaver.node.stop());
-      }, moment());
-    }
-    for (let i = 0; i < count; i++) {
-      scheduler.setTimeout(() => {
-        const join = async () => {
-          const node = await create([], embedders);
-          const fresh = entry(node);
-          honest.push(fresh);
-          watch(fresh);
-          state.joined++;
-          await node.start();
-        };
-        pending.push(join());
-      }, moment());
-    }
-    return state;
-  }
 }
 
 /** Runs simulated time forward by `ms`, jumping over idle stretches, letting async work settle after each step. */
