@@ -4,14 +4,18 @@ import { checkBody, createIdentity, signRequest, type DigestBody, type DigestsBo
 import { Holdings } from '../../src/quorum/index.js';
 import { FRAME, MODEL, T0 } from '../support/quorum-net.js';
 
+/** A signed request and holdings that keep it. */
+function heldRequest(prompt: string) {
+  const request = signRequest(createIdentity(), { prompt, acceptedModels: [MODEL], temperature: 0, maxTokens: 16, securityFrame: FRAME }, T0);
+  const held = new Holdings();
+  held.add(request);
+  return { request, requestId: request.body.requestId, held };
+}
+
 // Two reconcilers wired by hand: a holder that follows a request and a node that never received it
 // (its only route to the requester is through the holder).
 test('a node that never received a request pulls it from a holder whose digest names it', () => {
-  const requester = createIdentity();
-  const request = signRequest(requester, { prompt: 'Why?', acceptedModels: [MODEL], temperature: 0, maxTokens: 16, securityFrame: FRAME }, T0);
-  const requestId = request.body.requestId;
-  const held = new Holdings();
-  held.add(request);
+  const { request, requestId, held } = heldRequest('Why?');
   const forwarded: Packet[] = [];
   const fromHolder: (DigestBody | DigestsBody | WantBody)[] = [];
   const fromOther: (DigestBody | DigestsBody | WantBody)[] = [];
@@ -62,11 +66,7 @@ test('small digests of every request followed go out together, at most 64 to a p
 });
 
 test('a request this node turned down is neither answered nor pulled back', () => {
-  const requester = createIdentity();
-  const request = signRequest(requester, { prompt: 'Again?', acceptedModels: [MODEL], temperature: 0, maxTokens: 16, securityFrame: FRAME }, T0);
-  const requestId = request.body.requestId;
-  const held = new Holdings();
-  held.add(request);
+  const { request, requestId, held } = heldRequest('Again?');
   const sent: (DigestBody | DigestsBody | WantBody)[] = [];
   const node = new Reconciler({ self: 'node', holdings: () => undefined, refuses: (id) => id === requestId, active: () => [], publish: (body) => sent.push(body), forward: () => {} });
   const { ids, count, hash } = held.summary();
@@ -77,11 +77,7 @@ test('a request this node turned down is neither answered nor pulled back', () =
 });
 
 test('a node that does not speak for a request stays quiet while it hears those who do, and speaks up once it stays behind them', () => {
-  const requester = createIdentity();
-  const request = signRequest(requester, { prompt: 'Quiet?', acceptedModels: [MODEL], temperature: 0, maxTokens: 16, securityFrame: FRAME }, T0);
-  const requestId = request.body.requestId;
-  const held = new Holdings();
-  held.add(request);
+  const { request, requestId, held } = heldRequest('Quiet?');
   const sent: (DigestBody | DigestsBody | WantBody)[] = [];
   const quiet = new Reconciler({ self: 'quiet', holdings: () => held, speaks: () => false, active: () => [requestId], publish: (body) => sent.push(body), forward: () => {} });
   const { count, hash } = held.summary();
@@ -103,11 +99,7 @@ test('a node that does not speak for a request stays quiet while it hears those 
 });
 
 test('a quiet node does not answer a speaker with its ids; a speaker answers a quiet node', () => {
-  const requester = createIdentity();
-  const request = signRequest(requester, { prompt: 'Who answers?', acceptedModels: [MODEL], temperature: 0, maxTokens: 16, securityFrame: FRAME }, T0);
-  const requestId = request.body.requestId;
-  const held = new Holdings();
-  held.add(request);
+  const { request, requestId, held } = heldRequest('Who answers?');
   const empty = new Holdings().summary();
   const fromQuiet: (DigestBody | DigestsBody | WantBody)[] = [];
   const fromSpeaker: (DigestBody | DigestsBody | WantBody)[] = [];
@@ -124,11 +116,7 @@ test('a quiet node does not answer a speaker with its ids; a speaker answers a q
 // One quiet node's digest used to draw a full digest from every quiet node that held more: traffic per
 // node grew with the network. Now quiet nodes answer only a quiet node that has heard no speaker.
 test('a quiet node answers another quiet node only when that one says it hears nobody who speaks', () => {
-  const requester = createIdentity();
-  const request = signRequest(requester, { prompt: 'Alone?', acceptedModels: [MODEL], temperature: 0, maxTokens: 16, securityFrame: FRAME }, T0);
-  const requestId = request.body.requestId;
-  const held = new Holdings();
-  held.add(request);
+  const { request, requestId, held } = heldRequest('Alone?');
   const empty = new Holdings().summary();
   const sent: (DigestBody | DigestsBody | WantBody)[] = [];
   const quiet = new Reconciler({ self: 'quiet', holdings: () => held, speaks: () => false, active: () => [requestId], publish: (body) => sent.push(body), forward: () => {} });
