@@ -13,8 +13,7 @@ export interface LossCounts {
  */
 export function lossyTransport(factory: TransportFactory, dropRate: number, counts: LossCounts, random: () => number = Math.random): TransportFactory {
   return {
-    name: factory.name,
-    ...(factory.direct && { direct: true }),
+    ...factory,
     open: async () => {
       const inner = await factory.open();
       const outer: Transport = {

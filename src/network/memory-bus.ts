@@ -57,6 +57,8 @@ export class MemoryBus {
   transport(name = 'memory', group?: string): TransportFactory {
     return {
       name,
+      // An endpoint's link carries only what that endpoint sends.
+      ownLinks: true,
       ...(this.direct && { direct: true }),
       open: async () => {
         if (this.isDown) throw new Error(`${name}: bus is down`);

@@ -1,4 +1,5 @@
 import { LIMITS, TIME_WINDOW } from '../protocol/index.js';
+import type { LinkStrikeLimits } from './link-strikes.js';
 import type { RateLimits } from './rate-limit.js';
 import type { RestartPolicy } from './supervised-transport.js';
 
@@ -18,6 +19,11 @@ export interface MeshLimits {
    * their link and nobody else; generous, since a peer forwards what others miss.
    */
   linkRate: RateLimits;
+  /**
+   * Offences (bytes that are no packet, failed signatures) a link whose peer sends only its own packets
+   * may commit before everything from it is dropped unread for a while.
+   */
+  linkStrikes: LinkStrikeLimits;
   /** A peer silent this long is forgotten. */
   peerTimeoutMs: number;
   /** How often this node repeats its status (when it has `presence`). */
@@ -38,6 +44,7 @@ export const DEFAULT_MESH_LIMITS: MeshLimits = {
   dedupMaxIds: 200_000,
   rate: { burst: 400, perSecond: 100, strikes: 200, banMs: 60_000, maxSenders: 4096 },
   linkRate: { burst: 2_000, perSecond: 1_000, strikes: 2_000, banMs: 60_000, maxSenders: 1024 },
+  linkStrikes: { strikes: 16, muteMs: 60_000, maxLinks: 1024 },
   peerTimeoutMs: 90_000,
   statusIntervalMs: 30_000,
   maxGossipedPeers: 256,

@@ -2,18 +2,27 @@ import type { DecodeDropReason, Identity, PeerStatusFields } from '../protocol/i
 import type { Scheduler } from './clock.js';
 import type { MeshLimits } from './mesh-limits.js';
 import type { PeerInfo } from './peer-table.js';
+import type { LinkStrikeLimits } from './link-strikes.js';
 import type { RateLimits } from './rate-limit.js';
 import type { RestartPolicy } from './supervised-transport.js';
 import type { TransportFactory } from './transport.js';
 
-/** Why the mesh dropped an inbound packet (`malformed`: a message that was neither bytes nor a string). */
-export type MeshDropReason = DecodeDropReason | 'malformed' | 'bad-frame' | 'duplicate' | 'link-limited' | 'rate-limited' | 'banned' | 'bad-signature';
+/**
+ * Why the mesh dropped an inbound packet (`malformed`: a message that was neither bytes nor a string;
+ * `link-muted`: it came over a link that sent too many such things, see LinkStrikes).
+ */
+export type MeshDropReason = DecodeDropReason | 'malformed' | 'bad-frame' | 'duplicate' | 'link-limited' | 'link-muted' | 'rate-limited' | 'banned' | 'bad-signature';
 
 export interface MeshOptions {
   identity: Identity;
   transports: TransportFactory[];
   scheduler?: Scheduler;
-  limits?: Partial<Omit<MeshLimits, 'rate' | 'linkRate' | 'restart'>> & { rate?: Partial<RateLimits>; linkRate?: Partial<RateLimits>; restart?: Partial<RestartPolicy> };
+  limits?: Partial<Omit<MeshLimits, 'rate' | 'linkRate' | 'linkStrikes' | 'restart'>> & {
+    rate?: Partial<RateLimits>;
+    linkRate?: Partial<RateLimits>;
+    linkStrikes?: Partial<LinkStrikeLimits>;
+    restart?: Partial<RestartPolicy>;
+  };
   /** What this node announces in hello/status; without it the mesh stays silent about itself. */
   presence?: () => PeerStatusFields;
   /**

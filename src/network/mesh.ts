@@ -3,7 +3,6 @@ import {
   decodePacket,
   encodePacket,
   signPacket,
-  utf8ToBytes,
   verifyPacketAsync,
   type Identity,
   type KnownPeer,
@@ -16,14 +15,14 @@ import { DEFAULT_MESH_LIMITS, type MeshLimits } from './mesh-limits.js';
 import { FallbackGate } from './fallback-gate.js';
 import { answersNewcomers } from './gossip-choice.js';
 import { copyKey } from './copy-key.js';
-import { decodeFrame, isFrame } from './frame.js';
+import { LinkStrikes, OFFENCES } from './link-strikes.js';
+import { Intake } from './intake.js';
 import { Outbox, isAnnouncement } from './outbox.js';
 import { PeerTable, type PeerInfo } from './peer-table.js';
 import { SenderRateLimiter } from './rate-limit.js';
 import { ClockOffset } from './clock-offset.js';
 import { RecentIds } from './recent-ids.js';
 import { SupervisedTransport, type TransportHealth } from './supervised-transport.js';
-import type { TransportMessage } from './transport.js';
 
 import type { Delivery, MeshDropReason, MeshOptions, MeshStats, PeersChange } from './mesh-types.js';
 
@@ -73,6 +72,8 @@ export class Mesh {
   private readonly forged: RecentIds;
   private readonly rateLimiter: SenderRateLimiter;
   private readonly linkLimiter: SenderRateLimiter;
+  private readonly linkStrikes: LinkStrikes;
+  private readonly intake: Intake;
   /** How far this node's clock is from its peers', from the packets it hears. */
   readonly clock = new ClockOffset();
   private readonly peerTable: PeerTable;
@@ -98,12 +99,13 @@ export class Mesh {
     this.identity = options.identity;
     this.synthientId = options.identity.synthientId;
     this.scheduler = options.scheduler ?? systemScheduler;
-    const { rate, linkRate, restart, ...rest } = options.limits ?? {};
+    const { rate, linkRate, linkStrikes, restart, ...rest } = options.limits ?? {};
     this.limits = {
       ...DEFAULT_MESH_LIMITS,
       ...rest,
       rate: { ...DEFAULT_MESH_LIMITS.rate, ...rate },
       linkRate: { ...DEFAULT_MESH_LIMITS.linkRate, ...linkRate },
+      linkStrikes: { ...DEFAULT_MESH_LIMITS.linkStrikes, ...linkStrikes },
       restart: { ...DEFAULT_MESH_LIMITS.restart, ...restart },
     };
     this.presence = options.presence;
@@ -120,11 +122,19 @@ export class Mesh {
           factory,
           this.scheduler,
           this.limits.restart,
-          (bytes, transport, link) => this.receive(bytes, transport, link),
+          (message, transport, link) => this.intake.receive(message, transport, link),
           (transport, count) => this.linksChanged(transport, count),
         ),
     );
     this.outbox = new Outbox(this.transports, options.everyLink ?? false);
+    this.linkStrikes = new LinkStrikes(this.limits.linkStrikes, new Set(this.transports.filter((transport) => transport.ownLinks).map((transport) => transport.name)));
+    this.intake = new Intake(this.limits, this.linkStrikes, () => this.scheduler.now(), {
+      packet: (bytes, transport, link) => this.receivePacket(bytes, transport, link),
+      refuse: (reason, count = 1, transport, link) => {
+        this.counters.received += count;
+        this.drop(reason, transport, link, count);
+      },
+    });
     this.fallbackGate = new FallbackGate(this.limits.fallbackAfterMs, () => {
       for (const transport of this.transports) if (transport.fallback) transport.start();
     });
@@ -202,25 +212,6 @@ export class Mesh {
     await Promise.all(this.transports.map((transport) => transport.close()));
   }
 
-  /** Sizes come first: nothing too large is converted, hashed, split or parsed. */
-  private receive(message: TransportMessage, transport: string, link: string): void {
-    // Not bytes: never parsed, and never remembered as heard (all such messages would look alike).
-    if (message === null) return this.dropFrame('malformed');
-    if (typeof message === 'string') {
-      // A string is never a frame, and its UTF-8 form is at least as long as it is.
-      if (message.length > this.limits.maxPacketBytes) return this.dropFrame('too-large');
-      return void this.receivePacket(utf8ToBytes(message), transport, link);
-    }
-    const bytes = message;
-    // A message refused whole counts as one received item, so received = accepted + drops once settled.
-    if (bytes.length > Math.max(this.limits.maxFrameBytes, this.limits.maxPacketBytes)) return this.dropFrame('too-large');
-    if (!isFrame(bytes)) return void this.receivePacket(bytes, transport, link);
-    if (bytes.length > this.limits.maxFrameBytes) return this.dropFrame('too-large');
-    const packets = decodeFrame(bytes);
-    if (!packets) return this.dropFrame('bad-frame');
-    for (const packet of packets) void this.receivePacket(packet, transport, link);
-  }
-
   private async receivePacket(bytes: Uint8Array, transport: string, link: string): Promise<void> {
     if (this.closed) return;
     this.counters.received++;
@@ -238,12 +229,12 @@ export class Mesh {
       // A packet from the future may be fine later; every other verdict on these bytes is final.
       if (decoded.reason !== 'future') this.heardBytes.add(bytesKey, now);
       if (decoded.packet) this.clock.sample(decoded.packet, now, (packet) => this.verifySignature(packet));
-      return this.drop(decoded.reason);
+      return this.drop(decoded.reason, transport, link);
     }
     const { packet, id, signed } = decoded;
     const signedCopy = `${id}:${packet.sig}`;
     if (this.seen.has(id) || this.sentSigs.has(packet.sig) || this.verifying.has(signedCopy)) return this.drop('duplicate');
-    if (this.forged.has(signedCopy)) return this.drop('bad-signature');
+    if (this.forged.has(signedCopy)) return this.drop('bad-signature', transport, link);
     // Throttled bytes are not remembered: the same packet may come back once its link has tokens.
     if (this.linkLimiter.take(linkKey, now) !== 'ok') return this.drop('link-limited');
     this.heardBytes.add(bytesKey, now);
@@ -263,7 +254,7 @@ export class Mesh {
     if (this.closed) return;
     if (!valid) {
       this.forged.add(signedCopy, this.scheduler.now());
-      return this.drop('bad-signature');
+      return this.drop('bad-signature', transport, link);
     }
     // Another copy of the same packet may have been accepted while this one was being verified.
     if (this.seen.has(id)) return this.drop('duplicate');
@@ -304,13 +295,10 @@ export class Mesh {
     if (change !== 'unchanged') this.emitPeers();
   }
 
-  private dropFrame(reason: MeshDropReason): void {
-    this.counters.received++;
-    this.drop(reason);
-  }
-
-  private drop(reason: MeshDropReason): void {
-    this.counters.drops[reason] = (this.counters.drops[reason] ?? 0) + 1;
+  /** With the link it came over, for what only a faulty sender sends. */
+  private drop(reason: MeshDropReason, transport?: string, link?: string, count = 1): void {
+    this.counters.drops[reason] = (this.counters.drops[reason] ?? 0) + count;
+    if (link !== undefined && OFFENCES.has(reason)) this.linkStrikes.offend(transport!, link, this.scheduler.now());
   }
 
   private linksChanged(transport: string, count: number): void {

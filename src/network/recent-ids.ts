@@ -20,7 +20,9 @@ export class RecentIds {
   }
 
   has(id: string): boolean {
-    return this.buckets.some((bucket) => bucket.ids.has(id));
+    // Newest first: a copy mostly follows its original closely. A plain loop: this runs for every packet received.
+    for (let i = this.buckets.length - 1; i >= 0; i--) if (this.buckets[i]!.ids.has(id)) return true;
+    return false;
   }
 
   add(id: string, now: number): void {

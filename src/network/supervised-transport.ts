@@ -98,6 +98,11 @@ export class SupervisedTransport {
     return this.factory.direct ?? false;
   }
 
+  /** Whether each link carries only its peer's own sends (see TransportFactory). */
+  get ownLinks(): boolean {
+    return this.factory.ownLinks ?? this.direct;
+  }
+
   /** Its links now (transport-level peer ids), none unless open. */
   links(): string[] {
     return this.phase === 'open' && this.transport ? this.transport.peers() : [];

@@ -46,6 +46,11 @@ export interface TransportFactory {
    * messages (gossipsub) or have no peer list (BroadcastChannel).
    */
   readonly direct?: boolean;
+  /**
+   * Each link carries only what one peer sends, though a send may not name its links (a memory bus
+   * endpoint); implied by `direct`. What fails on such a link is that peer's doing (see LinkStrikes).
+   */
+  readonly ownLinks?: boolean;
   open(): Promise<Transport>;
 }
 

@@ -29,7 +29,7 @@ export class Probe {
 /** The same transport factory, whose endpoints time the receive callback the mesh installs. */
 export function probeTransport(factory: TransportFactory, probe: Probe): TransportFactory {
   return {
-    name: factory.name,
+    ...factory,
     open: async () => {
       const transport = await factory.open();
       let handler: Transport['onMessage'] = null;

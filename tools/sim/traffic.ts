@@ -8,7 +8,7 @@ export class TrafficMeter {
   /** The same transports, counting what their endpoints send. */
   wrap(factory: TransportFactory): TransportFactory {
     return {
-      name: factory.name,
+      ...factory,
       open: async () => {
         const transport = await factory.open();
         const send = transport.send.bind(transport);
