@@ -176,7 +176,7 @@ export class Reconciler {
       for (const id of offered) {
         if (ids.length >= LIMITS.wantIds) break;
         const asked = state.asked.get(id) ?? 0;
-        if (held?.has(id) || asked >= ASKS_PER_PACKET) continue;
+        if (held?.has(id) || held?.refuses(id) || asked >= ASKS_PER_PACKET) continue;
         if (state.asked.size < LIMITS.digestIds * 2) state.asked.set(id, asked + 1);
         ids.push(id);
       }

@@ -5,8 +5,13 @@ import { hexToBytes, packetId, sha256Hex, shortPacketId, type Packet } from '../
  * it counted, the reveal list it adopted, the openings it kept and the attestations it tallied. Named
  * by short id, they are what a digest announces and what peers that miss them may ask for.
  */
+/** Refused ids remembered per request at most (the oldest forgotten first). */
+const REFUSED_MAX = 1_024;
+
 export class Holdings {
   private readonly byId = new Map<string, Packet>();
+  /** Short ids of packets this node received and will not keep: asking peers for them again would be in vain. */
+  private readonly refusedIds = new Set<string>();
   private summaryCache: { ids: string[]; count: number; hash: string } | undefined;
 
   /** Keeps a packet; returns its short id. */
@@ -19,6 +24,32 @@ export class Holdings {
 
   remove(id: string): void {
     if (this.byId.delete(id)) this.summaryCache = undefined;
+  }
+
+  /** A packet this node received and did not keep (a commit after its list moment, a second commitment). */
+  refuse(packet: Packet): void {
+    const id = shortPacketId(packetId(packet));
+    if (this.byId.has(id) || this.refusedIds.has(id)) return;
+    if (this.refusedIds.size >= REFUSED_MAX) this.refusedIds.delete(this.refusedIds.values().next().value!);
+    this.refusedIds.add(id);
+  }
+
+  refuses(id: string): boolean {
+    return this.refusedIds.has(id);
+  }
+
+  /**
+   * Once a reveal list is fixed, the commits it does not name shape nothing: they are forgotten (and
+   * refused from then on). A commit one node took in time and another refused as late would otherwise
+   * make every node that refused it ask for it again and again, and a late committer could make every
+   * node of the network ask.
+   */
+  forgetUnlisted(listed: ReadonlySet<string>): void {
+    for (const [id, packet] of this.byId) {
+      if (packet.body.type !== 'commit' || listed.has(packet.body.inferenceId)) continue;
+      this.remove(id);
+      this.refusedIds.add(id);
+    }
   }
 
   get(id: string): Packet | undefined {

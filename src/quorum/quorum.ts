@@ -235,6 +235,7 @@ export class Quorum {
 
   private onCommit(packet: Packet<CommitBody>, now: number): void {
     if (this.commits.receive(packet, now, this.list !== undefined)) this.holdings.add(packet);
+    else this.holdings.refuse(packet);
   }
 
   // ---- reveal lists ----
@@ -265,6 +266,7 @@ export class Quorum {
   private adoptList(list: RevealList, packet: Packet<RevealRequestBody>, now: number): void {
     this.list = list;
     if (this.listId) this.holdings.remove(this.listId);
+    this.holdings.forgetUnlisted(new Set(list.entries.map((entry) => entry.inferenceId)));
     this.listId = this.holdings.add(packet);
     this.emit({ type: 'reveal-list', from: list.from, size: list.entries.length, listHash: list.listHash, byRequester: list.byRequester });
     if (this.phase === 'collecting' || (this.phase === 'failed' && !this.decided)) this.setPhase('revealing');

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { Reconciler } from '../../src/node/reconciler.js';
-import { checkBody, createIdentity, signRequest, type DigestBody, type DigestsBody, type Packet, type WantBody } from '../../src/protocol/index.js';
+import { checkBody, computeInferenceId, createIdentity, signPacket, signRequest, type CommitBody, type DigestBody, type DigestsBody, type Packet, type WantBody } from '../../src/protocol/index.js';
 import { Holdings } from '../../src/quorum/index.js';
 import { FRAME, MODEL, T0 } from '../support/quorum-net.js';
 
@@ -132,4 +132,42 @@ test('a quiet node answers another quiet node only when that one says it hears n
   const entries = lonely.flatMap((body) => (body.type === 'digests' ? body.entries : []));
   expect(entries[0]).toMatchObject({ requestId, alone: true });
   for (const body of lonely) expect(checkBody(body)).toBeUndefined();
+});
+
+/** A commit to the request, signed by a fresh committer. */
+function commitTo(requestId: string): Packet<CommitBody> {
+  const commitment = '11'.repeat(32);
+  const committer = createIdentity();
+  return signPacket(committer, { type: 'commit', requestId, inferenceId: computeInferenceId(requestId, committer.synthientId, commitment), commitment, model: MODEL }, T0 + 1_000);
+}
+
+test('a node does not ask for a packet it received and refused (a commit late for it, in time for the holder)', () => {
+  const { request, requestId, held } = heldRequest('Late?');
+  const late = commitTo(requestId);
+  held.add(late);
+  const mine = new Holdings();
+  mine.add(request);
+  mine.refuse(late);
+  const sent: (DigestBody | DigestsBody | WantBody)[] = [];
+  const node = new Reconciler({ self: 'node', holdings: (id) => (id === requestId ? mine : undefined), active: () => [requestId], publish: (body) => sent.push(body), forward: () => {} });
+  const summary = held.summary();
+  for (let step = 1; step <= 10; step++) {
+    node.onDigest('holder', { type: 'digest', requestId, count: summary.count, hash: summary.hash, ids: summary.ids }, T0 + step * 600);
+    node.tick(T0 + step * 600);
+  }
+  expect(sent.filter((body) => body.type === 'want')).toEqual([]);
+});
+
+test('once a reveal list is fixed, unlisted commits are forgotten and refused; listed ones and a held packet refused again stay', () => {
+  const { requestId, held } = heldRequest('Listed?');
+  const listed = commitTo(requestId);
+  const unlisted = commitTo(requestId);
+  const listedId = held.add(listed);
+  const unlistedId = held.add(unlisted);
+  held.refuse(listed);
+  held.forgetUnlisted(new Set([listed.body.inferenceId]));
+  expect(held.has(listedId)).toBe(true);
+  expect(held.refuses(listedId)).toBe(false);
+  expect(held.has(unlistedId)).toBe(false);
+  expect(held.refuses(unlistedId)).toBe(true);
 });
