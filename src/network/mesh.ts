@@ -233,7 +233,8 @@ export class Mesh {
     }
     const { packet, id, signed } = decoded;
     const signedCopy = `${id}:${packet.sig}`;
-    if (this.seen.has(id) || this.sentSigs.has(packet.sig) || this.verifying.has(signedCopy)) return this.drop('duplicate');
+    // Only a packet in this node's name can be an echo of its own.
+    if (this.seen.has(id) || (packet.from === this.synthientId && this.sentSigs.has(packet.sig)) || this.verifying.has(signedCopy)) return this.drop('duplicate');
     if (this.forged.has(signedCopy)) return this.drop('bad-signature', transport, link);
     // Throttled bytes are not remembered: the same packet may come back once its link has tokens.
     if (this.linkLimiter.take(linkKey, now) !== 'ok') return this.drop('link-limited');
