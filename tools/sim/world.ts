@@ -107,9 +107,6 @@ const WARM_UP_MS = 1_500;
 const QUANTUM_MS = 5;
 const PROMPT = 'Why is the sky blue?';
 
-/** Signature verdicts shared by every node of every run in this process (see memoizedVerifier). */
-const verify = memoizedVerifier();
-
 interface Honest {
   node: RakisNode;
   probe: Probe;
@@ -124,6 +121,8 @@ interface Honest {
 /** Builds one network for `scenario`, sends one request through it, and judges what the honest nodes decided. */
 export async function runScenario(scenario: Scenario, options: WorldOptions): Promise<RunResult> {
   const cpuStart = process.cpuUsage();
+  // Shared by every node of this run (see memoizedVerifier), and gone with it: another run's packets differ.
+  const verify = memoizedVerifier();
   const heap = new HeapSampler();
   const frame = { ...(options.frame ?? SIM_FRAME), ...scenario.frame };
   const random = seededRandom(options.seed * 1_000_003 + hashName(scenario.name));
