@@ -1,8 +1,8 @@
 /**
  * `npm run bench:engines [-- --json]`: the engines on the test models, in one run:
- * - texts/s embedded by rakis-test/encoder-mini in Chromium (WASM), in a Web Worker vs on the page
- *   after an untimed round and untimed warm-up batches (medians of alternating rounds, and of the
- *   rounds' worker/main ratios, each round's ratio shown), the first batch after loading, and the
+ * - texts/s embedded by rakis-test/encoder-mini in Chromium (WASM), in the engine's default workers
+ *   (two sharing each batch), in one worker and on the page, after an untimed round and untimed
+ *   warm-up batches (medians of rotating rounds, and of the rounds' ratios to the page, each shown), the first batch after loading, and the
  *   call path alone (an empty request);
  * - rakis-test/lm-mini on WASM in Chromium: time to first token, tokens/s;
  * - load time: the first in a fresh browser (includes compiling onnxruntime's 26 MB wasm), then cold
@@ -110,31 +110,44 @@ async function main() {
   const gpuBrowser = await launchChromium({ webgpu: true });
   try {
     const batch = Array.from({ length: 4 }, () => AGREEMENT_TEXTS).flat();
-    const { firstEmbed, worker, main, workerToMain, roundRatios, firstCallMs, callOverheadMs, coldEmbed, cachedEmbed, wasmBits, coldLm, cachedLm, lmRun, nodeAgreement } = await withPage(wasmBrowser, server.page, async (opened) => {
+    const { cores, firstEmbed, worker, oneWorker, main, workerToMain, oneWorkerToMain, roundRatios, oneWorkerRatios, firstCallMs, callOverheadMs, coldEmbed, cachedEmbed, wasmBits, coldLm, cachedLm, lmRun, nodeAgreement } = await withPage(wasmBrowser, server.page, async (opened) => {
       const firstEmbed = await embedInPage(opened.page, { texts: node.corpus, clearCache: true });
       const coldEmbed = await embedInPage(opened.page, { texts: AGREEMENT_TEXTS, clearCache: true });
       const cachedEmbed = await embedInPage(opened.page, { texts: AGREEMENT_TEXTS });
-      // Worker and main thread in turns, each round starting with the other, so load drifting on a
-      // shared machine weighs on both alike; each figure is a median of its rounds.
-      const threadRates = { worker: [] as number[], main: [] as number[], ratios: [] as number[], firstWorker: [] as number[], firstMain: [] as number[] };
-      // A first round untimed: the page's first main-thread engine and the worker's first batches of this size.
+      // The engine's default workers (two here: a small model on a 2-core machine), one worker and the
+      // main thread in turns, each round starting with another, so load drifting on a shared machine
+      // weighs on all alike; each figure is a median of its rounds.
+      const cores = await opened.page.evaluate(() => navigator.hardwareConcurrency);
+      const variants = ['worker', 'oneWorker', 'main'] as const;
+      type Variant = (typeof variants)[number];
+      const rates: Record<Variant, number[]> = { worker: [], oneWorker: [], main: [] };
+      const firsts: Record<Variant, number[]> = { worker: [], oneWorker: [], main: [] };
+      const ratios = { worker: [] as number[], oneWorker: [] as number[] };
+      // A first round untimed: the page's first main-thread engine and the workers' first batches of this size.
       for (let turn = -1; turn < THREAD_ROUNDS; turn++) {
-        const order = turn % 2 === 0 ? (['worker', 'main'] as const) : (['main', 'worker'] as const);
-        const rate: Partial<Record<'worker' | 'main', number>> = {};
-        for (const thread of order) {
-          const run = await embedInPage(opened.page, { texts: batch, warmUp: WARM_UP_CALLS, repeat: 10, thread });
+        const start = (turn + 3) % 3;
+        const order = [...variants.slice(start), ...variants.slice(0, start)];
+        const rate: Partial<Record<Variant, number>> = {};
+        for (const variant of order) {
+          const options = variant === 'main' ? { thread: 'main' as const } : { thread: 'worker' as const, ...(variant === 'oneWorker' ? { workers: 1 } : {}) };
+          const run = await embedInPage(opened.page, { texts: batch, warmUp: WARM_UP_CALLS, repeat: 10, ...options });
           if (turn < 0) continue;
-          rate[thread] = batch.length / (run.embedMs / 1000);
-          threadRates[thread].push(rate[thread]);
-          threadRates[thread === 'worker' ? 'firstWorker' : 'firstMain'].push(run.firstCallMs);
+          rate[variant] = batch.length / (run.embedMs / 1000);
+          rates[variant].push(rate[variant]);
+          firsts[variant].push(run.firstCallMs);
         }
-        if (turn >= 0) threadRates.ratios.push(rate.worker! / rate.main!);
+        if (turn < 0) continue;
+        ratios.worker.push(rate.worker! / rate.main!);
+        ratios.oneWorker.push(rate.oneWorker! / rate.main!);
       }
-      const worker = median(threadRates.worker);
-      const main = median(threadRates.main);
-      const workerToMain = median(threadRates.ratios);
-      const roundRatios = threadRates.ratios;
-      const firstCallMs = { worker: median(threadRates.firstWorker), main: median(threadRates.firstMain) };
+      const worker = median(rates.worker);
+      const oneWorker = median(rates.oneWorker);
+      const main = median(rates.main);
+      const workerToMain = median(ratios.worker);
+      const oneWorkerToMain = median(ratios.oneWorker);
+      const roundRatios = ratios.worker;
+      const oneWorkerRatios = ratios.oneWorker;
+      const firstCallMs = { worker: median(firsts.worker), main: median(firsts.main) };
       const callOverheadMs = { worker: await callOverheadInPage(opened.page, 'worker'), main: await callOverheadInPage(opened.page, 'main') };
       const coldLm = await generateInPage(opened.page, { prompt: PROMPTS[0]!, maxTokens: LM_TOKENS, clearCache: true });
       const cachedLm = await generateInPage(opened.page, { prompt: PROMPTS[0]!, maxTokens: LM_TOKENS });
@@ -143,7 +156,7 @@ async function main() {
       const nodeAgreement = chromiumTexts.filter((text, i) => text === node.texts[i]).length / PROMPTS.length;
       if (opened.foreign.length > 0) throw new Error(`fetched from other origins: ${opened.foreign.join(', ')}`);
       const wasmBits = maxDisagreement(firstEmbed.binary, node.binary);
-      return { firstEmbed, worker, main, workerToMain, roundRatios, firstCallMs, callOverheadMs, coldEmbed, cachedEmbed, wasmBits, coldLm, cachedLm, lmRun, nodeAgreement };
+      return { cores, firstEmbed, worker, oneWorker, main, workerToMain, oneWorkerToMain, roundRatios, oneWorkerRatios, firstCallMs, callOverheadMs, coldEmbed, cachedEmbed, wasmBits, coldLm, cachedLm, lmRun, nodeAgreement };
     });
     // Two "nodes": separate browser contexts (separate workers and caches) on the same backend.
     const [nodeA, nodeB] = await Promise.all([
@@ -159,7 +172,17 @@ async function main() {
     const lmTokens = lmRun.tokens;
     const decodeMs = lmRun.generateMs - lmRun.firstTokenMs;
     const figures = {
-      embedTextsPerSecond: { worker: round(worker), main: round(main), workerToMain: round(workerToMain, 2), rounds: THREAD_ROUNDS, roundRatios: roundRatios.map((r) => round(r, 2)) },
+      embedTextsPerSecond: {
+        pageCores: cores,
+        worker: round(worker),
+        oneWorker: round(oneWorker),
+        main: round(main),
+        workerToMain: round(workerToMain, 2),
+        oneWorkerToMain: round(oneWorkerToMain, 2),
+        rounds: THREAD_ROUNDS,
+        roundRatios: roundRatios.map((r) => round(r, 2)),
+        oneWorkerRatios: oneWorkerRatios.map((r) => round(r, 2)),
+      },
       embedFirstCallMs: { worker: round(firstCallMs.worker, 0), main: round(firstCallMs.main, 0) },
       embedCallOverheadMs: { worker: round(callOverheadMs.worker, 3), main: round(callOverheadMs.main, 3) },
       lmTimeToFirstTokenMs: round(lmRun.firstTokenMs),
@@ -189,9 +212,10 @@ async function main() {
     log('');
     log(`embedding (rakis-test/encoder-mini, batches of ${batch.length}, Chromium WASM)`);
     log(
-      `  worker: ${figures.embedTextsPerSecond.worker} texts/s   main thread: ${figures.embedTextsPerSecond.main} texts/s   worker/main ${figures.embedTextsPerSecond.workerToMain} (after an untimed round, and ${WARM_UP_CALLS} untimed batches per engine; medians of ${THREAD_ROUNDS} alternating rounds of 10 batches)`,
+      `  workers (the engine's default: 2 for a small model where the page has 2 cores or more; this page has ${cores}): ${figures.embedTextsPerSecond.worker} texts/s   one worker: ${figures.embedTextsPerSecond.oneWorker} texts/s   main thread: ${figures.embedTextsPerSecond.main} texts/s (after an untimed round, and ${WARM_UP_CALLS} untimed batches per engine; medians of ${THREAD_ROUNDS} rotating rounds of 10 batches)`,
     );
-    log(`  worker/main per round, in order: ${figures.embedTextsPerSecond.roundRatios.join(' ')} (lowest ${Math.min(...roundRatios).toFixed(2)}, highest ${Math.max(...roundRatios).toFixed(2)})`);
+    log(`  workers/main ${figures.embedTextsPerSecond.workerToMain}, per round: ${figures.embedTextsPerSecond.roundRatios.join(' ')} (lowest ${Math.min(...roundRatios).toFixed(2)}, highest ${Math.max(...roundRatios).toFixed(2)})`);
+    log(`  one worker/main ${figures.embedTextsPerSecond.oneWorkerToMain}, per round: ${figures.embedTextsPerSecond.oneWorkerRatios.join(' ')}`);
     log(`  call path alone (empty request): worker ${figures.embedCallOverheadMs.worker} ms, main thread ${figures.embedCallOverheadMs.main} ms per call`);
     log(`  first batch after load: worker ${figures.embedFirstCallMs.worker} ms, main thread ${figures.embedFirstCallMs.main} ms (a fresh engine's code still compiling and optimizing)`);
     log(`  load: first in a fresh browser ${figures.loadMs.firstInBrowser} ms (compiles onnxruntime's wasm)`);

@@ -18,6 +18,8 @@ export interface EmbeddingEngineModel {
   matryoshkaLayerNorm: boolean;
   /** Weights to ask for on WASM and on WebGPU. */
   dtype: { wasm: ModelDtype; webgpu: ModelDtype };
+  /** Size of its WASM weights, rounded up: what a second worker holding another copy costs. */
+  wasmWeightsMB: number;
   spec: EmbeddingModelSpec;
 }
 
@@ -55,6 +57,7 @@ export const EMBEDDING_ENGINE_MODELS: Readonly<Record<string, EmbeddingEngineMod
     normalize: true,
     matryoshkaLayerNorm: true,
     dtype: { wasm: 'q8', webgpu: 'fp32' },
+    wasmWeightsMB: 138,
     spec: spec('nomic-ai/nomic-embed-text-v1.5'),
   },
   'Xenova/all-MiniLM-L6-v2': {
@@ -64,6 +67,7 @@ export const EMBEDDING_ENGINE_MODELS: Readonly<Record<string, EmbeddingEngineMod
     normalize: true,
     matryoshkaLayerNorm: false,
     dtype: { wasm: 'q8', webgpu: 'fp32' },
+    wasmWeightsMB: 23,
     spec: spec('Xenova/all-MiniLM-L6-v2'),
   },
   'rakis-test/encoder-mini': {
@@ -73,6 +77,7 @@ export const EMBEDDING_ENGINE_MODELS: Readonly<Record<string, EmbeddingEngineMod
     normalize: true,
     matryoshkaLayerNorm: false,
     dtype: { wasm: 'fp32', webgpu: 'fp32' },
+    wasmWeightsMB: 3,
     spec: spec('rakis-test/encoder-mini'),
   },
   'rakis-test/encoder-tiny': {
@@ -82,6 +87,7 @@ export const EMBEDDING_ENGINE_MODELS: Readonly<Record<string, EmbeddingEngineMod
     normalize: true,
     matryoshkaLayerNorm: false,
     dtype: { wasm: 'fp32', webgpu: 'fp32' },
+    wasmWeightsMB: 1,
     spec: spec('rakis-test/encoder-tiny'),
   },
 };

@@ -58,6 +58,8 @@ export interface EmbedRunOptions {
   model?: string;
   device?: TransformersDevice;
   thread?: EngineThread;
+  /** Workers sharing each batch (default: the engine's own default). */
+  workers?: number;
   texts: readonly string[];
   /** Embed the texts this many times (timing). */
   repeat?: number;
@@ -67,7 +69,7 @@ export interface EmbedRunOptions {
 }
 
 export function embedInPage(page: Page, options: EmbedRunOptions): Promise<EmbedRun> {
-  return page.evaluate(async ({ model, device, thread, texts, repeat, clearCache, warmUp }) => {
+  return page.evaluate(async ({ model, device, thread, workers, texts, repeat, clearCache, warmUp }) => {
     const api = window.rakisEngines;
     if (clearCache) await api.clearModelCache();
     const engine = new api.EmbeddingEngine(model ?? 'rakis-test/encoder-mini', {
@@ -75,6 +77,7 @@ export function embedInPage(page: Page, options: EmbedRunOptions): Promise<Embed
       wasmBaseUrl: '/ort/',
       device: device ?? 'wasm',
       thread: thread ?? 'worker',
+      ...(workers ? { workers } : {}),
     });
     const progress: LoadProgress[] = [];
     const t0 = performance.now();

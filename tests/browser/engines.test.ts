@@ -70,6 +70,30 @@ describe('without WebGPU (WASM)', () => {
     expect(server.requests).toContain('/ort/ort-wasm-simd-threaded.asyncify.wasm');
   });
 
+  test('a batch shared by two workers comes back whole and in order, as one worker embeds it', async () => {
+    const page = opened.page;
+    await page.evaluate(async () => {
+      const engine = new window.rakisEngines.EmbeddingEngine('rakis-test/encoder-mini', { modelBaseUrl: '/models/', wasmBaseUrl: '/ort/', workers: 2 });
+      await engine.load();
+      (globalThis as { sharedEngine?: unknown }).sharedEngine = engine;
+    });
+    // Both hold the model (one may be the worker an earlier engine left: engine-workers.ts).
+    expect(page.workers().length).toBeGreaterThanOrEqual(2);
+    const shared = await page.evaluate(async (texts) => {
+      const holder = globalThis as { sharedEngine?: InstanceType<typeof window.rakisEngines.EmbeddingEngine> };
+      const engine = holder.sharedEngine!;
+      const { binary } = await engine.embed(texts);
+      await engine.unload();
+      delete holder.sharedEngine;
+      return binary.map((bits) => [...bits]);
+    }, [...AGREEMENT_TEXTS]);
+    const alone = await embedInPage(page, { texts: AGREEMENT_TEXTS, workers: 1 });
+    expect(shared).toHaveLength(AGREEMENT_TEXTS.length);
+    // Index by index: a share returned out of order would put other texts' bits at these places.
+    expect(maxDisagreement(shared, alone.binary)).toBeLessThanOrEqual(TOLERANCE);
+    expect(maxDisagreement(shared, nodeBinary)).toBeLessThanOrEqual(TOLERANCE);
+  });
+
   test('the second test encoder (64 bits) agrees with Node within its own tolerance', async () => {
     const run = await embedInPage(opened.page, { model: 'rakis-test/encoder-tiny', texts: AGREEMENT_TEXTS });
     expect(run.binary[0]).toHaveLength(8);
@@ -115,7 +139,7 @@ describe('without WebGPU (WASM)', () => {
     opened.page.on('worker', onWorker);
     const outcome = await opened.page.evaluate(async () => {
       const api = window.rakisEngines;
-      const make = () => new api.EmbeddingEngine('rakis-test/encoder-mini', { modelBaseUrl: '/models/', wasmBaseUrl: '/ort/' });
+      const make = () => new api.EmbeddingEngine('rakis-test/encoder-mini', { modelBaseUrl: '/models/', wasmBaseUrl: '/ort/', workers: 1 });
       const first = make();
       await first.load();
       const sequence: string[] = [];
