@@ -27,3 +27,16 @@ export class MeshHarness extends Mesh {
     return this.verifyWith ? this.verifyWith(packet) : super.verifySignature(packet, signed);
   }
 }
+
+/** Waits (real time, at most 10 s) until every mesh has judged everything it received: signature checks are async. */
+export async function settleMeshes(meshes: readonly Mesh[]): Promise<void> {
+  const settled = () =>
+    meshes.every((mesh) => {
+      const { received, accepted, drops } = mesh.stats();
+      return received === accepted + Object.values(drops).reduce((sum, count) => sum + count, 0);
+    });
+  for (let calm = 0, deadline = Date.now() + 10_000; calm < 3 && Date.now() < deadline; ) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    calm = settled() ? calm + 1 : 0;
+  }
+}

@@ -3,7 +3,7 @@ import { createIdentity, encodePacket, signPacket, utf8ToBytes, type Packet } fr
 import { MemoryBus, type TransportFactory } from '../../src/network/index.js';
 import { LinkStrikes } from '../../src/network/link-strikes.js';
 import { ManualClock } from '../../testkit/manual-clock.js';
-import { MeshHarness } from '../../testkit/mesh-harness.js';
+import { MeshHarness, settleMeshes } from '../../testkit/mesh-harness.js';
 
 const meshes: MeshHarness[] = [];
 afterEach(async () => {
@@ -19,18 +19,7 @@ function meshOn(clock: ManualClock, transport: TransportFactory) {
   return { mesh, received };
 }
 
-/** Until every mesh has judged everything it received (signature checks are async). */
-async function settle(): Promise<void> {
-  const settled = () =>
-    meshes.every((mesh) => {
-      const { received, accepted, drops } = mesh.stats();
-      return received === accepted + Object.values(drops).reduce((sum, count) => sum + count, 0);
-    });
-  for (let calm = 0, deadline = Date.now() + 10_000; calm < 3 && Date.now() < deadline; ) {
-    await new Promise((resolve) => setTimeout(resolve, 2));
-    calm = settled() ? calm + 1 : 0;
-  }
-}
+const settle = () => settleMeshes(meshes);
 
 const status = (tokensServed: number) => ({ type: 'status' as const, role: 'worker' as const, models: ['m'], embeddingModels: ['e'], tokensServed, client: 'test/1' });
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { createIdentity, encodePacket, signPacket, type Identity, type Packet, type PeerStatusFields } from '../../src/protocol/index.js';
 import { MemoryBus, Mesh } from '../../src/network/index.js';
 import { ManualClock } from '../../testkit/manual-clock.js';
-import { MeshHarness, type MeshHarnessOptions } from '../../testkit/mesh-harness.js';
+import { MeshHarness, settleMeshes, type MeshHarnessOptions } from '../../testkit/mesh-harness.js';
 import { FRAME_MARKER, decodeFrame, encodeFrame, packFrames } from '../../src/network/frame.js';
 
 const presence = (models: string[] = ['tiny-llm']): PeerStatusFields => ({
@@ -18,18 +18,7 @@ afterEach(async () => {
   await Promise.all(meshes.splice(0).map((mesh) => mesh.close()));
 });
 
-/** Waits until every packet each mesh received has been accepted or dropped (signature checks are async). */
-async function settle(): Promise<void> {
-  const settled = () =>
-    meshes.every((mesh) => {
-      const { received, accepted, drops } = mesh.stats();
-      return received === accepted + Object.values(drops).reduce((sum, count) => sum + count, 0);
-    });
-  for (let calm = 0, deadline = Date.now() + 10_000; calm < 3 && Date.now() < deadline; ) {
-    await new Promise((resolve) => setTimeout(resolve, 2));
-    calm = settled() ? calm + 1 : 0;
-  }
-}
+const settle = () => settleMeshes(meshes);
 
 function meshOn(clock: ManualClock, buses: MemoryBus[], options: Partial<MeshHarnessOptions> = {}) {
   const identity = options.identity ?? createIdentity();
