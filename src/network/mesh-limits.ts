@@ -1,5 +1,5 @@
 import { LIMITS, TIME_WINDOW } from '../protocol/index.js';
-import type { LinkStrikeLimits } from './link-strikes.js';
+import type { LinkStrikeLimits } from './intake.js';
 import type { RateLimits } from './rate-limit.js';
 import type { RestartPolicy } from './supervised-transport.js';
 

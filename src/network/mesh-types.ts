@@ -2,14 +2,14 @@ import type { DecodeDropReason, Identity, PeerStatusFields } from '../protocol/i
 import type { Scheduler } from './clock.js';
 import type { MeshLimits } from './mesh-limits.js';
 import type { PeerInfo } from './peer-table.js';
-import type { LinkStrikeLimits } from './link-strikes.js';
+import type { LinkStrikeLimits } from './intake.js';
 import type { RateLimits } from './rate-limit.js';
 import type { RestartPolicy } from './supervised-transport.js';
 import type { TransportFactory } from './transport.js';
 
 /**
  * Why the mesh dropped an inbound packet (`malformed`: a message that was neither bytes nor a string;
- * `link-muted`: it came over a link that sent too many such things, see LinkStrikes).
+ * `link-muted`: it came over a link that sent too many such things, see Intake).
  */
 export type MeshDropReason = DecodeDropReason | 'malformed' | 'bad-frame' | 'duplicate' | 'link-limited' | 'link-muted' | 'rate-limited' | 'banned' | 'bad-signature';
 

@@ -15,8 +15,7 @@ import { DEFAULT_MESH_LIMITS, type MeshLimits } from './mesh-limits.js';
 import { FallbackGate } from './fallback-gate.js';
 import { answersNewcomers } from './gossip-choice.js';
 import { copyKey } from './copy-key.js';
-import { LinkStrikes, OFFENCES } from './link-strikes.js';
-import { Intake } from './intake.js';
+import { Intake, OFFENCES } from './intake.js';
 import { Outbox, isAnnouncement } from './outbox.js';
 import { PeerTable, type PeerInfo } from './peer-table.js';
 import { SenderRateLimiter } from './rate-limit.js';
@@ -72,7 +71,6 @@ export class Mesh {
   private readonly forged: RecentIds;
   private readonly rateLimiter: SenderRateLimiter;
   private readonly linkLimiter: SenderRateLimiter;
-  private readonly linkStrikes: LinkStrikes;
   private readonly intake: Intake;
   /** How far this node's clock is from its peers', from the packets it hears. */
   readonly clock = new ClockOffset();
@@ -127,12 +125,12 @@ export class Mesh {
         ),
     );
     this.outbox = new Outbox(this.transports, options.everyLink ?? false);
-    this.linkStrikes = new LinkStrikes(this.limits.linkStrikes, new Set(this.transports.filter((transport) => transport.ownLinks).map((transport) => transport.name)));
-    this.intake = new Intake(this.limits, this.linkStrikes, () => this.scheduler.now(), {
+    const ownLinks = new Set(this.transports.filter((transport) => transport.ownLinks).map((transport) => transport.name));
+    this.intake = new Intake(this.limits, ownLinks, () => this.scheduler.now(), {
       packet: (bytes, transport, link) => this.receivePacket(bytes, transport, link),
-      refuse: (reason, count = 1, transport, link) => {
+      refuse: (reason, count = 1) => {
         this.counters.received += count;
-        this.drop(reason, transport, link, count);
+        this.drop(reason, undefined, undefined, count);
       },
     });
     this.fallbackGate = new FallbackGate(this.limits.fallbackAfterMs, () => {
@@ -145,7 +143,6 @@ export class Mesh {
     if (this.started || this.closed) return;
     this.started = true;
     for (const transport of this.transports) if (!transport.fallback) transport.start();
-    this.outbox.loadRoutes(this.limits.maxPeers * 4);
     // Time alone counts from the start; the sweep opens the fallbacks once it reaches fallbackAfterMs.
     this.fallbackGate.observe(false, this.scheduler.now());
     // Transports without peer links (BroadcastChannel) hear this one; the others get one per new link.
@@ -299,10 +296,11 @@ export class Mesh {
   /** With the link it came over, for what only a faulty sender sends. */
   private drop(reason: MeshDropReason, transport?: string, link?: string, count = 1): void {
     this.counters.drops[reason] = (this.counters.drops[reason] ?? 0) + count;
-    if (link !== undefined && OFFENCES.has(reason)) this.linkStrikes.offend(transport!, link, this.scheduler.now());
+    if (link !== undefined && OFFENCES.has(reason)) this.intake.offend(transport!, link);
   }
 
   private linksChanged(transport: string, count: number): void {
+    if (count > 0) this.outbox.loadRoutes(this.limits.maxPeers * 4);
     this.outbox.routes?.linksChanged(transport, this.transports.find((supervised) => supervised.name === transport)?.links() ?? []);
     const previous = this.linkCounts.get(transport) ?? 0;
     this.linkCounts.set(transport, count);

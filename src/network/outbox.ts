@@ -13,10 +13,12 @@ const FRAME_TARGET_BYTES = 15 * 1024;
  */
 export class Outbox {
   /**
-   * Which node each link reaches: downloaded once the mesh starts with a direct transport (itself
-   * downloaded first), never with `everyLink`; until then every link gets every packet.
+   * Which node each link reaches: downloaded once a transport first links a peer, if a direct one may
+   * (never with `everyLink`); until then every link gets every packet. Before any link there is
+   * nothing to route, so a page that only asks does not wait for it.
    */
   routes: LinkRoutes | undefined;
+  private routesAsked = false;
   private packets: Uint8Array[] = [];
   private everywhere = false;
 
@@ -26,7 +28,8 @@ export class Outbox {
   ) {}
 
   loadRoutes(maxLinks: number): void {
-    if (this.everyLink || !this.transports.some((transport) => transport.direct)) return;
+    if (this.routesAsked || this.everyLink || !this.transports.some((transport) => transport.direct)) return;
+    this.routesAsked = true;
     void import('./link-routes.js').then(({ LinkRoutes }) => (this.routes = new LinkRoutes(maxLinks)));
   }
 

@@ -48,7 +48,7 @@ export interface TransportFactory {
   readonly direct?: boolean;
   /**
    * Each link carries only what one peer sends, though a send may not name its links (a memory bus
-   * endpoint); implied by `direct`. What fails on such a link is that peer's doing (see LinkStrikes).
+   * endpoint); implied by `direct`. What fails on such a link is that peer's doing (see Intake).
    */
   readonly ownLinks?: boolean;
   open(): Promise<Transport>;

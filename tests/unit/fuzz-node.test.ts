@@ -47,7 +47,7 @@ describe('fuzzing a live node', () => {
     const embedder = new ScriptedEmbedder();
     const node = await RakisNode.create({
       identity: importIdentity(randomHex(random, 32)),
-      // As a shared channel (links never muted, see LinkStrikes): the fuzz comes over one link, and must reach every check.
+      // As a shared channel (links never muted, see Intake): the fuzz comes over one link, and must reach every check.
       transports: [{ name: 'memory', open: () => bus.transport().open() }],
       scheduler,
       // A worker and verifier, so valid-looking requests reach every part of the node; signatures are

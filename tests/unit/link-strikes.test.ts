@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { createIdentity, encodePacket, signPacket, utf8ToBytes, type Packet } from '../../src/protocol/index.js';
 import { MemoryBus, type TransportFactory } from '../../src/network/index.js';
-import { LinkStrikes } from '../../src/network/link-strikes.js';
+import { Intake } from '../../src/network/intake.js';
 import { ManualClock } from '../../testkit/manual-clock.js';
 import { MeshHarness, settleMeshes } from '../../testkit/mesh-harness.js';
 
@@ -95,17 +95,24 @@ describe('a link whose peer sends forgeries or junk is muted', () => {
   });
 
   test('strikes are kept for a bounded number of links, the least recently offending forgotten first', () => {
-    const strikes = new LinkStrikes({ strikes: 2, muteMs: 1_000, maxLinks: 2 }, new Set(['t']));
-    strikes.offend('t', 'a', 0);
-    strikes.offend('t', 'b', 0);
-    strikes.offend('t', 'c', 0);
-    strikes.offend('t', 'a', 0);
-    strikes.offend('t', 'c', 0);
-    expect(strikes.muted('t', 'a', 1)).toBe(false);
-    expect(strikes.muted('t', 'c', 1)).toBe(true);
-    expect(strikes.muted('t', 'c', 1_000)).toBe(false);
-    strikes.offend('u', 'x', 0);
-    strikes.offend('u', 'x', 0);
-    expect(strikes.muted('u', 'x', 1)).toBe(false);
+    let now = 0;
+    const refused: string[] = [];
+    const limits = { maxPacketBytes: 1024, maxFrameBytes: 4096, linkStrikes: { strikes: 2, muteMs: 1_000, maxLinks: 2 } };
+    const intake = new Intake(limits, new Set(['t']), () => now, { packet: async () => {}, refuse: (reason) => void refused.push(reason) });
+    intake.offend('t', 'a');
+    intake.offend('t', 'b');
+    intake.offend('t', 'c');
+    intake.offend('t', 'a');
+    intake.offend('t', 'c');
+    now = 1;
+    expect(intake.muted('t', 'a')).toBe(false);
+    expect(intake.muted('t', 'c')).toBe(true);
+    intake.receive(new Uint8Array([0x7b]), 't', 'c');
+    expect(refused).toEqual(['link-muted']);
+    now = 1_000;
+    expect(intake.muted('t', 'c')).toBe(false);
+    intake.offend('u', 'x');
+    intake.offend('u', 'x');
+    expect(intake.muted('u', 'x')).toBe(false);
   });
 });
