@@ -234,7 +234,8 @@ export class Quorum {
   }
 
   private onCommit(packet: Packet<CommitBody>, now: number): void {
-    if (this.commits.receive(packet, now, this.list !== undefined)) this.holdings.add(packet);
+    // A commit the list names that reaches this node after the list is held as its peers hold it (else it would ask them for ever).
+    if (this.list?.entries.some((entry) => entry.sig === packet.sig) || this.commits.receive(packet, now, this.list !== undefined)) this.holdings.add(packet);
     else this.holdings.refuse(packet);
   }
 

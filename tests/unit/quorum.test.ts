@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { bytesToHex, createIdentity, signPacket, type Packet, type RevealRequestBody } from '../../src/protocol/index.js';
+import { bytesToHex, createIdentity, packetId, shortPacketId, signPacket, type Packet, type RevealRequestBody } from '../../src/protocol/index.js';
 import type { QuorumEvent } from '../../src/quorum/index.js';
 import { QuorumNet, T0 } from '../support/quorum-net.js';
 import { flipBits, randomBytes, seededRandom } from '../../testkit/random.js';
@@ -85,6 +85,24 @@ describe('quorum lifecycle', () => {
     net.advanceTo(T0 + 12_000);
     net.broadcast(late.packet);
     expect(net.eventsOf('w0', 'commit-rejected')).toEqual([expect.objectContaining({ reason: 'late' })]);
+  });
+
+  test('a listed commit that reaches a node only after the list is held there, as the others hold it', () => {
+    const net = network(4);
+    let cutOff = true;
+    const w3 = net.node('w3').identity.synthientId;
+    net.drop = (packet, to) => cutOff && to === 'observer' && packet.from === w3 && packet.body.type === 'commit';
+    HONEST.forEach((output, i) => net.commit(`w${i}`, output, embed(output)));
+    const fourth = net.commit('w3', 'It is blue.', embed('It is blue.'));
+    net.advanceTo(T0 + 12_000);
+    const holdings = (name: string) => net.node(name).quorum.holdings;
+    const id = shortPacketId(packetId(fourth.packet));
+    expect(net.node('observer').quorum.snapshot().list!.inferenceIds).toContain(fourth.packet.body.inferenceId);
+    expect(holdings('observer').has(id)).toBe(false);
+    cutOff = false;
+    net.broadcast(fourth.packet, 'observer');
+    expect(holdings('observer').has(id)).toBe(true);
+    expect(holdings('observer').summary().hash).toBe(holdings('w0').summary().hash);
   });
 
   test('equivocation: the first commitment is kept and the node is flagged', () => {
