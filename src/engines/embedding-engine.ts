@@ -68,8 +68,8 @@ export class EmbeddingEngine {
   }
 
   /**
-   * Downloads (or reads from cache), compiles and warms up the model, in every worker at once (the
-   * others read the files the first one caches). Reloading replaces it. A helper that fails to load
+   * Downloads (or reads from cache), compiles and warms up the model, in every worker at once (on a
+   * cold cache each worker fetches the files itself). Reloading replaces it. A helper that fails to load
    * leaves its share to the others; only the first worker's failure fails the load.
    */
   async load(options: LoadOptions = {}): Promise<void> {

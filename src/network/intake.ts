@@ -43,7 +43,8 @@ interface Line {
  * signed and pass on only what they verified) has a faulty peer: after `strikes` offences everything
  * from it is dropped unread for `muteMs`. Its packets are judged `LINK_WINDOW` at a time, so a burst
  * of forgeries costs a receiver a few signature checks, not one per packet. Honest links never offend,
- * so offences do not decay; the least recently offending link is forgotten first. Other links (relayed,
+ * so offences do not decay; a link with neither strikes nor packets waiting is not kept, and past
+ * `maxLinks` the least recently heard link is forgotten first. Other links (relayed,
  * or a shared channel) are never muted: their senders are not the link.
  */
 export class Intake {
