@@ -1,7 +1,8 @@
 /**
  * A local OpenAI-compatible server for the test LM: `GET /v1/models`, `POST /v1/chat/completions`
  * (streamed as server-sent events, or whole), bearer auth when keys are given, CORS so a page on
- * another origin can call it. It generates with the same runtime and the same files as the in-page
+ * another origin can call it. OpenAI's `response_format` `json_schema` (the schema subset requests carry)
+ * constrains decoding as in-page engines do. It generates with the same runtime and the same files as the in-page
  * engine (transformers.js, `models/`), and the prompt is the user's text as is (the test LM has no
  * chat template), so at temperature 0 its answers match those of browser nodes.
  *
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { createProgressAggregator } from '../src/engines/progress.js';
 import { loadTextGenerationRuntime, type TextGenerationRuntime } from '../src/engines/text-generation-runtime.js';
 import { llmModel } from '../src/engines/models.js';
+import { checkResponseSchema, type ObjectSchema } from '../src/protocol/json-schema.js';
 
 export interface ApiServerOptions {
   host?: string;
@@ -54,6 +56,7 @@ interface ChatBody {
   seed: number | undefined;
   stream: boolean;
   usage: boolean;
+  responseSchema: ObjectSchema | undefined;
 }
 
 export async function startApiServer(options: ApiServerOptions = {}): Promise<ApiServer> {
@@ -127,7 +130,7 @@ async function complete(res: ServerResponse, runtime: TextGenerationRuntime, bod
   if (signal.aborted) return false;
   const id = `chatcmpl-${crypto.randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);
-  const options = { maxTokens: body.maxTokens, temperature: body.temperature, ...(body.seed !== undefined ? { seed: body.seed } : {}), signal };
+  const options = { maxTokens: body.maxTokens, temperature: body.temperature, ...(body.seed !== undefined ? { seed: body.seed } : {}), ...(body.responseSchema ? { responseSchema: body.responseSchema } : {}), signal };
   const chunk = (delta: object, finish: string | null) => ({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }] });
   if (!body.stream) {
     const result = await runtime.generate(body.prompt, options, () => undefined);
@@ -194,6 +197,8 @@ function parseChat(raw: string | undefined): ChatBody | string {
   if (typeof temperature !== 'number' || temperature < 0 || temperature > 2) return 'temperature: a number 0..2';
   if (body.seed !== undefined && !Number.isInteger(body.seed)) return 'seed: an integer';
   const streamOptions = body.stream_options as { include_usage?: unknown } | undefined;
+  const responseSchema = parseResponseFormat(body.response_format);
+  if (typeof responseSchema === 'string') return responseSchema;
   return {
     model: body.model,
     // No chat template: the test LM reads the text the way in-page engines get the request's prompt.
@@ -203,7 +208,18 @@ function parseChat(raw: string | undefined): ChatBody | string {
     seed: body.seed as number | undefined,
     stream: body.stream === true,
     usage: streamOptions?.include_usage === true,
+    responseSchema,
   };
+}
+
+/** `{type: 'text'}` or none: free text; `{type: 'json_schema', json_schema: {schema}}`: the schema, if it is one requests may carry. */
+function parseResponseFormat(format: unknown): ObjectSchema | undefined | string {
+  if (format === undefined || format === null) return undefined;
+  const { type, json_schema: jsonSchema } = format as { type?: unknown; json_schema?: { schema?: unknown } };
+  if (type === 'text') return undefined;
+  if (type !== 'json_schema') return `response_format.type: 'text' or 'json_schema' (this server does not do ${JSON.stringify(type)})`;
+  const problem = checkResponseSchema(jsonSchema?.schema, 'response_format.json_schema.schema');
+  return problem ?? (jsonSchema!.schema as ObjectSchema);
 }
 
 function bearer(header: string | undefined): string {

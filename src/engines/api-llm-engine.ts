@@ -2,8 +2,11 @@
  * `LlmEngine` over an OpenAI-compatible endpoint: nothing to download, `load` checks that the endpoint
  * answers, takes the key and serves the model. A refused key makes the engine unhealthy (no more
  * work until the person fixes it); a rate limit waits once, as long as the server asked, when that is
- * short.
+ * short. In JSON mode the endpoint is asked for the schema (`response_format`) and its answer is checked
+ * against it: an endpoint that ignores the format fails the job (`off-schema`) instead of committing an
+ * answer every verifier would reject.
  */
+import { readJsonAnswer } from '../protocol/json-answer-check.js';
 import type { EngineStatus, LoadOptions } from './engine-lifecycle.js';
 import { EngineError, toEngineError } from './errors.js';
 import { createGenerationStream, type GenerationStream } from './generation-stream.js';
@@ -48,10 +51,15 @@ export class ApiLlmEngine implements LlmEngine {
     }
   }
 
-  generate(prompt: string, { maxTokens = DEFAULT_MAX_TOKENS, temperature = 0, seed, signal }: GenerateOptions = {}): GenerationStream {
+  generate(prompt: string, { maxTokens = DEFAULT_MAX_TOKENS, temperature = 0, seed, responseSchema, signal }: GenerateOptions = {}): GenerationStream {
     const { stream, sink } = createGenerationStream();
-    const params = { model: this.modelId, prompt, maxTokens, temperature, ...(seed !== undefined ? { seed } : {}) };
-    const attempt = () => streamChatCompletion(this.endpoint, params, (piece) => sink.push(piece), signal);
+    const params = { model: this.modelId, prompt, maxTokens, temperature, ...(seed !== undefined ? { seed } : {}), ...(responseSchema ? { responseSchema } : {}) };
+    const attempt = async () => {
+      const result = await streamChatCompletion(this.endpoint, params, (piece) => sink.push(piece), signal);
+      const read = responseSchema && readJsonAnswer(result.text, responseSchema);
+      if (read && 'problem' in read) throw new EngineError('off-schema', `${this.endpoint.baseUrl} ignored the JSON schema: ${read.problem}`);
+      return result;
+    };
     const run = async () => {
       if (this.current === 'unhealthy') throw this.error ?? new EngineError('unhealthy', 'the API engine is unhealthy');
       if (this.current !== 'ready') throw new EngineError('not-loaded', 'load the API engine first');

@@ -27,6 +27,8 @@ export type EngineErrorCode =
   | 'rate-limited'
   /** An API endpoint did not answer (or stopped streaming) in time. */
   | 'timeout'
+  /** An API endpoint answered a JSON-mode request with text that does not fit its schema (it ignores `response_format`). */
+  | 'off-schema'
   | 'internal';
 
 export class EngineError extends Error {

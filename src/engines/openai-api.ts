@@ -4,8 +4,10 @@
  * `EngineError` a person can act on: `auth` (wrong key), `rate-limited` (with the wait the server
  * asked for), `timeout`, `network` (unreachable or another HTTP error), `aborted`.
  */
+import type { ObjectSchema } from '../protocol/json-schema.js';
 import { EngineError } from './errors.js';
 import { readSse } from './sse.js';
+import { requiresEveryProperty, standardJsonSchema } from './standard-json-schema.js';
 
 export interface ApiEndpoint {
   /** Base URL up to and including the API version, e.g. `https://api.example.com/v1` or `http://127.0.0.1:11434/v1`. */
@@ -22,6 +24,8 @@ export interface ChatParams {
   maxTokens: number;
   temperature: number;
   seed?: number;
+  /** JSON mode: asked of the endpoint as OpenAI's `response_format` (`json_schema`, strict). */
+  responseSchema?: ObjectSchema;
 }
 
 export const DEFAULT_API_TIMEOUT_MS = 60_000;
@@ -62,6 +66,7 @@ export async function streamChatCompletion(
           max_tokens: params.maxTokens,
           temperature: params.temperature,
           ...(params.seed !== undefined ? { seed: params.seed } : {}),
+          ...(params.responseSchema ? { response_format: responseFormat(params.responseSchema) } : {}),
           stream: true,
           stream_options: { include_usage: true },
         }),
@@ -87,6 +92,14 @@ export async function streamChatCompletion(
     // Servers that report no usage stream about one token per piece.
     return { text, tokens: usage ?? pieces };
   });
+}
+
+/**
+ * OpenAI's `json_schema` response format: standard JSON Schema (every object closed), strict when the
+ * schema allows it (strict mode wants every property required); the answer is checked either way.
+ */
+function responseFormat(schema: ObjectSchema) {
+  return { type: 'json_schema', json_schema: { name: 'rakis_answer', strict: requiresEveryProperty(schema), schema: standardJsonSchema(schema) } };
 }
 
 interface Deadline {

@@ -4,29 +4,8 @@
  * prompt also tell the model to write JSON, or a model may write whitespace to the token limit.
  */
 import type { ChatCompletionMessageParam, ResponseFormat } from '@mlc-ai/web-llm';
-import { schemaProperties, type JsonSchema, type ObjectSchema } from '../protocol/index.js';
-
-/** The schema as standard JSON Schema: our `x-match` keyword dropped, every object closed. */
-export function standardJsonSchema(schema: JsonSchema): Record<string, unknown> {
-  switch (schema.type) {
-    case 'object':
-      return {
-        type: 'object',
-        properties: Object.fromEntries(schemaProperties(schema).map(([key, property]) => [key, standardJsonSchema(property)])),
-        ...(schema.required ? { required: schema.required } : {}),
-        additionalProperties: false,
-        ...(schema.description ? { description: schema.description } : {}),
-      };
-    case 'array':
-      return { ...schema, items: standardJsonSchema(schema.items) };
-    case 'string': {
-      const { 'x-match': _, ...standard } = schema;
-      return standard;
-    }
-    default:
-      return { ...schema };
-  }
-}
+import type { ObjectSchema } from '../protocol/index.js';
+import { standardJsonSchema } from './standard-json-schema.js';
 
 export function webLlmResponseFormat(schema: ObjectSchema): ResponseFormat {
   return { type: 'json_object', schema: JSON.stringify(standardJsonSchema(schema)) };

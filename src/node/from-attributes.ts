@@ -44,7 +44,6 @@ const BROADCAST = 'broadcast-channel';
 const LIBP2P = 'libp2p';
 type RelayName = SignalingStrategy | typeof LIBP2P;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const TAB_KEY = 'rakis-tab-namespace';
 
 function invalid(attribute: string, message: string): RakisError {
   return new RakisError('invalid-options', `${attribute}: ${message}`);
@@ -122,10 +121,13 @@ export async function createNodeFromAttributes(
   extra: Omit<RakisNodeOptions, 'network' | 'relays' | 'store'> = {},
 ): Promise<{ node: NodeApi; warning?: string }> {
   const parsed = parseNodeAttributes(attributes);
-  const namespace = parsed.storage.kind === 'indexeddb' ? parsed.storage.namespace : parsed.storage.kind === 'tab' ? tabNamespace() : undefined;
+  // A tab's own namespace: two tabs sharing one identity would look like one node committing twice, while
+  // a reload must come back as the same node.
+  const namespace = parsed.storage.kind === 'indexeddb' ? parsed.storage.namespace : parsed.storage.kind === 'tab' ? (await (await import('../store/tab-stores.js')).openTabNamespace())?.namespace : undefined;
   // Where IndexedDB cannot be used the node still runs, from memory, and the warning says so. The store's
   // code is its own chunk: an observer node (storage none) never downloads it.
-  const { store, fallback } = namespace ? await (await import('./open-store.js')).openNodeStore(namespace) : { store: undefined, fallback: undefined };
+  const noTabStore = parsed.storage.kind === 'tab' && !namespace ? 'this tab cannot keep a store of its own here (no sessionStorage or Web Locks); nothing will survive a reload' : undefined;
+  const { store, fallback } = namespace ? await (await import('./open-store.js')).openNodeStore(namespace) : { store: undefined, fallback: noTabStore };
   // An element's node may never ask nor hear a request: the code that follows them comes when it does.
   const create = () => RakisNode.create({ loadRequestsOnUse: true, ...extra, network: parsed.network, relays: parsed.relays, ...(store ? { store } : {}) });
   if (store && !fallback && parsed.storage.kind === 'indexeddb' && canShareAcrossTabs()) {
@@ -140,21 +142,4 @@ async function siteNode(name: string, network: string, store: NodeStore, createN
   const identity = await navigator.locks.request(`${name}:identity`, () => resolveIdentity({ store }));
   const { SharedNode } = await import('./tab-link/shared-node.js');
   return new SharedNode({ name, network, identity, createNode });
-}
-
-/**
- * A namespace of this tab's own: two tabs sharing one identity would look like one node committing
- * twice, while a reload must come back as the same node. sessionStorage is exactly that scope.
- */
-function tabNamespace(): string | undefined {
-  try {
-    let namespace = sessionStorage.getItem(TAB_KEY);
-    if (!namespace) {
-      namespace = `rakis-tab-${crypto.randomUUID()}`;
-      sessionStorage.setItem(TAB_KEY, namespace);
-    }
-    return namespace;
-  } catch {
-    return undefined;
-  }
 }

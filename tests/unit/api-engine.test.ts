@@ -8,6 +8,8 @@ import { llmModel } from '../../src/engines/models.js';
 import { createProgressAggregator } from '../../src/engines/progress.js';
 import { readSse } from '../../src/engines/sse.js';
 import { loadTextGenerationRuntime } from '../../src/engines/text-generation-runtime.js';
+import { readJsonAnswer } from '../../src/protocol/json-answer-check.js';
+import type { ObjectSchema } from '../../src/protocol/json-schema.js';
 import { withRememberedApiKey } from '../../src/node/api-key-vault.js';
 import { createMemoryStore } from '../../src/store/index.js';
 import { openSealedSecret, sealSecret } from '../../src/store/secret-vault.js';
@@ -36,6 +38,11 @@ async function stubServer(answer: (res: ServerResponse, call: number, path: stri
   };
 }
 
+const ANSWER_SCHEMA: ObjectSchema = {
+  type: 'object',
+  properties: { answer: { type: 'string', maxLength: 12 }, sure: { type: 'boolean' } },
+  required: ['answer', 'sure'],
+};
 const MODEL_LIST = JSON.stringify({ object: 'list', data: [{ id: TEST_LM }] });
 const sseChunk = (content: string) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content } }] })}\n\n`;
 
@@ -60,6 +67,20 @@ describe('against the local API server', () => {
 
     const runtime = await loadTextGenerationRuntime({ model: llmModel(TEST_LM) as never, device: 'wasm', location: { modelBaseUrl: MODELS_DIR }, progress: createProgressAggregator(undefined) });
     const local = await runtime.generate(prompt, { maxTokens: 16, temperature: 0 }, () => undefined);
+    await runtime.dispose();
+    expect(result.text).toBe(local.text);
+  });
+
+  test('JSON mode: the endpoint is asked for the schema and answers what the in-page runtime does', async () => {
+    const engine = new ApiLlmEngine(TEST_LM, { baseUrl: server.baseUrl, key: 'right' });
+    await engine.load();
+    const prompt = 'Name a colour';
+    const options = { maxTokens: 40, temperature: 0, responseSchema: ANSWER_SCHEMA };
+    const result = await engine.generate(prompt, options).result;
+    expect(readJsonAnswer(result.text, ANSWER_SCHEMA)).toHaveProperty('value');
+
+    const runtime = await loadTextGenerationRuntime({ model: llmModel(TEST_LM) as never, device: 'wasm', location: { modelBaseUrl: MODELS_DIR }, progress: createProgressAggregator(undefined) });
+    const local = await runtime.generate(prompt, options, () => undefined);
     await runtime.dispose();
     expect(result.text).toBe(local.text);
   });
@@ -128,6 +149,21 @@ test('a short Retry-After is waited out once; a long one fails the job and says 
   expect(error.code).toBe('rate-limited');
   expect(error.retryAfterMs).toBe(120_000);
   expect(error.message).toMatch(/rate-limiting this key \(HTTP 429: Rate limit reached\); it asks to wait 120 s/);
+  await stub.close();
+});
+
+test('an endpoint that ignores the JSON schema fails the job as off-schema and keeps serving', async () => {
+  const stub = await stubServer((res, _call, path) => {
+    if (path.endsWith('/models')) return void res.writeHead(200, { 'content-type': 'application/json' }).end(MODEL_LIST);
+    res.writeHead(200, { 'content-type': 'text/event-stream' }).end(`${sseChunk('{"answer": "red"}')}data: [DONE]\n\n`);
+  });
+  const engine = new ApiLlmEngine(TEST_LM, { baseUrl: stub.baseUrl });
+  await engine.load();
+  const error = await failure(engine.generate('x', { responseSchema: ANSWER_SCHEMA }).result);
+  expect(error.code).toBe('off-schema');
+  expect(error.message).toBe(`${stub.baseUrl} ignored the JSON schema: $.sure is required`);
+  expect(engine.status).toBe('ready');
+  expect((await engine.generate('x').result).text).toBe('{"answer": "red"}');
   await stub.close();
 });
 

@@ -1,4 +1,4 @@
-import OpenAI, { AuthenticationError, NotFoundError } from 'openai';
+import OpenAI, { AuthenticationError, BadRequestError, NotFoundError } from 'openai';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startApiServer, TEST_LM, type ApiServer } from '../../tools/api-server.js';
 
@@ -83,4 +83,24 @@ test('answers CORS preflights so pages on other origins can call it', async () =
   expect(response.status).toBe(204);
   expect(response.headers.get('access-control-allow-origin')).toBe('*');
   expect(response.headers.get('access-control-allow-headers')).toContain('authorization');
+});
+
+test("response_format json_schema constrains the answer; a schema outside the subset is a 400 naming it", async () => {
+  const schema = { type: 'object', properties: { colour: { type: 'string', maxLength: 10 } }, required: ['colour'], additionalProperties: false };
+  const answer = await client.chat.completions.create({
+    model: TEST_LM,
+    messages: [{ role: 'user', content: 'Name a colour' }],
+    max_tokens: 30,
+    temperature: 0,
+    response_format: { type: 'json_schema', json_schema: { name: 'colour', strict: true, schema } },
+  });
+  const value = JSON.parse(answer.choices[0]!.message.content!) as Record<string, unknown>;
+  expect(Object.keys(value)).toEqual(['colour']);
+  expect(typeof value.colour).toBe('string');
+
+  const refused = await client.chat.completions
+    .create({ model: TEST_LM, messages: [{ role: 'user', content: 'x' }], response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object', properties: { n: { type: 'number', minimum: 1 } } } } } })
+    .then(() => undefined, (error: unknown) => error);
+  expect(refused).toBeInstanceOf(BadRequestError);
+  expect((refused as BadRequestError).message).toContain('response_format.json_schema.schema.properties.n.minimum is not supported for type number');
 });
