@@ -30,7 +30,7 @@ export type NodeOptionsFromPage = Parameters<typeof createNodeFromAttributes>[1]
  * @attr {string} network - Network name; any name other than `rakis1` is a private network. Default `rakis1`.
  * @attr {string} relays - Signaling relay URLs per strategy: `torrent=ws://host:8000 mqtt=ws://host:8083/mqtt libp2p=wss://host:8790`.
  * @attr {string} transports - Transports to join (`torrent mqtt nostr libp2p broadcast-channel`); default the strategies in `relays`, else torrent and BroadcastChannel, with nostr and MQTT only if they find no peer within 5 s. `libp2p` (gossipsub over WebRTC, a bounded number of links per page, for networks past one room; its code is downloaded only then) needs a `libp2p=` relay.
- * @attr {string} storage - `site` (default): IndexedDB of this site, and one node for all its tabs (one runs it, the others use it); any other name: that IndexedDB namespace, shared the same way; `tab`: a node and IndexedDB of this tab alone; `none`: memory only.
+ * @attr {string} storage - `site` (default): IndexedDB of this site, and one node for all its tabs (one runs it, the others use it); any other name: that IndexedDB namespace, shared the same way; `tab`: a node and IndexedDB of this tab alone, kept across its reloads (a duplicated tab gets its own) and deleted by a later tab once it has been gone an hour; `none`: memory only.
  * @attr {string} models - LLMs this node offers to run (space separated ids); none makes it a follower.
  * @attr {string} embedding-models - Embedding models to commit and verify with. Default `nomic-ai/nomic-embed-text-v1.5`.
  * @attr {string} model-base-url - Where the site serves model files itself (relative to the page).

@@ -25,7 +25,8 @@ export interface NodeAttributes {
   /**
    * `site` (the default): IndexedDB of this site and network, and one node for all the site's tabs (one
    * tab runs it, the others use it); any other name: that IndexedDB namespace, shared the same way;
-   * `tab`: a node and IndexedDB namespace of this tab's own, kept across reloads of the tab; `none`:
+   * `tab`: a node and IndexedDB namespace of this tab's own, kept across reloads of the tab and deleted by a
+   * later tab once it has been gone an hour (`src/store/tab-stores.ts`); `none`:
    * memory only, a node of this tab's own.
    */
   storage?: string | null;
@@ -123,11 +124,11 @@ export async function createNodeFromAttributes(
   const parsed = parseNodeAttributes(attributes);
   // A tab's own namespace: two tabs sharing one identity would look like one node committing twice, while
   // a reload must come back as the same node.
-  const namespace = parsed.storage.kind === 'indexeddb' ? parsed.storage.namespace : parsed.storage.kind === 'tab' ? (await (await import('../store/tab-stores.js')).openTabNamespace())?.namespace : undefined;
+  const tab = parsed.storage.kind === 'tab' ? await (await import('../store/tab-stores.js')).openTabNamespace() : undefined;
+  const namespace = parsed.storage.kind === 'indexeddb' ? parsed.storage.namespace : tab && 'namespace' in tab ? tab.namespace : undefined;
   // Where IndexedDB cannot be used the node still runs, from memory, and the warning says so. The store's
   // code is its own chunk: an observer node (storage none) never downloads it.
-  const noTabStore = parsed.storage.kind === 'tab' && !namespace ? 'this tab cannot keep a store of its own here (no sessionStorage or Web Locks); nothing will survive a reload' : undefined;
-  const { store, fallback } = namespace ? await (await import('./open-store.js')).openNodeStore(namespace) : { store: undefined, fallback: noTabStore };
+  const { store, fallback } = namespace ? await (await import('./open-store.js')).openNodeStore(namespace) : { store: undefined, fallback: tab && 'warning' in tab ? tab.warning : undefined };
   // An element's node may never ask nor hear a request: the code that follows them comes when it does.
   const create = () => RakisNode.create({ loadRequestsOnUse: true, ...extra, network: parsed.network, relays: parsed.relays, ...(store ? { store } : {}) });
   if (store && !fallback && parsed.storage.kind === 'indexeddb' && canShareAcrossTabs()) {

@@ -32,16 +32,16 @@ export interface TabNamespace {
 }
 
 /**
- * This tab's namespace, held for the tab's life; undefined where sessionStorage or Web Locks are
- * missing (the node then runs from memory).
+ * This tab's namespace, held for the tab's life; where sessionStorage or Web Locks are missing, the
+ * warning to show (the node then runs from memory).
  */
-export async function openTabNamespace(now = Date.now()): Promise<TabNamespace | undefined> {
+export async function openTabNamespace(now = Date.now()): Promise<TabNamespace | { warning: string }> {
   let namespace: string | null;
   try {
-    if (!navigator.locks) return undefined;
+    if (!navigator.locks) throw new Error('no Web Locks');
     namespace = sessionStorage.getItem(NAMESPACE_KEY);
-  } catch {
-    return undefined;
+  } catch (error) {
+    return { warning: `this tab cannot keep a store of its own here (${String(error)}); nothing will survive a reload` };
   }
   if (!namespace?.startsWith(PREFIX) || !(await holdLock(namespace, RELOAD_WAIT_MS))) {
     namespace = `${PREFIX}${crypto.randomUUID()}`;
@@ -85,9 +85,9 @@ export async function sweepTabStores(own: string, now = Date.now()): Promise<str
     });
     if (free) swept.push(namespace);
   }
-  // The seen record keeps only tabs whose databases are still there (or are this one's, not yet written).
-  const kept = new Set(present.filter((namespace) => !swept.includes(namespace)).concat(own));
-  writeSeen(Object.fromEntries(Object.entries(readSeen()).filter(([namespace]) => kept.has(namespace))));
+  // The seen record forgets the tabs swept, and those without a database seen long ago (a tab's database comes after its stamp).
+  const kept = new Set(present.filter((namespace) => !swept.includes(namespace)));
+  writeSeen(Object.fromEntries(Object.entries(readSeen()).filter(([namespace, at]) => kept.has(namespace) || (!swept.includes(namespace) && now - at <= TAB_STORE_GRACE_MS))));
   return swept;
 }
 

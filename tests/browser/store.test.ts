@@ -237,3 +237,48 @@ describe('IndexedDB store in Chromium', () => {
     expect(seen.memory).toBe(1);
   });
 });
+
+describe('storage="tab" stores', () => {
+  test("a tab's namespace survives its reloads, a duplicated tab takes its own, and the next opening deletes the stores of tabs gone for an hour", async () => {
+    const tabs = await newContext(browser);
+    const open = async () => {
+      const tab = await tabs.newPage();
+      await load(tab);
+      return tab;
+    };
+    const a = await open();
+    const first = (await run((api) => api.openTabNamespace(), undefined, a))!;
+    expect(first.namespace).toMatch(/^rakis-tab-[0-9a-f-]{36}$/);
+
+    // "Duplicate tab" copies sessionStorage: the copy must not sign as the same node.
+    const b = await open();
+    await b.evaluate((namespace) => sessionStorage.setItem('rakis-tab-namespace', namespace), first.namespace);
+    const copy = (await run((api) => api.openTabNamespace(), undefined, b))!;
+    expect(copy.namespace).not.toBe(first.namespace);
+    await run((api) => api.holdLock('rakis-tab-store:rakis-tab-locked'), undefined, b);
+
+    // Stores of other tabs, seeded from a page that then closes (an open connection would only delay their deletion).
+    const seeder = await open();
+    const hour = 60 * 60_000;
+    await run(async (api) => {
+      for (const namespace of ['rakis-tab-gone', 'rakis-tab-old', 'rakis-tab-recent', 'rakis-tab-locked']) await api.writeRaw(namespace, [['identity', 'x']]);
+    }, undefined, seeder);
+    await seeder.evaluate((hour) => {
+      const seen = JSON.parse(localStorage.getItem('rakis-tab-seen') ?? '{}') as Record<string, number>;
+      const now = Date.now();
+      Object.assign(seen, { 'rakis-tab-old': now - 2 * hour, 'rakis-tab-recent': now - hour / 6, 'rakis-tab-locked': now - 2 * hour });
+      localStorage.setItem('rakis-tab-seen', JSON.stringify(seen));
+    }, hour);
+    await seeder.close();
+
+    await load(a, true);
+    const reloaded = (await run((api) => api.openTabNamespace(), undefined, a))!;
+    expect(reloaded.namespace).toBe(first.namespace);
+    expect(reloaded.swept.sort()).toEqual(['rakis-tab-gone', 'rakis-tab-old']);
+    const left = await run((api) => api.databases(), undefined, a);
+    expect(left.filter((name) => name.startsWith('rakis-store-rakis-tab-'))).toEqual(['rakis-store-rakis-tab-locked', 'rakis-store-rakis-tab-recent']);
+    const seen = await a.evaluate(() => Object.keys(JSON.parse(localStorage.getItem('rakis-tab-seen')!) as object).sort());
+    expect(seen).toEqual([first.namespace, copy.namespace, 'rakis-tab-locked', 'rakis-tab-recent'].sort());
+    await tabs.close();
+  });
+});

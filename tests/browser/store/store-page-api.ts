@@ -16,6 +16,13 @@ export interface StorePageApi {
   /** Raw access to a namespace's database, bypassing the store (seeding old layouts, inspecting bytes). */
   writeRaw(namespace: string, entries: [string, unknown][]): Promise<void>;
   readRaw(namespace: string): Promise<[string, unknown][]>;
+  /** `storage="tab"`'s namespace for this page, with what its opening swept. */
+  openTabNamespace(): Promise<{ namespace: string; swept: string[] } | undefined>;
+  sweepTabStores(own: string, now?: number): Promise<string[]>;
+  /** Every IndexedDB database of the origin, by name. */
+  databases(): Promise<string[]>;
+  /** Holds a Web Lock for the page's life. */
+  holdLock(name: string): void;
 }
 
 declare global {

@@ -4,6 +4,7 @@ import { createStore, entries, setMany } from 'idb-keyval';
 import { createIdentity, exportIdentity } from '../../../src/protocol/index.js';
 import { createIdbStore, createMemoryStore, StoreError } from '../../../src/store/index.js';
 import { IDB_OBJECT_STORE, idbDatabaseName } from '../../../src/store/idb-kv.js';
+import { openTabNamespace, sweepTabStores } from '../../../src/store/tab-stores.js';
 import { storeScenarios } from '../../support/store-behaviour.js';
 import type { StorePageApi } from './store-page-api.js';
 
@@ -33,4 +34,13 @@ window.rakisStore = {
   },
   writeRaw: (namespace, values) => setMany(values, raw(namespace)),
   readRaw: (namespace) => entries<string, unknown>(raw(namespace)),
+  async openTabNamespace() {
+    const opened = await openTabNamespace();
+    return 'namespace' in opened ? { namespace: opened.namespace, swept: await opened.swept } : undefined;
+  },
+  sweepTabStores,
+  databases: async () => (await indexedDB.databases()).map((database) => database.name ?? '').sort(),
+  holdLock(name) {
+    void navigator.locks.request(name, () => new Promise<never>(() => undefined));
+  },
 };
