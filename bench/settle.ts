@@ -9,7 +9,8 @@
  *
  * The requester asks `--requests` questions with its commit grace adapted to the delivery it measured
  * and as many with the fixed 1.5 s grace (`timings.adaptCommitGrace: false`), one request at a time:
- * half the adapted ones, the fixed ones, the other adapted ones (a new requester tab for each grace). For each request and each page:
+ * after one untimed warm-up request, half the adapted ones, the fixed ones, the other adapted ones (a new
+ * requester tab for each grace). For each request and each page:
  * ms from the request's commit deadline (`quorum(id).schedule.commitDeadline`, the requester's signed
  * `createdAt` plus its window) to that page's decision (the node's `consensus` event); median and p95
  * over requests and pages, the requester's own figure, and the steps (medians): the requester fixes
@@ -155,6 +156,11 @@ try {
     };
   };
 
+  // One untimed request first: right after loading, the pages' first requests take about twice as long past
+  // the list (V8 still optimizing the embedding and judging paths; bench:engines sees a fresh engine's first
+  // batches 3-10x slower), which fell on the first grace's requests only. A node that has served one is warm.
+  const warm = await ask('adapted', QUESTIONS.length - 1);
+  log(`warm-up (untimed): decided ${warm.pages.map((figures) => figures.decidedMs ?? `failed (${figures.failure})`).join(' / ')} ms past the window`);
   const runs: RequestFigures[] = [];
   // The adapted grace's requests before and after the fixed grace's, so a drift in the machine's load falls
   // on both; in blocks, as each change of grace opens a new requester tab, which must link to everyone again.

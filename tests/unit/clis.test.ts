@@ -19,6 +19,15 @@ test.concurrent.each([
   ['tsx', 'bench/list-check.ts', 'npx tsx bench/list-check.ts [--entries 512]'],
   ['node', 'tools/relay/cli.js', 'node tools/relay/cli.js [--host 127.0.0.1]'],
   ['tsx', 'tools/api-server-cli.ts', 'npx tsx tools/api-server-cli.ts [--port 8790]'],
+  ['tsx', 'tools/start.ts', '`npm start`: the demo network on this machine'],
+  ['tsx', 'tools/model-server.ts', 'Serves model files under `/models/`'],
+  ['tsx', 'bench/consensus.ts', '`npm run bench:consensus [-- --json]`'],
+  ['tsx', 'bench/engines.ts', '`npm run bench:engines [-- --json]`'],
+  ['tsx', 'bench/frame-distances.ts', '`npx tsx bench/frame-distances.ts`'],
+  ['tsx', 'bench/network.ts', '`npm run bench:network [-- --json]'],
+  ['tsx', 'bench/node.ts', '`npm run bench:node [-- --json'],
+  ['tsx', 'bench/settle.ts', '`npm run bench:settle [-- --json'],
+  ['tsx', 'bench/json-mode.mts', '`npx tsx bench/json-mode.mts [--prompts N] [--json]`'],
 ] as const)('%s %s --help prints its usage and exits 0', async (runner, script, usage) => {
   const { code, stdout, stderr } = await run(RUNNERS[runner], [script, '--help']);
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
