@@ -24,6 +24,9 @@ export const OBSERVER_CSP = `default-src 'none'; script-src 'self'; connect-src 
 /** Also runs the engines: WebAssembly compilation, the engine worker, and fetches of the models and the runtime's .wasm. */
 export const CONTRIBUTOR_CSP = `default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ${EMBED_RELAYS}; worker-src 'self' blob:`;
 
+/** The contributor's, on a page that enforces Trusted Types: our Lit's policy and our workers'. */
+export const TRUSTED_TYPES_CSP = `${CONTRIBUTOR_CSP}; require-trusted-types-for 'script'; trusted-types rakis-lit rakis-worker`;
+
 const REPORT_PATH = '/csp-report';
 
 export interface EmbedSites {
@@ -34,6 +37,8 @@ export interface EmbedSites {
   observer: string;
   /** The contributor page, served under CONTRIBUTOR_CSP. */
   contributor: string;
+  /** A contributor page (torrent only), served under TRUSTED_TYPES_CSP. */
+  trustedTypes: string;
   close(): Promise<void>;
 }
 
@@ -55,14 +60,15 @@ export async function startEmbedSites(): Promise<EmbedSites> {
       return true;
     });
   };
-  const [observer, contributor] = await Promise.all([site(OBSERVER_CSP), site(CONTRIBUTOR_CSP)]);
+  const [observer, contributor, trustedTypes] = await Promise.all([site(OBSERVER_CSP), site(CONTRIBUTOR_CSP), site(TRUSTED_TYPES_CSP)]);
   return {
     relays,
     reports,
     observer: `${observer.origin}/observer.html`,
     contributor: `${contributor.origin}/contributor.html`,
+    trustedTypes: `${trustedTypes.origin}/contributor-trusted-types.html`,
     close: async () => {
-      await Promise.all([observer.close(), contributor.close()]);
+      await Promise.all([observer.close(), contributor.close(), trustedTypes.close()]);
       await relays.close();
     },
   };

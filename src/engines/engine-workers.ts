@@ -6,6 +6,7 @@
  * and is ended after `SPARE_WORKER_MS` unused.
  */
 import type { EngineRequest } from './engine-protocol.js';
+import { TrustedTypesWorker as Worker } from './trusted-worker.js';
 
 const SPARE_WORKER_MS = 10_000;
 

@@ -15,6 +15,7 @@ import type { GenerateOptions } from './text-generation-runtime.js';
 import { checkText, DEFAULT_MAX_TOKENS } from './text-generation-runtime.js';
 import { webLlmAppConfig } from './web-llm-config.js';
 import { webLlmJsonMessages, webLlmResponseFormat } from './web-llm-json.js';
+import { TrustedTypesWorker as Worker } from './trusted-worker.js';
 
 export interface WebLlmEngineOptions {
   /** Base URL of self-hosted MLC builds; unset: WebLLM's prebuilt hosts. */

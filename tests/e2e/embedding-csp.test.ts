@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newContext } from '../../testkit/chromium.js';
 import { askOnPage, stateOf } from '../../testkit/demo-drive.js';
-import { CONTRIBUTOR_CSP, OBSERVER_CSP, startEmbedSites, watchPage, type EmbedSites } from '../../testkit/embed-site.js';
+import { CONTRIBUTOR_CSP, OBSERVER_CSP, startEmbedSites, TRUSTED_TYPES_CSP, watchPage, type EmbedSites } from '../../testkit/embed-site.js';
 import { waitFor } from '../../testkit/wait-for.js';
 
 // The README's two Content-Security-Policies, each on a site of its own: two contributor pages run the
@@ -25,7 +25,7 @@ async function open(url: string, name: string): Promise<Page> {
   watched.push({ page: name, ...(await watchPage(page)) });
   const response = await page.goto(url);
   // The README's policy, then the report-uri the sites add.
-  expect(response?.headers()['content-security-policy']?.startsWith(`${name === 'observer' ? OBSERVER_CSP : CONTRIBUTOR_CSP};`)).toBe(true);
+  expect(response?.headers()['content-security-policy']?.startsWith(`${name === 'observer' ? OBSERVER_CSP : name === 'trusted types' ? TRUSTED_TYPES_CSP : CONTRIBUTOR_CSP};`)).toBe(true);
   return page;
 }
 
@@ -94,5 +94,25 @@ describe('embedding under a strict CSP', () => {
     expect(schema.properties.colour.enum).toContain(answer.colour);
     expect(watched).toEqual(watched.map(({ page }) => ({ page, violations: [], errors: [] })));
     expect(sites.reports).toEqual([]);
+  }, 150_000);
+
+  test('a contributor page that enforces Trusted Types starts its engine worker through the rakis-worker policy and contributes', async () => {
+    const page = await open(sites.trustedTypes, 'trusted types');
+    await waitFor('a contributing node', async () => (await stateOf(page, 'rakis-node')) === 'contributing', 120_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}; what the pages reported: ${JSON.stringify(watched)}; CSP reports: ${JSON.stringify(sites.reports)}`);
+    });
+    expect(await page.evaluate(() => (document.querySelector('rakis-node') as HTMLElement & { node?: { status: { models: string[] } } }).node?.status.models)).toEqual(['rakis-test/lm-mini']);
+    expect(watched).toEqual(watched.map(({ page }) => ({ page, violations: [], errors: [] })));
+    expect(sites.reports).toEqual([]);
+    // The page does enforce them: a worker from a plain URL is refused.
+    const refused = await page.evaluate(() => {
+      try {
+        new Worker('/rakis.js');
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(refused).toBe(true);
   }, 150_000);
 });
