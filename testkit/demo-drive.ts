@@ -35,9 +35,14 @@ export const NODE_PER_TAB_SCRIPT = `new MutationObserver((_, observer) => {
   if (node) (node.setAttribute('storage', 'tab'), observer.disconnect());
 }).observe(document, { childList: true, subtree: true });`;
 
-/** Has a demo blog page's `<rakis-node>` contribute: presses "Start contributing" if it asks, then waits until it contributes. */
-export async function contributeOnPage(page: Page, timeoutMs = 180_000): Promise<void> {
-  await waitFor('the node to ask', async () => ['asking', 'contributing'].includes((await stateOf(page, 'rakis-node')) ?? ''), 60_000);
+/** The visitor agrees on a demo blog page: presses "Start contributing" once its `<rakis-node>` asks (not waiting for the engines). */
+export async function agreeToContribute(page: Page, timeoutMs = 60_000): Promise<void> {
+  await waitFor('the node to ask', async () => ['asking', 'contributing'].includes((await stateOf(page, 'rakis-node')) ?? ''), timeoutMs);
   if ((await stateOf(page, 'rakis-node')) === 'asking') await page.locator('rakis-node').getByRole('button', { name: 'Start contributing' }).click();
+}
+
+/** Has a demo blog page's `<rakis-node>` contribute: agrees, then waits until it contributes. */
+export async function contributeOnPage(page: Page, timeoutMs = 180_000): Promise<void> {
+  await agreeToContribute(page);
   await waitFor('a contributing node', async () => (await stateOf(page, 'rakis-node')) === 'contributing', timeoutMs);
 }

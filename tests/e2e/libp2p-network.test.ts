@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDemoStack, type DemoStack } from '../../tools/demo-stack.js';
 import { launchChromium, newContext } from '../../testkit/chromium.js';
-import { askOnPage, NODE_PER_TAB_SCRIPT, stateOf } from '../../testkit/demo-drive.js';
+import { agreeToContribute, askOnPage, NODE_PER_TAB_SCRIPT, stateOf } from '../../testkit/demo-drive.js';
 import { waitFor } from '../../testkit/wait-for.js';
 
 // Issue 17 in real browsers: ten demo pages in two Chromium processes on the libp2p transport alone
@@ -144,8 +144,7 @@ beforeAll(async () => {
   for (let i = 0; i < CONTRIBUTORS; i++) {
     // Blogs that share a context are still separate contributors (one node per site would make them one).
     const page = await openPage(`blog${i}`, contexts[i % 2]!, stack.pages.blog!, true);
-    await waitFor('the node to ask', async () => ['asking', 'contributing'].includes((await stateOf(page, 'rakis-node')) ?? ''), 60_000);
-    if ((await stateOf(page, 'rakis-node')) === 'asking') await page.locator('rakis-node').getByRole('button', { name: 'Start contributing' }).click();
+    await agreeToContribute(page);
   }
   for (let i = 0; i < DASHBOARDS; i++) await openPage(`dashboard${i}`, contexts[(i + 1) % 2]!, stack.pages.dashboard!);
   await openPage('nft', contexts[0]!, stack.pages.nft!);

@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDemoStack, type DemoStack } from '../../tools/demo-stack.js';
 import { launchChromium, newContext } from '../../testkit/chromium.js';
 import { lossyHookScript } from '../../testkit/lossy-pages.js';
-import { askOnPage, NODE_PER_TAB_SCRIPT, stateOf } from '../../testkit/demo-drive.js';
+import { agreeToContribute, askOnPage, NODE_PER_TAB_SCRIPT, stateOf } from '../../testkit/demo-drive.js';
 import { waitFor } from '../../testkit/wait-for.js';
 
 // Issue 11 in real browsers: the demo stack (local tracker and MQTT relays, pages, bundle, test
@@ -70,8 +70,7 @@ async function openBlog(context: BrowserContext, initScript?: string): Promise<P
   if (initScript) await page.addInitScript({ content: initScript });
   await page.goto(stack.pages.blog!);
   if (initScript) await waitFor('the lossy hook', () => page.evaluate(() => document.documentElement.dataset.lossyHook === 'set'), 30_000);
-  await waitFor('the node to ask', async () => ['asking', 'contributing'].includes((await stateOf(page, 'rakis-node')) ?? ''), 60_000);
-  if ((await stateOf(page, 'rakis-node')) === 'asking') await page.locator('rakis-node').getByRole('button', { name: 'Start contributing' }).click();
+  await agreeToContribute(page);
   return page;
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDemoStack, type DemoStack } from '../../tools/demo-stack.js';
 import { launchChromium, newContext } from '../../testkit/chromium.js';
-import { stateOf } from '../../testkit/demo-drive.js';
+import { agreeToContribute, stateOf } from '../../testkit/demo-drive.js';
 import { childPids, treePss } from '../../testkit/process-memory.js';
 import { waitFor } from '../../testkit/wait-for.js';
 
@@ -56,12 +56,6 @@ async function openBlog(context: BrowserContext, attributes?: Record<string, str
   return page;
 }
 
-/** The visitor agrees on this tab. */
-async function agree(page: Page): Promise<void> {
-  await waitFor('the consent panel', async () => ['asking', 'contributing'].includes((await stateOf(page, 'rakis-node')) ?? ''), 30_000);
-  if ((await stateOf(page, 'rakis-node')) === 'asking') await page.locator('rakis-node').getByRole('button', { name: 'Start contributing' }).click();
-}
-
 const contributing = (pages: Page[]) =>
   waitFor('every tab contributing', async () => (await Promise.all(pages.map((page) => stateOf(page, 'rakis-node')))).every((state) => state === 'contributing'), 180_000);
 
@@ -93,7 +87,7 @@ async function threeTabs(attributes: Record<string, string>, agreeOnEvery: boole
   const context = await newContext(browser, { webrtc: true });
   const pages: Page[] = [];
   for (let i = 0; i < 3; i++) pages.push(await openBlog(context, attributes));
-  for (const page of agreeOnEvery ? pages : pages.slice(0, 1)) await agree(page);
+  for (const page of agreeOnEvery ? pages : pages.slice(0, 1)) await agreeToContribute(page);
   await contributing(pages);
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   let jsHeap = 0;
@@ -142,8 +136,8 @@ describe('one node per site, however many tabs', () => {
     const tabs: Page[] = [];
     for (let i = 0; i < 3; i++) tabs.push(await openBlog(site));
     const peers = [await openBlog(await newContext(others, { webrtc: true })), await openBlog(await newContext(others, { webrtc: true }))];
-    await agree(tabs[1]!);
-    for (const page of peers) await agree(page);
+    await agreeToContribute(tabs[1]!);
+    for (const page of peers) await agreeToContribute(page);
     await contributing([...tabs, ...peers]);
 
     const nodes = await Promise.all(tabs.map(nodeOn));
