@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import { libp2pWebrtcPatch } from './tools/libp2p-webrtc-patch.js';
 import { litPolicyName } from './tools/lit-policy-name.js';
+import { ortWasmNoInline } from './tools/ort-wasm-no-inline.js';
 
 // Two shapes from one source:
 // - default mode: ESM library for bundlers (dist/esm, code-split, dependencies external);
@@ -34,7 +35,10 @@ export default defineConfig(({ mode }) =>
         },
       }
     : {
-        worker: { format: 'es' },
+        // Files the library emits (workers, onnxruntime's wasm) are found relative to the chunk naming them.
+        base: './',
+        // The engine worker's chunk would otherwise carry onnxruntime's wasm inlined (library mode inlines every asset).
+        worker: { format: 'es', plugins: () => [ortWasmNoInline()] },
         build: {
           outDir: 'dist/esm',
           target: 'es2022',
