@@ -37,8 +37,10 @@ export default defineConfig(({ mode }) =>
     : {
         // Files the library emits (workers, onnxruntime's wasm) are found relative to the chunk naming them.
         base: './',
-        // The engine worker's chunk would otherwise carry onnxruntime's wasm inlined (library mode inlines every asset).
-        worker: { format: 'es', plugins: () => [ortWasmNoInline()] },
+        // Each worker is one file: a site's Vite build took our engine worker's file as it was and copied
+        // none of the chunks it imports, so its import() of the embedding runtime failed (404). Without
+        // the plugin the worker would carry onnxruntime's wasm inlined (library mode inlines every asset).
+        worker: { format: 'es', plugins: () => [ortWasmNoInline()], rollupOptions: { output: { inlineDynamicImports: true } } },
         build: {
           outDir: 'dist/esm',
           target: 'es2022',
