@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { startRelays, type Relays } from '../tools/relay/relays.js';
 import { createModelHandler } from '../tools/model-server.js';
+import { LIT_POLICY_NAME } from '../tools/lit-policy-name.js';
+import { WORKER_POLICY_NAME } from '../src/engines/trusted-worker.js';
 import { serveStatic, type StaticServer } from './static-server.js';
 
 const PAGES = fileURLToPath(new URL('./pages/embed/', import.meta.url));
@@ -25,7 +27,7 @@ export const OBSERVER_CSP = `default-src 'none'; script-src 'self'; connect-src 
 export const CONTRIBUTOR_CSP = `default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ${EMBED_RELAYS}; worker-src 'self' blob:`;
 
 /** The contributor's, on a page that enforces Trusted Types: our Lit's policy and our workers'. */
-export const TRUSTED_TYPES_CSP = `${CONTRIBUTOR_CSP}; require-trusted-types-for 'script'; trusted-types rakis-lit rakis-worker`;
+export const TRUSTED_TYPES_CSP = `${CONTRIBUTOR_CSP}; require-trusted-types-for 'script'; trusted-types ${LIT_POLICY_NAME} ${WORKER_POLICY_NAME}`;
 
 const REPORT_PATH = '/csp-report';
 

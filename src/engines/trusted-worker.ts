@@ -20,7 +20,8 @@ export const WORKER_POLICY_NAME = 'rakis-worker';
 
 let policy: ScriptUrlPolicy | null | undefined;
 
-function workerScriptUrl(url: URL): URL | unknown {
+/** The URL to start a worker from: a TrustedScriptURL (which `new Worker` takes as it takes a URL) when our policy exists. */
+function workerScriptUrl(url: URL): URL {
   const factory = (globalThis as { trustedTypes?: TrustedTypesFactory }).trustedTypes;
   if (!factory) return url;
   if (policy === undefined) {
@@ -37,12 +38,12 @@ function workerScriptUrl(url: URL): URL | unknown {
       policy = null;
     }
   }
-  return policy ? policy.createScriptURL(url.href) : url;
+  return policy ? (policy.createScriptURL(url.href) as URL) : url;
 }
 
 /** A `Worker` whose script URL is trusted where the page demands it. */
 export const TrustedTypesWorker = class {
   constructor(url: URL, options?: WorkerOptions) {
-    return new globalThis.Worker(workerScriptUrl(url) as URL, options);
+    return new globalThis.Worker(workerScriptUrl(url), options);
   }
 } as unknown as typeof Worker;
