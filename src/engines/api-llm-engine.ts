@@ -55,10 +55,13 @@ export class ApiLlmEngine implements LlmEngine {
     const { stream, sink } = createGenerationStream();
     const params = { model: this.modelId, prompt, maxTokens, temperature, ...(seed !== undefined ? { seed } : {}), ...(responseSchema ? { responseSchema } : {}) };
     const attempt = async () => {
-      const result = await streamChatCompletion(this.endpoint, params, (piece) => sink.push(piece), signal);
-      const read = responseSchema && readJsonAnswer(result.text, responseSchema);
-      if (read && 'problem' in read) throw new EngineError('off-schema', `${this.endpoint.baseUrl} ignored the JSON schema: ${read.problem}`);
-      return result;
+      const { text, tokens, cutShort } = await streamChatCompletion(this.endpoint, params, (piece) => sink.push(piece), signal);
+      const read = responseSchema && readJsonAnswer(text, responseSchema);
+      if (read && 'problem' in read) {
+        const why = cutShort ? `stopped at the request's ${maxTokens} tokens before its JSON answer was complete` : 'ignored the JSON schema';
+        throw new EngineError('off-schema', `${this.endpoint.baseUrl} ${why}: ${read.problem}`);
+      }
+      return { text, tokens };
     };
     const run = async () => {
       if (this.current === 'unhealthy') throw this.error ?? new EngineError('unhealthy', 'the API engine is unhealthy');

@@ -27,7 +27,7 @@ export type EngineErrorCode =
   | 'rate-limited'
   /** An API endpoint did not answer (or stopped streaming) in time. */
   | 'timeout'
-  /** An API endpoint answered a JSON-mode request with text that does not fit its schema (it ignores `response_format`). */
+  /** An API endpoint answered a JSON-mode request with text that does not fit its schema (it ignores `response_format`, or stopped at `max_tokens`). */
   | 'off-schema'
   | 'internal';
 

@@ -46,13 +46,16 @@ export async function listApiModels(endpoint: ApiEndpoint, signal?: AbortSignal)
   });
 }
 
-/** Streams one chat completion of `prompt` (one user message); resolves with the text and its token count. */
+/**
+ * Streams one chat completion of `prompt` (one user message); resolves with the text, its token count,
+ * and whether the endpoint stopped at `maxTokens` (`finish_reason: "length"`).
+ */
 export async function streamChatCompletion(
   endpoint: ApiEndpoint,
   params: ChatParams,
   onText: (piece: string) => void,
   signal?: AbortSignal,
-): Promise<{ text: string; tokens: number }> {
+): Promise<{ text: string; tokens: number; cutShort: boolean }> {
   return withDeadline(endpoint, signal, async (deadline) => {
     const response = await apiFetch(
       endpoint,
@@ -77,6 +80,7 @@ export async function streamChatCompletion(
     let text = '';
     let pieces = 0;
     let usage: number | undefined;
+    let cutShort = false;
     for await (const event of readSse(response.body)) {
       deadline.extend();
       if (event.data === '[DONE]') break;
@@ -88,9 +92,10 @@ export async function streamChatCompletion(
         onText(chunk.text);
       }
       if (chunk.tokens !== undefined) usage = chunk.tokens;
+      if (chunk.finish === 'length') cutShort = true;
     }
     // Servers that report no usage stream about one token per piece.
-    return { text, tokens: usage ?? pieces };
+    return { text, tokens: usage ?? pieces, cutShort };
   });
 }
 
@@ -181,9 +186,9 @@ export function retryAfter(value: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-function parseChunk(data: string): { text?: string; tokens?: number; error?: string } {
+function parseChunk(data: string): { text?: string; tokens?: number; finish?: unknown; error?: string } {
   let chunk: {
-    choices?: { delta?: { content?: unknown } }[];
+    choices?: { delta?: { content?: unknown }; finish_reason?: unknown }[];
     usage?: { completion_tokens?: unknown } | null;
     error?: { message?: unknown };
   };
@@ -195,6 +200,7 @@ function parseChunk(data: string): { text?: string; tokens?: number; error?: str
   const content = chunk.choices?.[0]?.delta?.content;
   const tokens = chunk.usage?.completion_tokens;
   return {
+    finish: chunk.choices?.[0]?.finish_reason,
     ...(typeof content === 'string' ? { text: content } : {}),
     ...(typeof tokens === 'number' && Number.isInteger(tokens) && tokens >= 0 ? { tokens } : {}),
     ...(chunk.error ? { error: String(chunk.error.message ?? 'unknown error') } : {}),

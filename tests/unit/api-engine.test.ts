@@ -167,6 +167,20 @@ test('an endpoint that ignores the JSON schema fails the job as off-schema and k
   await stub.close();
 });
 
+test('a JSON answer cut short at max_tokens says so', async () => {
+  const stub = await stubServer((res, _call, path) => {
+    if (path.endsWith('/models')) return void res.writeHead(200, { 'content-type': 'application/json' }).end(MODEL_LIST);
+    const end = `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'length' }] })}\n\n`;
+    res.writeHead(200, { 'content-type': 'text/event-stream' }).end(`${sseChunk('{"answer": "re')}${end}data: [DONE]\n\n`);
+  });
+  const engine = new ApiLlmEngine(TEST_LM, { baseUrl: stub.baseUrl });
+  await engine.load();
+  const error = await failure(engine.generate('x', { responseSchema: ANSWER_SCHEMA, maxTokens: 8 }).result);
+  expect(error.code).toBe('off-schema');
+  expect(error.message).toBe(`${stub.baseUrl} stopped at the request's 8 tokens before its JSON answer was complete: the answer is not JSON`);
+  await stub.close();
+});
+
 test('a key refused mid-work makes the engine unhealthy', async () => {
   const stub = await stubServer((res, _call, path) => {
     if (path.endsWith('/models')) return void res.writeHead(200, { 'content-type': 'application/json' }).end(MODEL_LIST);
