@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import { libp2pWebrtcPatch } from './tools/libp2p-webrtc-patch.js';
+import { cssLiterals } from './tools/css-literals.js';
 import { litPolicyName } from './tools/lit-policy-name.js';
 import { ortWasmNoInline } from './tools/ort-wasm-no-inline.js';
 
@@ -15,8 +16,9 @@ export default defineConfig(({ mode }) =>
         // Chunks are found relative to rakis.js, wherever a site serves it from.
         base: './',
         // Our copy of Lit creates its Trusted Types policy under a name of its own, so it can sit beside a page's Lit.
-        // and @libp2p/webrtc gets its init-channel race fixed (tools/libp2p-webrtc-patch.ts).
-        plugins: [litPolicyName(), libp2pWebrtcPatch()],
+        // and @libp2p/webrtc gets its init-channel race fixed (tools/libp2p-webrtc-patch.ts); the elements'
+        // stylesheets lose their comments and layout whitespace (tools/css-literals.ts).
+        plugins: [litPolicyName(), libp2pWebrtcPatch(), cssLiterals()],
         // Engine workers code-split their ML runtimes, which only ES-module workers can do.
         worker: { format: 'es' },
         build: {
