@@ -1,4 +1,5 @@
 import type { JoinRoom, MessageAction, Room } from '@trystero-p2p/torrent';
+import type { RelaySwitch } from './relay-retry.js';
 import { roomOf } from './room.js';
 import { toMessage, type RelayStatus, type Transport, type TransportFactory } from './transport.js';
 
@@ -19,7 +20,7 @@ export interface TrysteroTransportOptions {
   fallback?: boolean;
 }
 
-interface StrategyModule {
+interface StrategyModule extends Partial<RelaySwitch> {
   joinRoom: JoinRoom;
   /** The WebSocket of every relay the strategy opened, by URL (MQTT's is its client's current socket). */
   getRelaySockets: () => Record<string, WebSocket | undefined>;
@@ -49,7 +50,11 @@ export function trysteroTransport(options: TrysteroTransportOptions): TransportF
     name: options.strategy,
     direct: true,
     ...(options.fallback && { fallback: true }),
-    open: async () => new TrysteroTransport(options, await loadStrategy(options.strategy)),
+    // The retry schedule is a chunk of its own, fetched beside the strategy's: the script-tag core stays without it.
+    open: async () => {
+      const [strategy, { holdRelayRetry }] = await Promise.all([loadStrategy(options.strategy), import('./relay-retry.js')]);
+      return new TrysteroTransport(options, strategy, holdRelayRetry);
+    },
   };
 }
 
@@ -61,12 +66,17 @@ class TrysteroTransport implements Transport {
   onHandshakeError: Transport['onHandshakeError'] = null;
   private readonly room: Room;
   private readonly action: MessageAction<Uint8Array>;
+  /** Ends this transport's hold on the page's relay retry schedule (torrent and nostr; MQTT's client reconnects on its own). */
+  private readonly releaseRetry: () => void;
 
   constructor(
     private readonly options: TrysteroTransportOptions,
     private readonly strategy: StrategyModule,
+    holdRelayRetry: typeof import('./relay-retry.js').holdRelayRetry,
   ) {
     this.name = options.strategy;
+    // Held before the room opens its sockets, so none is ever counted towards trystero giving it up.
+    this.releaseRetry = holdRelayRetry(strategy, () => this.relays().every((relay) => relay.open));
     const { appId, roomId } = roomOf(options.network);
     this.room = strategy.joinRoom(
       {
@@ -110,6 +120,7 @@ class TrysteroTransport implements Transport {
   }
 
   async close(): Promise<void> {
+    this.releaseRetry();
     this.room.onPeerJoin = null;
     this.room.onPeerLeave = null;
     this.action.onMessage = null;

@@ -40,9 +40,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Opens the page and adds a <rakis-node> with these attributes. */
-async function nodePage(attributes: Record<string, string>): Promise<Page> {
+/** Opens the page (after `initScript`, if given) and adds a <rakis-node> with these attributes. */
+async function nodePage(attributes: Record<string, string>, initScript?: string): Promise<Page> {
   const page = await context.newPage();
+  if (initScript) await page.addInitScript({ content: initScript });
   await page.goto(`${server.origin}/page.html`);
   await page.evaluate(
     ({ attributes, relayTimeoutMs }) => {
@@ -115,6 +116,25 @@ describe('<rakis-node> transport health', () => {
     console.log(`transport health: down ${downAfterMs} ms after start, live ${liveAfterMs} ms after the relays started, down ${Date.now() - stoppedAt} ms after they stopped (timeout ${RELAY_TIMEOUT_MS} ms)`);
     await Promise.all([first.close(), second.close()]);
   }, 150_000);
+
+  test('a relay down for longer than trystero retries it is still reconnected once it answers', async () => {
+    // trystero retries a lost relay socket after random waits that double, and after six failures gives it
+    // up for the page's life (about 100 s). With Math.random at 0 those waits are nothing: without the
+    // node's own retry schedule, the socket is given up within a moment of the page starting.
+    const port = await freePort();
+    const page = await nodePage({ network: `retry-${Date.now()}`, relays: `torrent=ws://127.0.0.1:${port}`, transports: 'torrent', storage: 'none' }, 'Math.random = () => 0;');
+    await waitForLines(page, 'the transport to be down', [/^torrent: down \(relay unreachable\) · 0 peers$/], 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const late = await startRelays({ ports: { torrent: port } });
+    const startedAt = Date.now();
+    try {
+      await waitForLines(page, 'the transport to be live again', [/^torrent: live · 0 peers$/], 20_000);
+      console.log(`transport health: a relay given up by trystero's own schedule was live ${Date.now() - startedAt} ms after it started`);
+    } finally {
+      await page.close();
+      await late.close();
+    }
+  }, 60_000);
 
   test('a JSON object or a number sent on the network is counted as malformed, not as a duplicate', async () => {
     const network = `malformed-${Date.now()}`;
