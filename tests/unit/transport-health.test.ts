@@ -14,6 +14,9 @@ const fake = vi.hoisted(() => ({
 vi.mock('@trystero-p2p/torrent', () => ({
   defaultRelayUrls: ['wss://public.example'],
   getRelaySockets: () => fake.sockets,
+  // The real module's reconnection switch (src/network/relay-retry.ts holds it).
+  pauseRelayReconnection: () => undefined,
+  resumeRelayReconnection: () => undefined,
   joinRoom: (_config: unknown, _roomId: string, callbacks: { onJoinError: typeof fake.joinError }) => {
     fake.joinError = callbacks.onJoinError;
     return { makeAction: () => ({}), getPeers: () => ({}), leave: async () => {} };
