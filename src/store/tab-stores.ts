@@ -85,9 +85,10 @@ export async function sweepTabStores(own: string, now = Date.now()): Promise<str
     });
     if (free) swept.push(namespace);
   }
-  // The seen record forgets the tabs swept, and those without a database seen long ago (a tab's database comes after its stamp).
+  // The seen record keeps the tabs whose databases are still there, and those seen lately (a tab's
+  // database comes after its stamp); a swept tab is neither.
   const kept = new Set(present.filter((namespace) => !swept.includes(namespace)));
-  writeSeen(Object.fromEntries(Object.entries(readSeen()).filter(([namespace, at]) => kept.has(namespace) || (!swept.includes(namespace) && now - at <= TAB_STORE_GRACE_MS))));
+  writeSeen(Object.fromEntries(Object.entries(readSeen()).filter(([namespace, at]) => kept.has(namespace) || now - at <= TAB_STORE_GRACE_MS)));
   return swept;
 }
 
